@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ScimBridge.Model.Persistence;
+
+namespace ScimBridge.Model.Audit;
+
+/// <summary>Adds audit entries to the current unit of work; hashes are chained when the unit of work is saved.</summary>
+public sealed class AuditLog(ScimBridgeDbContext db, TimeProvider clock)
+{
+    internal static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public AuditEntry Record(
+        Guid organizationId,
+        AuditActor actor,
+        string action,
+        string targetType,
+        string targetId,
+        object? before = null,
+        object? after = null,
+        string? cause = null)
+    {
+        var entry = new AuditEntry
+        {
+            OrganizationId = organizationId,
+            At = clock.GetUtcNow(),
+            Actor = actor.ToString(),
+            Action = action,
+            TargetType = targetType,
+            TargetId = targetId,
+            Before = Snapshot(before),
+            After = Snapshot(after),
+            Cause = cause,
+        };
+        db.AuditEntries.Add(entry);
+        return entry;
+    }
+
+    public static string? Snapshot(object? value) => value switch
+    {
+        null => null,
+        string s => s,
+        _ => JsonSerializer.Serialize(value, value.GetType(), SnapshotJson),
+    };
+}

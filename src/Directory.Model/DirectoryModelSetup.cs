@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ScimBridge.Model.Audit;
+using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Provisioning;
+
+namespace ScimBridge.Model;
+
+/// <summary>Registers the directory: database, provisioning paths, audit.</summary>
+public static class DirectoryModelSetup
+{
+    public static IHostApplicationBuilder AddDirectoryModel(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "ScimBridge:Database:ConnectionString is required.")
+            .ValidateOnStart();
+
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                builder.Services.AddDbContextPool<ScimBridgeDbContext, SqliteScimBridgeDbContext>(o => o
+                    .UseSqlite(options.ConnectionString)
+                    .AddInterceptors(new SqlitePragmas()));
+                break;
+            case DatabaseProvider.Postgres:
+                builder.Services.AddDbContextPool<ScimBridgeDbContext, PostgresScimBridgeDbContext>(o => o
+                    .UseNpgsql(options.ConnectionString));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");
+        }
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<AuditVerifier>();
+        builder.Services.AddScoped<UserProvisioning>();
+        builder.Services.AddScoped<GroupProvisioning>();
+        builder.Services.AddScoped<MembershipProvisioning>();
+        return builder;
+    }
+}

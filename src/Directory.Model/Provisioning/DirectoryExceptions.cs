@@ -1,0 +1,16 @@
+namespace ScimBridge.Model.Provisioning;
+
+/// <summary>Base of the domain's refusals; the SCIM layer maps each kind to one RFC 7644 error.</summary>
+public abstract class DirectoryException(string message) : Exception(message);
+
+/// <summary>A unique value (userName, team name, extension) is already taken in the organization.</summary>
+public sealed class UniquenessConflictException(string message) : DirectoryException(message);
+
+/// <summary>The addressed object does not exist in the caller's organization.</summary>
+public sealed class ResourceNotFoundException(string message) : DirectoryException(message);
+
+/// <summary>A value breaks a domain rule (e.g. an e-mail with spaces, a default team the user is not in).</summary>
+public sealed class InvalidValueException(string message) : DirectoryException(message);
+
+/// <summary>An attempt to change something that may not be changed, such as an id.</summary>
+public sealed class MutabilityException(string message) : DirectoryException(message);

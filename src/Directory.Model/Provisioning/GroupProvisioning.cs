@@ -1,0 +1,171 @@
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Model.Audit;
+using ScimBridge.Model.Groups;
+using ScimBridge.Model.Persistence;
+
+namespace ScimBridge.Model.Provisioning;
+
+/// <summary>The one write path for directory groups and their members. Member changes touch only the members named.</summary>
+public sealed class GroupProvisioning(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock)
+{
+    public const string TargetType = "group";
+
+    public DirectoryGroup Create(string displayName, string? externalId, ProvisioningContext context, string? distinguishedName = null)
+    {
+        RequireName(displayName);
+        var now = clock.GetUtcNow();
+        var group = new DirectoryGroup
+        {
+            OrganizationId = context.OrganizationId,
+            ExternalId = externalId,
+            DistinguishedName = distinguishedName,
+            ManagedBy = context.ManagedBy,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        group.Rename(displayName);
+        db.Groups.Add(group);
+        audit.Record(context.OrganizationId, context.Actor, "group.created", TargetType, group.Id.ToString(),
+            after: new { group.DisplayName, group.ExternalId, group.DistinguishedName }, cause: context.Cause);
+        return group;
+    }
+
+    /// <summary>Renames or re-identifies a group; returns false when nothing changed.</summary>
+    public bool Update(DirectoryGroup group, string displayName, string? externalId, ProvisioningContext context, string? distinguishedName = null)
+    {
+        RequireName(displayName);
+        if (group.DisplayName == displayName && group.ExternalId == externalId
+            && (distinguishedName is null || group.DistinguishedName == distinguishedName))
+        {
+            return false;
+        }
+
+        var before = new { group.DisplayName, group.ExternalId, group.DistinguishedName };
+        group.Rename(displayName);
+        group.ExternalId = externalId;
+        group.DistinguishedName = distinguishedName ?? group.DistinguishedName;
+        Touch(group);
+        audit.Record(group.OrganizationId, context.Actor, "group.updated", TargetType, group.Id.ToString(),
+            before, new { group.DisplayName, group.ExternalId, group.DistinguishedName }, context.Cause);
+        return true;
+    }
+
+    /// <summary>Adds members that are not members yet; ids that already are members are ignored. Returns the ids added.</summary>
+    public async Task<IReadOnlyList<Guid>> AddMembersAsync(DirectoryGroup group, IReadOnlyCollection<Guid> memberIds, ProvisioningContext context, CancellationToken ct)
+    {
+        if (memberIds.Count == 0)
+        {
+            return [];
+        }
+
+        var wanted = memberIds.Distinct().ToList();
+        var userIds = await db.Users.IgnoreAutoIncludes()
+            .Where(u => u.OrganizationId == group.OrganizationId && u.DeletedAt == null && wanted.Contains(u.Id))
+            .Select(u => u.Id)
+            .ToListAsync(ct);
+        var groupIds = userIds.Count == wanted.Count
+            ? []
+            : await db.Groups
+                .Where(g => g.OrganizationId == group.OrganizationId && g.DeletedAt == null && g.Id != group.Id && wanted.Contains(g.Id))
+                .Select(g => g.Id)
+                .ToListAsync(ct);
+        var unknown = wanted.Except(userIds).Except(groupIds).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidValueException($"No user or group with id '{unknown[0]}' exists in this organization.");
+        }
+
+        var existing = await db.GroupMembers
+            .Where(m => m.GroupId == group.Id && wanted.Contains(m.MemberId))
+            .Select(m => m.MemberId)
+            .ToListAsync(ct);
+        var added = wanted.Except(existing).ToList();
+        if (added.Count == 0)
+        {
+            return [];
+        }
+
+        var now = clock.GetUtcNow();
+        var users = userIds.ToHashSet();
+        db.GroupMembers.AddRange(added.Select(id => new GroupMember
+        {
+            GroupId = group.Id,
+            MemberId = id,
+            MemberType = users.Contains(id) ? GroupMemberType.User : GroupMemberType.Group,
+            AddedAt = now,
+        }));
+        Touch(group);
+        audit.Record(group.OrganizationId, context.Actor, "group.members.added", TargetType, group.Id.ToString(),
+            after: new { members = added }, cause: context.Cause);
+        return added;
+    }
+
+    /// <summary>Removes exactly the members named; others are untouched. Returns the ids removed.</summary>
+    public async Task<IReadOnlyList<Guid>> RemoveMembersAsync(DirectoryGroup group, IReadOnlyCollection<Guid> memberIds, ProvisioningContext context, CancellationToken ct)
+    {
+        if (memberIds.Count == 0)
+        {
+            return [];
+        }
+
+        var wanted = memberIds.Distinct().ToList();
+        var rows = await db.GroupMembers
+            .Where(m => m.GroupId == group.Id && wanted.Contains(m.MemberId))
+            .ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        db.GroupMembers.RemoveRange(rows);
+        Touch(group);
+        var removed = rows.Select(r => r.MemberId).ToList();
+        audit.Record(group.OrganizationId, context.Actor, "group.members.removed", TargetType, group.Id.ToString(),
+            before: new { members = removed }, cause: context.Cause);
+        return removed;
+    }
+
+    /// <summary>Makes the member list exactly <paramref name="memberIds"/>; returns what was added and removed.</summary>
+    public async Task<(IReadOnlyList<Guid> Added, IReadOnlyList<Guid> Removed)> ReplaceMembersAsync(
+        DirectoryGroup group, IReadOnlyCollection<Guid> memberIds, ProvisioningContext context, CancellationToken ct)
+    {
+        var current = await db.GroupMembers.Where(m => m.GroupId == group.Id).Select(m => m.MemberId).ToListAsync(ct);
+        var wanted = memberIds.ToHashSet();
+        var toRemove = current.Where(id => !wanted.Contains(id)).ToList();
+        var toAdd = wanted.Except(current).ToList();
+        var removed = await RemoveMembersAsync(group, toRemove, context, ct);
+        var added = await AddMembersAsync(group, toAdd, context, ct);
+        return (added, removed);
+    }
+
+    /// <summary>SCIM DELETE or gone from the directory: hidden, members kept for a restore, audited.</summary>
+    public void Delete(DirectoryGroup group, ProvisioningContext context)
+    {
+        group.DeletedAt = clock.GetUtcNow();
+        Touch(group);
+        audit.Record(group.OrganizationId, context.Actor, "group.deleted", TargetType, group.Id.ToString(),
+            before: new { group.DisplayName, group.ExternalId }, cause: context.Cause);
+    }
+
+    public void Restore(DirectoryGroup group, ProvisioningContext context)
+    {
+        group.DeletedAt = null;
+        Touch(group);
+        audit.Record(group.OrganizationId, context.Actor, "group.restored", TargetType, group.Id.ToString(),
+            after: new { group.DisplayName, group.ExternalId }, cause: context.Cause);
+    }
+
+    private void Touch(DirectoryGroup group)
+    {
+        group.UpdatedAt = clock.GetUtcNow();
+        group.Version++;
+    }
+
+    private static void RequireName(string displayName)
+    {
+        if (string.IsNullOrWhiteSpace(displayName))
+        {
+            throw new InvalidValueException("displayName is required.");
+        }
+    }
+}

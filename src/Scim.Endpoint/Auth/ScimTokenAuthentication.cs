@@ -1,0 +1,82 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using ScimBridge.Model.Organizations;
+using ScimBridge.Model.Persistence;
+using ScimBridge.Scim.Errors;
+
+namespace ScimBridge.Scim.Auth;
+
+/// <summary>
+/// Authenticates SCIM clients by bearer token: an opaque per-organization secret (stored hashed), or an OAuth 2.0
+/// access token (JWT) from the issuer an organization trusts.
+/// </summary>
+public sealed class ScimTokenAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ScimBridgeDbContext db,
+    IMemoryCache cache,
+    ScimJwtValidator jwtValidator)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ScimBearer";
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var secret = header["Bearer ".Length..].Trim();
+        if (secret.Length == 0)
+        {
+            return AuthenticateResult.Fail("Empty bearer token.");
+        }
+
+        if (secret.Count(c => c == '.') == 2)
+        {
+            var jwt = await jwtValidator.ValidateAsync(secret, Context.RequestAborted);
+            return jwt is null
+                ? AuthenticateResult.Fail("The access token is not valid for any organization.")
+                : Success(jwt.Value.OrganizationId, jwt.Value.ClientName);
+        }
+
+        var hash = Convert.ToHexString(ScimToken.HashSecret(secret));
+        if (!cache.TryGetValue(hash, out (Guid OrganizationId, string Name)? tenant))
+        {
+            tenant = await FindTokenAsync(secret);
+            cache.Set(hash, tenant, CacheFor);
+        }
+
+        return tenant is { } t ? Success(t.OrganizationId, t.Name) : AuthenticateResult.Fail("Unknown or revoked token.");
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer realm=\"scim\"";
+        await ScimError.Of(401, null, "A valid bearer token is required.").WriteAsync(Context);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        await ScimError.Of(403, null, "This token may not use this endpoint.").WriteAsync(Context);
+
+    private async Task<(Guid, string)?> FindTokenAsync(string secret)
+    {
+        var hash = ScimToken.HashSecret(secret);
+        var token = await db.ScimTokens.AsNoTracking()
+            .Where(t => t.Hash == hash && t.RevokedAt == null)
+            .FirstOrDefaultAsync(Context.RequestAborted);
+
+        // The index finds the row; the constant-time comparison decides.
+        return token is not null && token.Matches(secret) ? (token.OrganizationId, token.Name) : null;
+    }
+
+    private AuthenticateResult Success(Guid organizationId, string clientName) =>
+        AuthenticateResult.Success(new AuthenticationTicket(ScimTenant.Principal(organizationId, clientName, SchemeName), SchemeName));
+}

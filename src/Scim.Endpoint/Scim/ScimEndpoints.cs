@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using ScimBridge.Scim.Auth;
+using ScimBridge.Scim.Errors;
+using ScimBridge.Scim.Options;
+
+namespace ScimBridge.Scim;
+
+/// <summary>Registers and maps the SCIM 2.0 server under <c>/scim/v2</c>.</summary>
+public static class ScimEndpoints
+{
+    public const string BasePath = "/scim/v2";
+    public const string Policy = "scim";
+    private const string RateLimitPolicy = "scim-per-organization";
+
+    public static IHostApplicationBuilder AddScimServer(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMemoryCache();
+        services.AddSingleton<ScimJwtValidator>();
+        services.AddExceptionHandler<ScimExceptionHandler>();
+        services.AddProblemDetails();
+        services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ScimTokenAuthentication>(ScimTokenAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policy, p => p.AddAuthenticationSchemes(ScimTokenAuthentication.SchemeName).RequireClaim(ScimTenant.OrganizationClaim));
+        services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(RateLimitPolicy, context =>
+            {
+                var limits = context.RequestServices.GetRequiredService<IOptions<ScimOptions>>().Value;
+                var organization = context.User.FindFirst(ScimTenant.OrganizationClaim)?.Value;
+                if (limits.RequestsPerSecondPerOrganization == 0 || organization is null)
+                {
+                    return RateLimitPartition.GetNoLimiter("unlimited");
+                }
+
+                return RateLimitPartition.GetTokenBucketLimiter(organization, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.RequestBurstPerOrganization,
+                    TokensPerPeriod = limits.RequestsPerSecondPerOrganization,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            o.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                context.HttpContext.Response.Headers.RetryAfter =
+                    Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await ScimError.Of(429, null, "Too many requests for this organization; retry after the time given in Retry-After.")
+                    .WriteAsync(context.HttpContext);
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>The <c>/scim/v2</c> route group: token-authenticated, rate-limited per organization, size-limited.</summary>
+    public static RouteGroupBuilder MapScim(this IEndpointRouteBuilder app)
+    {
+        var scim = app.MapGroup(BasePath)
+            .RequireAuthorization(Policy)
+            .RequireRateLimiting(RateLimitPolicy)
+            .AddEndpointFilter(RejectOversizedBodies);
+        return scim;
+    }
+
+    private static async ValueTask<object?> RejectOversizedBodies(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var limit = http.RequestServices.GetRequiredService<IOptions<ScimOptions>>().Value.MaxPayloadBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            throw ScimException.PayloadTooLarge($"The request body is {http.Request.ContentLength} bytes; the limit is {limit}.");
+        }
+
+        var sizeFeature = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        return await next(context);
+    }
+}

@@ -1,0 +1,38 @@
+using ScimBridge.Model;
+using ScimBridge.Model.Commands;
+using ScimBridge.Scim.Organizations;
+using Serilog;
+using Serilog.Events;
+
+namespace ScimBridge.Scim;
+
+/// <summary>Composes the service: logging, directory model, SCIM server, admin commands.</summary>
+public static class ScimBridgeHost
+{
+    public static WebApplicationBuilder AddScimBridge(this WebApplicationBuilder builder, bool commandMode)
+    {
+        builder.Services.AddSerilog((services, log) => log
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            // In command mode stdout carries the command's own output (a token, a preview); logs go to stderr.
+            .WriteTo.Console(standardErrorFromLevel: commandMode ? LogEventLevel.Verbose : null));
+
+        builder.AddDirectoryModel();
+        builder.AddScimServer();
+        builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
+        return builder;
+    }
+
+    public static WebApplication UseScimBridge(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapScim();
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        return app;
+    }
+}
