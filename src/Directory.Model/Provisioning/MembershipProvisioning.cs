@@ -12,10 +12,15 @@ public sealed class MembershipProvisioning
     public Task RecomputeUsersAsync(Guid organizationId, IReadOnlyCollection<Guid> userIds, AuditActor actor, CancellationToken ct)
     {
         // Filled in by the mapping engine (issue 3).
-        _ = organizationId;
-        _ = userIds;
-        _ = actor;
-        _ = ct;
+        _ = (organizationId, userIds, actor, ct);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Recomputes the derived memberships of every user in these groups, directly or through nested groups.</summary>
+    public Task RecomputeGroupsAsync(Guid organizationId, IReadOnlyCollection<Guid> groupIds, AuditActor actor, CancellationToken ct)
+    {
+        // Filled in by the mapping engine (issue 3).
+        _ = (organizationId, groupIds, actor, ct);
         return Task.CompletedTask;
     }
 }
