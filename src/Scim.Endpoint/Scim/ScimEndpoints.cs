@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using ScimBridge.Scim.Auth;
+using ScimBridge.Scim.Discovery;
 using ScimBridge.Scim.Errors;
 using ScimBridge.Scim.Options;
 
@@ -66,6 +67,7 @@ public static class ScimEndpoints
             .RequireAuthorization(Policy)
             .RequireRateLimiting(RateLimitPolicy)
             .AddEndpointFilter(RejectOversizedBodies);
+        scim.MapDiscovery();
         return scim;
     }
 
