@@ -26,7 +26,8 @@ public sealed class AuditLog(ScimBridgeDbContext db, TimeProvider clock)
         var entry = new AuditEntry
         {
             OrganizationId = organizationId,
-            At = clock.GetUtcNow(),
+            // Microsecond precision is what every supported database stores; the hash must survive the round trip.
+            At = TruncateToMicroseconds(clock.GetUtcNow()),
             Actor = actor.ToString(),
             Action = action,
             TargetType = targetType,
@@ -38,6 +39,9 @@ public sealed class AuditLog(ScimBridgeDbContext db, TimeProvider clock)
         db.AuditEntries.Add(entry);
         return entry;
     }
+
+    private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset at) =>
+        new(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);
 
     public static string? Snapshot(object? value) => value switch
     {
