@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace ScimBridge.Bench;
+
+/// <summary>
+/// Drives the SCIM server over HTTP on loopback: user creates, filtered GETs, a 1,000-member PATCH into a
+/// 50,000-member group, and a GET of that group without members.
+/// </summary>
+public static class ScimBenchmark
+{
+    private const string ScimJson = "application/scim+json";
+
+    public static async Task RunAsync(string[] args)
+    {
+        var users = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60_000;
+        var groupSize = Math.Min(50_000, users - 10_000);
+        var (service, token) = await ServiceProcess.StartAsync("bench");
+        await using var _ = service;
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var http = new HttpClient(handler) { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        Console.WriteLine($"ScimBridge SCIM benchmark: {Environment.ProcessorCount} cores, {users:N0} users, group of {groupSize:N0}");
+
+        // Warm-up: JIT, connection pool, SQLite caches.
+        await LoadGenerator.RunAsync("warm-up", 500, 16, i => CreateUserAsync(http, $"warm{i}@bench.example"));
+
+        var ids = new string[users];
+        var creates = await LoadGenerator.RunAsync("POST /Users", users, 32, async i =>
+        {
+            using var response = await http.PostAsync("/scim/v2/Users", Body(UserJson(i)));
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                return false;
+            }
+
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+            ids[i] = doc.RootElement.GetProperty("id").GetString()!;
+            return true;
+        });
+        Console.WriteLine(creates);
+
+        var random = new Random(42);
+        var lookups = await LoadGenerator.RunAsync("GET /Users?filter=userName eq", 100_000, 64, async i =>
+        {
+            var n = random.Next(users);
+            using var response = await http.GetAsync($"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"user{n}@bench.example\"")}");
+            return response.StatusCode == HttpStatusCode.OK;
+        });
+        Console.WriteLine(lookups);
+
+        // The 50,000-member group, filled in chunks (not measured).
+        string groupId;
+        using (var created = await http.PostAsync("/scim/v2/Groups", Body("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Everyone"}""")))
+        {
+            created.EnsureSuccessStatusCode();
+            using var doc = JsonDocument.Parse(await created.Content.ReadAsStreamAsync());
+            groupId = doc.RootElement.GetProperty("id").GetString()!;
+        }
+
+        for (var start = 0; start < groupSize; start += 5_000)
+        {
+            using var response = await http.PatchAsync($"/scim/v2/Groups/{groupId}", Body(AddMembers(ids.Skip(start).Take(Math.Min(5_000, groupSize - start)))));
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"Seeding the group failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        var patches = await LoadGenerator.RunAsync($"PATCH group of {groupSize:N0} +1,000 members", 10, 1, async i =>
+        {
+            using var response = await http.PatchAsync($"/scim/v2/Groups/{groupId}", Body(AddMembers(ids.Skip(groupSize + i * 1_000).Take(1_000))));
+            return response.IsSuccessStatusCode;
+        });
+        Console.WriteLine(patches);
+
+        var memberless = await LoadGenerator.RunAsync($"GET group of {groupSize + 10_000:N0}, excludedAttributes=members", 2_000, 1, async _ =>
+        {
+            using var response = await http.GetAsync($"/scim/v2/Groups/{groupId}?excludedAttributes=members");
+            return response.StatusCode == HttpStatusCode.OK;
+        });
+        Console.WriteLine(memberless);
+        var memberlessParallel = await LoadGenerator.RunAsync("  same, 16 concurrent", 20_000, 16, async _ =>
+        {
+            using var response = await http.GetAsync($"/scim/v2/Groups/{groupId}?excludedAttributes=members");
+            return response.StatusCode == HttpStatusCode.OK;
+        });
+        Console.WriteLine(memberlessParallel);
+        Console.WriteLine($"Service peak working set: {service.PeakWorkingSetBytes / 1024 / 1024} MiB");
+    }
+
+    private static Task<bool> CreateUserAsync(HttpClient http, string userName) =>
+        http.PostAsync("/scim/v2/Users", Body($$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"{{userName}}","active":true}"""))
+            .ContinueWith(t => t.Result.StatusCode == HttpStatusCode.Created, TaskScheduler.Default);
+
+    private static string UserJson(int i) => $$"""
+        {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+         "userName":"user{{i}}@bench.example","externalId":"ext-{{i}}","active":true,
+         "name":{"givenName":"Given{{i}}","familyName":"Family{{i}}"},"displayName":"User {{i}}",
+         "emails":[{"value":"user{{i}}@bench.example","type":"work","primary":true}],
+         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Dept {{i % 50}}","employeeNumber":"{{i}}"}}
+        """;
+
+    private static string AddMembers(IEnumerable<string> ids) =>
+        """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":["""
+        + string.Join(',', ids.Select(id => $$"""{"value":"{{id}}"}"""))
+        + "]}]}";
+
+    private static StringContent Body(string json) => new(json, Encoding.UTF8, ScimJson);
+}

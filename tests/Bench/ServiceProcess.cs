@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ScimBridge.Bench;
+
+/// <summary>The real service, started as its own process on loopback with a fresh SQLite file.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _folder;
+
+    private ServiceProcess(Process process, string folder, Uri baseAddress)
+    {
+        _process = process;
+        _folder = folder;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public long PeakWorkingSetBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.PeakWorkingSet64;
+        }
+    }
+
+    public static async Task<(ServiceProcess Service, string Token)> StartAsync(string organization)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-bench-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(folder);
+        var token = (await RunToCompletionAsync(folder, $"tokens create --org {organization} --name bench")).Trim().Split('\n')[^1].Trim();
+
+        var port = FreePort();
+        var process = Process.Start(StartInfo(folder, $"--urls http://127.0.0.1:{port}"))!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var service = new ServiceProcess(process, folder, new Uri($"http://127.0.0.1:{port}"));
+        using var probe = new HttpClient { BaseAddress = service.BaseAddress };
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            try
+            {
+                if ((await probe.GetAsync("/healthz")).IsSuccessStatusCode)
+                {
+                    return (service, token);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException("The service did not start.");
+    }
+
+    private static async Task<string> RunToCompletionAsync(string folder, string arguments)
+    {
+        using var process = Process.Start(StartInfo(folder, arguments))!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"'{arguments}' failed: {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    private static ProcessStartInfo StartInfo(string folder, string arguments)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.Scim.dll");
+        var info = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = folder,
+        };
+        info.Environment["ScimBridge__Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "bench.db")}";
+        info.Environment["ScimBridge__Mappings__Path"] = Path.Combine(folder, "mappings");
+        info.Environment["ScimBridge__Scim__RequestsPerSecondPerOrganization"] = "0";
+        info.Environment["ScimBridge__Sync__Sources"] = "";
+        info.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        info.Environment["DOTNET_gcServer"] = "1";
+        return info;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
