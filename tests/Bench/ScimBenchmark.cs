@@ -102,7 +102,7 @@ public static class ScimBenchmark
          "userName":"user{{i}}@bench.example","externalId":"ext-{{i}}","active":true,
          "name":{"givenName":"Given{{i}}","familyName":"Family{{i}}"},"displayName":"User {{i}}",
          "emails":[{"value":"user{{i}}@bench.example","type":"work","primary":true}],
-         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Dept {{i % 50}}","employeeNumber":"{{i}}"}}
+         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Dept {{i % 50}}","employeeNumber":"{{i}}"} }
         """;
 
     private static string AddMembers(IEnumerable<string> ids) =>
