@@ -12,6 +12,8 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         builder.Property(o => o.Slug).HasMaxLength(100).IsRequired();
         builder.HasIndex(o => o.Slug).IsUnique();
         builder.Property(o => o.Name).HasMaxLength(200);
+        // One organization per token issuer: the issuer is how an access token finds its organization.
+        builder.HasIndex(o => o.ScimJwtIssuer).IsUnique();
     }
 }
 

@@ -179,6 +179,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ScimJwtIssuer")
+                        .IsUnique();
+
                     b.HasIndex("Slug")
                         .IsUnique();
 

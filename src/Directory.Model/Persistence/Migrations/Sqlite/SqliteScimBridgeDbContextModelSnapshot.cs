@@ -171,6 +171,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ScimJwtIssuer")
+                        .IsUnique();
+
                     b.HasIndex("Slug")
                         .IsUnique();
 

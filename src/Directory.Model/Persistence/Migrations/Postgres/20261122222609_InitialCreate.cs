@@ -319,6 +319,12 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                 columns: new[] { "OrganizationId", "NormalizedDisplayName" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Organizations_ScimJwtIssuer",
+                table: "Organizations",
+                column: "ScimJwtIssuer",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Organizations_Slug",
                 table: "Organizations",
                 column: "Slug",

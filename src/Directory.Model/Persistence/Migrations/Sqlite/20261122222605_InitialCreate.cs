@@ -317,6 +317,12 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                 columns: new[] { "OrganizationId", "NormalizedDisplayName" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Organizations_ScimJwtIssuer",
+                table: "Organizations",
+                column: "ScimJwtIssuer",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Organizations_Slug",
                 table: "Organizations",
                 column: "Slug",
