@@ -21,4 +21,12 @@ fi
 
 dotnet tool restore >/dev/null
 dotnet build ScimBridge.sln -c Release -nologo -clp:ErrorsOnly
-dotnet test ScimBridge.sln -c Release --no-build -nologo --logger "console;verbosity=minimal" "$@"
+log=$(mktemp)
+status=0
+dotnet test ScimBridge.sln -c Release --no-build -nologo --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line over all test projects.
+sed -nE 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/p' "$log" \
+  | awk '{f+=$1; p+=$2; s+=$3} END {printf "tests: %d passed, %d failed, %d skipped\n", p, f, s}'
+rm -f "$log"
+exit $status
