@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using ScimBridge.Scim.Auth;
 using ScimBridge.Scim.Errors;
+using ScimBridge.Scim.Groups;
 using ScimBridge.Scim.Options;
+using ScimBridge.Scim.Resources;
+using ScimBridge.Scim.Users;
 
 namespace ScimBridge.Scim;
 
@@ -66,6 +69,9 @@ public static class ScimEndpoints
             .RequireAuthorization(Policy)
             .RequireRateLimiting(RateLimitPolicy)
             .AddEndpointFilter(RejectOversizedBodies);
+        scim.MapUsers();
+        scim.MapGroups();
+        scim.MapRootSearch();
         return scim;
     }
 
