@@ -1,0 +1,75 @@
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace ScimBridge.Scim.Filtering;
+
+/// <summary>How a string attribute honours RFC 7643 <c>caseExact</c>.</summary>
+internal enum StringCase
+{
+    /// <summary>caseExact=true: compared as stored.</summary>
+    Exact,
+
+    /// <summary>caseExact=false, with an upper-invariant column kept by the domain (indexable).</summary>
+    Normalized,
+
+    /// <summary>caseExact=false without such a column: <c>UPPER(column)</c> against an upper-cased value.</summary>
+    Upper,
+}
+
+/// <summary>A string attribute: every operator, with the attribute's case rule.</summary>
+internal sealed class StringFilterAttribute(LambdaExpression column, StringCase rule, LambdaExpression? normalizedColumn = null)
+    : FilterAttribute(column)
+{
+    private static readonly MethodInfo ToUpper = typeof(string).GetMethod(nameof(string.ToUpper), Type.EmptyTypes)!;
+    private static readonly MethodInfo Contains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
+    private static readonly MethodInfo StartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
+    private static readonly MethodInfo EndsWith = typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string)])!;
+    private static readonly MethodInfo CompareStrings = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
+
+    public override Expression Compare(Expression target, ComparisonFilter filter)
+    {
+        var text = Text(filter.Value);
+        if (text is null)
+        {
+            return CompareWithNull(target, filter);
+        }
+
+        var left = Comparable(target);
+        var value = rule switch
+        {
+            StringCase.Exact => text,
+            // The normalized columns hold Trim().ToUpperInvariant(); a whole-value comparison normalizes the same way.
+            StringCase.Normalized when filter.Operator is not (ComparisonOperator.Co or ComparisonOperator.Sw or ComparisonOperator.Ew) =>
+                text.Trim().ToUpperInvariant(),
+            _ => text.ToUpperInvariant(),
+        };
+        var right = ValueBox.Of(value);
+        return filter.Operator switch
+        {
+            ComparisonOperator.Eq => Expression.Equal(left, right),
+            ComparisonOperator.Ne => Expression.NotEqual(left, right),
+            ComparisonOperator.Co => Expression.Call(left, Contains, right),
+            ComparisonOperator.Sw => Expression.Call(left, StartsWith, right),
+            ComparisonOperator.Ew => Expression.Call(left, EndsWith, right),
+            _ => Ordered(filter, Expression.Call(CompareStrings, left, right), Expression.Constant(0), "string"),
+        };
+    }
+
+    public override Expression Present(Expression target)
+    {
+        var column = Bound(target);
+        return Expression.AndAlso(
+            Expression.NotEqual(column, Expression.Constant(null, typeof(string))),
+            Expression.NotEqual(column, Expression.Constant("")));
+    }
+
+    public override Expression SortKey(Expression target) => Comparable(target);
+
+    private Expression Comparable(Expression target) => rule switch
+    {
+        StringCase.Exact => Bound(target),
+        StringCase.Normalized => ParameterReplacer.Bind(normalizedColumn!, target),
+        StringCase.Upper => Expression.Call(Bound(target), ToUpper),
+        _ => throw new InvalidOperationException($"Unknown case rule {rule}."),
+    };
+}
