@@ -24,6 +24,7 @@ internal sealed class StringFilterAttribute(LambdaExpression column, StringCase 
     private static readonly MethodInfo Contains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
     private static readonly MethodInfo StartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
     private static readonly MethodInfo EndsWith = typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string)])!;
+    private static readonly MethodInfo Substring = typeof(string).GetMethod(nameof(string.Substring), [typeof(int), typeof(int)])!;
     private static readonly MethodInfo CompareStrings = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
 
     public override Expression Compare(Expression target, ComparisonFilter filter)
@@ -44,6 +45,12 @@ internal sealed class StringFilterAttribute(LambdaExpression column, StringCase 
             _ => text.ToUpperInvariant(),
         };
         var right = ValueBox.Of(value);
+        if (rule == StringCase.Exact && filter.Operator is ComparisonOperator.Sw or ComparisonOperator.Ew)
+        {
+            // SQLite's LIKE (which StartsWith/EndsWith become) ignores ASCII case; compare the affix exactly instead.
+            return ExactAffix(left, right, value.Length, filter.Operator == ComparisonOperator.Sw);
+        }
+
         return filter.Operator switch
         {
             ComparisonOperator.Eq => Expression.Equal(left, right),
@@ -53,6 +60,17 @@ internal sealed class StringFilterAttribute(LambdaExpression column, StringCase 
             ComparisonOperator.Ew => Expression.Call(left, EndsWith, right),
             _ => Ordered(filter, Expression.Call(CompareStrings, left, right), Expression.Constant(0), "string"),
         };
+    }
+
+    /// <summary><c>substr(column, start, length(value)) = value</c>, with start at the beginning or the end.</summary>
+    private static BinaryExpression ExactAffix(Expression column, Expression value, int valueLength, bool atStart)
+    {
+        var length = ValueBox.Of(valueLength);
+        var columnLength = Expression.Property(column, nameof(string.Length));
+        Expression start = atStart ? Expression.Constant(0) : Expression.Subtract(columnLength, length);
+        return Expression.AndAlso(
+            Expression.GreaterThanOrEqual(columnLength, length),
+            Expression.Equal(Expression.Call(column, Substring, start, length), value));
     }
 
     public override Expression Present(Expression target)
