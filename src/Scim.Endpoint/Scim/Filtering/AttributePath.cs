@@ -57,12 +57,6 @@ public sealed record AttributePath(string? Schema, string Name, string? SubAttri
         }
 
         var parts = local.Split('.');
-        if (parts.Length > 2)
-        {
-            error = $"'{text}' has more than one sub-attribute; paths are attribute[.subAttribute].";
-            return false;
-        }
-
         foreach (var part in parts)
         {
             if (!IsAttributeName(part))
@@ -72,6 +66,12 @@ public sealed record AttributePath(string? Schema, string Name, string? SubAttri
                     : $"'{part}' in '{text}' is not a valid attribute name (a letter followed by letters, digits, '-' or '_').";
                 return false;
             }
+        }
+
+        if (parts.Length > 2)
+        {
+            error = $"'{text}' has more than one sub-attribute; paths are attribute[.subAttribute].";
+            return false;
         }
 
         path = new AttributePath(schema, parts[0], parts.Length == 2 ? parts[1] : null);
