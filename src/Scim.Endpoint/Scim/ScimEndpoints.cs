@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 using ScimBridge.Scim.Auth;
 using ScimBridge.Scim.Discovery;
 using ScimBridge.Scim.Errors;
+using ScimBridge.Scim.Groups;
 using ScimBridge.Scim.Options;
+using ScimBridge.Scim.Resources;
+using ScimBridge.Scim.Users;
 
 namespace ScimBridge.Scim;
 
@@ -68,6 +71,9 @@ public static class ScimEndpoints
             .RequireRateLimiting(RateLimitPolicy)
             .AddEndpointFilter(RejectOversizedBodies);
         scim.MapDiscovery();
+        scim.MapUsers();
+        scim.MapGroups();
+        scim.MapRootSearch();
         return scim;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Provisioning;
 
 namespace ScimBridge.Scim.Errors;
@@ -21,6 +22,8 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
             ResourceNotFoundException e => ScimError.Of(404, null, e.Message),
             InvalidValueException e => ScimError.Of(400, ScimErrorTypes.InvalidValue, e.Message),
             MutabilityException e => ScimError.Of(400, ScimErrorTypes.Mutability, e.Message),
+            // Two concurrent creates of one userName (or extension): the unique index decides, the loser gets 409.
+            DbUpdateException e when IsUniqueViolation(e) => ScimError.Of(409, ScimErrorTypes.Uniqueness, "A unique value (userName or extension) is already taken in this organization."),
             JsonException e => ScimError.Of(400, ScimErrorTypes.InvalidSyntax, $"The request body is not valid JSON: {e.Message}"),
             BadHttpRequestException { StatusCode: 413 } => ScimError.Of(413, null, "The request body is larger than maxPayloadSize."),
             BadHttpRequestException e => ScimError.Of(e.StatusCode, ScimErrorTypes.InvalidSyntax, e.Message),
@@ -35,4 +38,8 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
         await error.WriteAsync(httpContext);
         return true;
     }
+
+    private static bool IsUniqueViolation(DbUpdateException e) =>
+        e.InnerException?.Message is { } message
+        && (message.Contains("UNIQUE constraint failed", StringComparison.Ordinal) || message.Contains("duplicate key value", StringComparison.Ordinal));
 }

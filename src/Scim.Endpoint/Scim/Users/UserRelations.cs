@@ -1,0 +1,99 @@
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Model.Groups;
+using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Teams;
+using ScimBridge.Model.Users;
+using ScimBridge.Scim.Resources;
+
+namespace ScimBridge.Scim.Users;
+
+/// <summary>A user's effective role in one team.</summary>
+public sealed record UserTeam(Guid TeamId, string Name, TeamRole Role);
+
+/// <summary>A group the user is a direct member of.</summary>
+public sealed record UserGroup(Guid GroupId, string DisplayName);
+
+/// <summary>What a user's SCIM representation shows beyond the user row: teams, groups, the manager's name.</summary>
+public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<UserGroup> Groups, string? ManagerDisplayName)
+{
+    public static readonly UserRelations None = new([], [], null);
+
+    /// <summary>Loads relations for a page of users in at most three queries, skipping what the response will not show.</summary>
+    public static async Task<Dictionary<Guid, UserRelations>> LoadAsync(
+        ScimBridgeDbContext db, Guid organizationId, IReadOnlyList<User> users, ScimAttributeSelection selection, CancellationToken ct)
+    {
+        var result = new Dictionary<Guid, UserRelations>(users.Count);
+        if (users.Count == 0)
+        {
+            return result;
+        }
+
+        var ids = users.Select(u => u.Id).ToList();
+        var teams = new Dictionary<Guid, List<UserTeam>>();
+        if (selection.Returns(ScimSchemas.PlatformUser))
+        {
+            var rows = await (
+                from m in db.TeamMemberships.AsNoTracking()
+                where m.OrganizationId == organizationId && ids.Contains(m.UserId) && m.RemovedAt == null
+                join t in db.Teams.AsNoTracking() on m.TeamId equals t.Id
+                where t.DeletedAt == null
+                select new { m.UserId, t.Id, t.Name, m.Role })
+                .ToListAsync(ct);
+            foreach (var byUser in rows.GroupBy(r => r.UserId))
+            {
+                teams[byUser.Key] = [.. byUser
+                    .GroupBy(r => r.Id)
+                    .Select(t => new UserTeam(t.Key, t.First().Name, t.Max(r => r.Role)))
+                    .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)];
+            }
+        }
+
+        var groups = new Dictionary<Guid, List<UserGroup>>();
+        if (selection.Returns("groups"))
+        {
+            var rows = await (
+                from m in db.GroupMembers.AsNoTracking()
+                where ids.Contains(m.MemberId) && m.MemberType == GroupMemberType.User
+                join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
+                where g.OrganizationId == organizationId && g.DeletedAt == null
+                select new { m.MemberId, g.Id, g.DisplayName })
+                .ToListAsync(ct);
+            foreach (var byUser in rows.GroupBy(r => r.MemberId))
+            {
+                groups[byUser.Key] = [.. byUser.Select(r => new UserGroup(r.Id, r.DisplayName)).OrderBy(g => g.DisplayName, StringComparer.OrdinalIgnoreCase)];
+            }
+        }
+
+        var managerNames = new Dictionary<Guid, string>();
+        var managerIds = users
+            .Select(u => Guid.TryParse(u.ManagerId, out var id) ? id : Guid.Empty)
+            .Where(id => id != Guid.Empty)
+            .Distinct()
+            .ToList();
+        if (managerIds.Count > 0 && selection.Returns(ScimSchemas.EnterpriseUser))
+        {
+            var rows = await db.Users.AsNoTracking().IgnoreAutoIncludes()
+                .Where(u => u.OrganizationId == organizationId && managerIds.Contains(u.Id) && u.DeletedAt == null)
+                .Select(u => new { u.Id, Name = u.DisplayName ?? u.UserName })
+                .ToListAsync(ct);
+            foreach (var row in rows)
+            {
+                managerNames[row.Id] = row.Name;
+            }
+        }
+
+        foreach (var user in users)
+        {
+            var manager = Guid.TryParse(user.ManagerId, out var managerId) && managerNames.TryGetValue(managerId, out var name) ? name : null;
+            result[user.Id] = new UserRelations(
+                teams.TryGetValue(user.Id, out var t) ? t : [],
+                groups.TryGetValue(user.Id, out var g) ? g : [],
+                manager);
+        }
+
+        return result;
+    }
+
+    public static async Task<UserRelations> LoadAsync(ScimBridgeDbContext db, User user, ScimAttributeSelection selection, CancellationToken ct) =>
+        (await LoadAsync(db, user.OrganizationId, [user], selection, ct))[user.Id];
+}
