@@ -30,38 +30,36 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
 
         var ids = users.Select(u => u.Id).ToList();
         var teams = new Dictionary<Guid, List<UserTeam>>();
-        if (selection.Returns(ScimSchemas.PlatformUser))
+        var groups = new Dictionary<Guid, List<UserGroup>>();
+        var teamRows =
+            from m in db.TeamMemberships.AsNoTracking()
+            where m.OrganizationId == organizationId && ids.Contains(m.UserId) && m.RemovedAt == null
+            join t in db.Teams.AsNoTracking() on m.TeamId equals t.Id
+            where t.DeletedAt == null
+            select new RelationRow { UserId = m.UserId, Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true };
+        var groupRows =
+            from m in db.GroupMembers.AsNoTracking()
+            where ids.Contains(m.MemberId) && m.MemberType == GroupMemberType.User
+            join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
+            where g.OrganizationId == organizationId && g.DeletedAt == null
+            select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false };
+        var wantTeams = selection.Returns(ScimSchemas.PlatformUser);
+        var wantGroups = selection.Returns("groups");
+
+        // Teams and groups come back in one round trip (UNION ALL) when both are shown.
+        var query = wantTeams && wantGroups ? teamRows.Concat(groupRows) : wantTeams ? teamRows : wantGroups ? groupRows : null;
+        var rows = query is null ? [] : await query.ToListAsync(ct);
+        foreach (var byUser in rows.Where(r => r.IsTeam).GroupBy(r => r.UserId))
         {
-            var rows = await (
-                from m in db.TeamMemberships.AsNoTracking()
-                where m.OrganizationId == organizationId && ids.Contains(m.UserId) && m.RemovedAt == null
-                join t in db.Teams.AsNoTracking() on m.TeamId equals t.Id
-                where t.DeletedAt == null
-                select new { m.UserId, t.Id, t.Name, m.Role })
-                .ToListAsync(ct);
-            foreach (var byUser in rows.GroupBy(r => r.UserId))
-            {
-                teams[byUser.Key] = [.. byUser
-                    .GroupBy(r => r.Id)
-                    .Select(t => new UserTeam(t.Key, t.First().Name, t.Max(r => r.Role)))
-                    .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)];
-            }
+            teams[byUser.Key] = [.. byUser
+                .GroupBy(r => r.Id)
+                .Select(t => new UserTeam(t.Key, t.First().Name, t.Max(r => r.Role)))
+                .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)];
         }
 
-        var groups = new Dictionary<Guid, List<UserGroup>>();
-        if (selection.Returns("groups"))
+        foreach (var byUser in rows.Where(r => !r.IsTeam).GroupBy(r => r.UserId))
         {
-            var rows = await (
-                from m in db.GroupMembers.AsNoTracking()
-                where ids.Contains(m.MemberId) && m.MemberType == GroupMemberType.User
-                join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
-                where g.OrganizationId == organizationId && g.DeletedAt == null
-                select new { m.MemberId, g.Id, g.DisplayName })
-                .ToListAsync(ct);
-            foreach (var byUser in rows.GroupBy(r => r.MemberId))
-            {
-                groups[byUser.Key] = [.. byUser.Select(r => new UserGroup(r.Id, r.DisplayName)).OrderBy(g => g.DisplayName, StringComparer.OrdinalIgnoreCase)];
-            }
+            groups[byUser.Key] = [.. byUser.Select(r => new UserGroup(r.Id, r.Name)).OrderBy(g => g.DisplayName, StringComparer.OrdinalIgnoreCase)];
         }
 
         var managerNames = new Dictionary<Guid, string>();
@@ -72,13 +70,13 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
             .ToList();
         if (managerIds.Count > 0 && selection.Returns(ScimSchemas.EnterpriseUser))
         {
-            var rows = await db.Users.AsNoTracking().IgnoreAutoIncludes()
+            var managers = await db.Users.AsNoTracking().IgnoreAutoIncludes()
                 .Where(u => u.OrganizationId == organizationId && managerIds.Contains(u.Id) && u.DeletedAt == null)
                 .Select(u => new { u.Id, Name = u.DisplayName ?? u.UserName })
                 .ToListAsync(ct);
-            foreach (var row in rows)
+            foreach (var manager in managers)
             {
-                managerNames[row.Id] = row.Name;
+                managerNames[manager.Id] = manager.Name;
             }
         }
 
@@ -96,4 +94,13 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
 
     public static async Task<UserRelations> LoadAsync(ScimBridgeDbContext db, User user, ScimAttributeSelection selection, CancellationToken ct) =>
         (await LoadAsync(db, user.OrganizationId, [user], selection, ct))[user.Id];
+
+    private sealed class RelationRow
+    {
+        public Guid UserId { get; init; }
+        public Guid Id { get; init; }
+        public string Name { get; init; } = "";
+        public TeamRole Role { get; init; }
+        public bool IsTeam { get; init; }
+    }
 }
