@@ -68,6 +68,7 @@ public sealed class FilterDatabase : IAsyncLifetime
             ExternalId = "EXT-ALICE",
             Name = new PersonName("Carol", "Clark"),
             DisplayName = "Carol Clark",
+            NickName = "José",
         }, May, May);
         var dave = NewUser(organization, new UserProfile
         {
