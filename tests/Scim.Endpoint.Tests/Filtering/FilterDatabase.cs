@@ -69,7 +69,7 @@ public sealed class FilterDatabase : IAsyncLifetime
             Name = new PersonName("Carol", "Clark"),
             DisplayName = "Carol Clark",
             NickName = "José",
-        }, May, May);
+        }, May, May.AddHours(1));
         var dave = NewUser(organization, new UserProfile
         {
             UserName = "dave@x.org",
