@@ -68,7 +68,8 @@ public sealed class FilterDatabase : IAsyncLifetime
             ExternalId = "EXT-ALICE",
             Name = new PersonName("Carol", "Clark"),
             DisplayName = "Carol Clark",
-        }, May, May);
+            NickName = "José",
+        }, May, May.AddHours(1));
         var dave = NewUser(organization, new UserProfile
         {
             UserName = "dave@x.org",

@@ -57,14 +57,12 @@ public class GroupFilterTranslationTests(FilterDatabase database) : IClassFixtur
     public async Task Members_filter_respects_the_member_source_it_is_given()
     {
         await using var db = database.Open();
-        var alice = database.UserIds["alice"];
         var onlySales = db.GroupMembers.Where(m => m.GroupId == database.GroupIds["Sales"]);
 
         var ids = await GroupFilter.Apply(db.Groups, ScimFilterParser.Parse($"members.value eq \"{database.UserIds["bob"]}\""), onlySales)
             .Select(g => g.Id).ToListAsync();
 
         Assert.Equal([database.GroupIds["Sales"]], ids);
-        Assert.NotEqual(Guid.Empty, alice);
     }
 
     [Theory]

@@ -83,7 +83,8 @@ internal sealed class DateTimeFilterAttribute(LambdaExpression column) : FilterA
                 $"Invalid filter: '{filter.Path}' is a dateTime and '{Text(filter.Value)}' is not one (expected e.g. 2024-05-01T10:00:00Z).");
         }
 
-        return Ordered(filter, Bound(target), ValueBox.Of(instant), "dateTime");
+        // Npgsql only writes UTC offsets to timestamptz; the instant is the same.
+        return Ordered(filter, Bound(target), ValueBox.Of(instant.ToUniversalTime()), "dateTime");
     }
 
     public override Expression Present(Expression target) => Expression.Constant(true);

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using Microsoft.EntityFrameworkCore;
 
 namespace ScimBridge.Scim.Filtering;
 
@@ -24,6 +25,8 @@ internal sealed class StringFilterAttribute(LambdaExpression column, StringCase 
     private static readonly MethodInfo Contains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
     private static readonly MethodInfo StartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
     private static readonly MethodInfo EndsWith = typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string)])!;
+    private static readonly MethodInfo ForceParameter =
+        typeof(EF).GetMethod(nameof(EF.Parameter))!.MakeGenericMethod(typeof(string));
     private static readonly MethodInfo Substring = typeof(string).GetMethod(nameof(string.Substring), [typeof(int), typeof(int)])!;
     private static readonly MethodInfo CompareStrings = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
 
@@ -42,9 +45,15 @@ internal sealed class StringFilterAttribute(LambdaExpression column, StringCase 
             // The normalized columns hold Trim().ToUpperInvariant(); a whole-value comparison normalizes the same way.
             StringCase.Normalized when filter.Operator is not (ComparisonOperator.Co or ComparisonOperator.Sw or ComparisonOperator.Ew) =>
                 text.Trim().ToUpperInvariant(),
-            _ => text.ToUpperInvariant(),
+            StringCase.Normalized => text.ToUpperInvariant(),
+            _ => text,
         };
-        var right = ValueBox.Of(value);
+
+        // Upper: the database upper-cases both sides, so the value is folded exactly like the column (SQLite's
+        // upper() only folds ASCII; .NET would fold 'é' too and never match a stored 'José').
+        Expression right = rule == StringCase.Upper
+            ? Expression.Call(Expression.Call(ForceParameter, ValueBox.Of(value)), ToUpper)
+            : ValueBox.Of(value);
         if (rule == StringCase.Exact && filter.Operator is ComparisonOperator.Sw or ComparisonOperator.Ew)
         {
             // SQLite's LIKE (which StartsWith/EndsWith become) ignores ASCII case; compare the affix exactly instead.
