@@ -3,7 +3,7 @@ using ScimBridge.Scim;
 using ScimBridge.Scim.Cli;
 using Serilog;
 
-Log.Logger = new LoggerConfiguration().WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateBootstrapLogger();
+Log.Logger = new LoggerConfiguration().WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateLogger();
 try
 {
     var commandMode = AdminCommandLine.IsCommand(args);

@@ -26,8 +26,9 @@ public static class ScimBridgeHost
 
     public static WebApplication UseScimBridge(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        // Outside the exception handler, so a refused request is logged with the status it was answered with.
         app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
+        app.UseExceptionHandler();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

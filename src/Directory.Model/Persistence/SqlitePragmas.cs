@@ -1,12 +1,18 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace ScimBridge.Model.Persistence;
 
-/// <summary>Per-connection SQLite settings: WAL needs only NORMAL sync to stay durable across crashes of the process.</summary>
+/// <summary>
+/// Per-connection SQLite settings: with WAL, NORMAL sync keeps the database intact across crashes of the process.
+/// EF opens a pooled connection for every query, so the settings are applied once per native handle, not per open.
+/// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
     private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+    private readonly ConditionalWeakTable<object, object> _configured = [];
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -16,8 +22,14 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    private static void Apply(DbConnection connection)
+    private void Apply(DbConnection connection)
     {
+        object key = connection is SqliteConnection { Handle: { } handle } ? handle : connection;
+        if (!_configured.TryAdd(key, key))
+        {
+            return;
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         command.ExecuteNonQuery();
