@@ -65,6 +65,14 @@ public static class GraphJson
         return new JsonObject { ["displayName"] = displayName, ["id"] = id, ["members@delta"] = members };
     }
 
+    /// <summary>A group in a groups delta page that was deleted.</summary>
+    public static JsonObject RemovedGroupEntry(string id) => new()
+    {
+        ["@odata.type"] = "#microsoft.graph.group",
+        ["id"] = id,
+        ["@removed"] = new JsonObject { ["reason"] = "changed" },
+    };
+
     /// <summary>A collection page: <c>@odata.context</c>, optional <c>@odata.nextLink</c>, <c>value</c>.</summary>
     public static JsonObject Page(string graphRoot, string context, IEnumerable<JsonObject> values, string? nextLink = null)
     {
