@@ -152,4 +152,35 @@ public sealed class EntraFullReadTests : IDisposable
         Assert.Equal(["u-9"], group.MemberUserKeys);
         Assert.Empty(_graph.RequestsTo("/groups"));
     }
+
+    [Fact]
+    public async Task Certificate_sign_in_sends_a_signed_client_assertion_instead_of_a_secret()
+    {
+        var pfx = Path.Combine(Path.GetTempPath(), $"entra-app-{Guid.NewGuid():N}.pfx");
+        await File.WriteAllBytesAsync(pfx, LocalhostCertificate.Instance.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx-pass"));
+        try
+        {
+            _graph.StubLatestDeltaLinks();
+            _graph.Get("/users", GraphJson.Page(_graph.GraphRoot, "users", [GraphJson.User("u-1", "adele@contoso.com")]));
+            _graph.Get("/groups", GraphJson.Page(_graph.GraphRoot, "groups", []));
+            using var source = _graph.CreateSource(s =>
+            {
+                s.ClientSecret = null;
+                s.CertificatePath = pfx;
+                s.CertificatePassword = "pfx-pass";
+            });
+
+            var snapshot = await source.ReadAsync(null, CancellationToken.None);
+
+            Assert.Single(snapshot.Users);
+            var form = Assert.Single(_graph.TokenRequests()).RequestMessage.Body!;
+            Assert.Contains("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer", form);
+            Assert.Contains("client_assertion=", form);
+            Assert.DoesNotContain("client_secret=", form);
+        }
+        finally
+        {
+            File.Delete(pfx);
+        }
+    }
 }
