@@ -8,21 +8,10 @@ public sealed class EntraDeltaReadTests : IDisposable
 
     public void Dispose() => _graph.Dispose();
 
-    /// <summary>Runs the first (full) read against an empty directory and returns the delta state it hands back.</summary>
-    private async Task<string> FirstRunStateAsync()
-    {
-        _graph.StubLatestDeltaLinks("users-token-1", "groups-token-1");
-        _graph.Get("/users", GraphJson.Page(_graph.GraphRoot, "users", []));
-        _graph.Get("/groups", GraphJson.Page(_graph.GraphRoot, "groups", []));
-        using var source = _graph.CreateSource();
-        var first = await source.ReadAsync(null, CancellationToken.None);
-        return first.NextDeltaState!;
-    }
-
     [Fact]
     public async Task Delta_run_returns_changed_and_removed_users_and_member_changes()
     {
-        var state = await FirstRunStateAsync();
+        var state = await _graph.FirstRunStateAsync();
         _graph.Get("/users/delta*", GraphJson.DeltaPage(_graph.GraphRoot, "users",
             [GraphJson.User("u-1", "adele@contoso.com", "Adele", "Vance-Smith"), GraphJson.RemovedUser("u-2", "changed")],
             skipToken: "users-p2"), ("$deltatoken", "users-token-1"));
@@ -64,7 +53,7 @@ public sealed class EntraDeltaReadTests : IDisposable
     [Fact]
     public async Task Expired_delta_token_answered_with_410_falls_back_to_a_full_read()
     {
-        var state = await FirstRunStateAsync();
+        var state = await _graph.FirstRunStateAsync();
         _graph.GetFails("/users/delta*", 410, "syncStateNotFound", "The sync state generation is unavailable.", ("$deltatoken", "users-token-1"));
         _graph.Get("/users", GraphJson.Page(_graph.GraphRoot, "users", [GraphJson.User("u-1", "adele@contoso.com")]));
         var fullReadsBefore = _graph.RequestsTo("/users").Count;
@@ -82,7 +71,7 @@ public sealed class EntraDeltaReadTests : IDisposable
     [Fact]
     public async Task Resync_required_error_code_falls_back_to_a_full_read()
     {
-        var state = await FirstRunStateAsync();
+        var state = await _graph.FirstRunStateAsync();
         _graph.Get("/users/delta*", GraphJson.DeltaPage(_graph.GraphRoot, "users", [], deltaToken: "users-token-2"), ("$deltatoken", "users-token-1"));
         _graph.GetFails("/groups/delta*", 400, "resyncRequired", "Resync is required.", ("$deltatoken", "groups-token-1"));
         using var source = _graph.CreateSource();
@@ -104,6 +93,23 @@ public sealed class EntraDeltaReadTests : IDisposable
 
         Assert.True(snapshot.IsFull);
         Assert.DoesNotContain(_graph.Server.LogEntries, e => e.RequestMessage.Url.Contains("elsewhere", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Delta_state_taken_for_other_group_ids_leads_to_a_full_read()
+    {
+        var state = await _graph.FirstRunStateAsync();
+        const string Support = "6b1d6e8c-1111-4d3a-9f55-0c3b2a1d0e01";
+        _graph.Get($"/groups/{Support}", GraphJson.Group(Support, "Support"));
+        _graph.Get($"/groups/{Support}/members", GraphJson.Page(_graph.GraphRoot, "directoryObjects", [GraphJson.DirectoryObject("user", "u-1")]));
+        using var source = _graph.CreateSource(s => s.GroupIds = [Support]);
+
+        var snapshot = await source.ReadAsync(state, CancellationToken.None);
+
+        Assert.True(snapshot.IsFull);
+        Assert.Equal(["u-1"], Assert.Single(snapshot.Groups).MemberUserKeys);
+        Assert.DoesNotContain(_graph.RequestsTo("/users/delta*"),
+            e => e.RequestMessage.Query!.TryGetValue("$deltatoken", out var token) && token[0] == "users-token-1");
     }
 
     [Fact]

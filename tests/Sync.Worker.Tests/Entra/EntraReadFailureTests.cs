@@ -87,13 +87,18 @@ public sealed class EntraReadFailureTests : IDisposable
     [Fact]
     public async Task Failure_in_a_delta_run_fails_the_read()
     {
-        var state = new EntraDeltaStateForTests(_graph.GraphRoot).Serialized;
+        var state = await _graph.FirstRunStateAsync();
         _graph.Get("/users/delta*", GraphJson.DeltaPage(_graph.GraphRoot, "users", [GraphJson.RemovedUser("u-1", "deleted")], skipToken: "p2"),
             ("$deltatoken", "users-token-1"));
         _graph.GetFails("/users/delta*", 500, "generalException", "An internal server error occurred.", ("$skiptoken", "p2"));
+        var fullReadsBefore = _graph.RequestsTo("/users").Count;
         using var source = _graph.CreateSource();
 
         await Assert.ThrowsAsync<DirectoryReadException>(() => source.ReadAsync(state, CancellationToken.None));
+
+        Assert.Single(_graph.RequestsTo("/users/delta*"), e => e.RequestMessage.Query!.TryGetValue("$skiptoken", out var token) && token[0] == "p2");
+        // A failed delta is not an expired token: no fallback read that could hide the failure.
+        Assert.Equal(fullReadsBefore, _graph.RequestsTo("/users").Count);
     }
 
     [Fact]

@@ -108,6 +108,20 @@ public sealed class GraphStub : IDisposable
         Get("/groups/delta*", GraphJson.DeltaPage(GraphRoot, "groups", [], deltaToken: groupsToken), ("$deltatoken", "latest"));
     }
 
+    /// <summary>
+    /// Runs a first (full) read against an empty directory with a throw-away source and returns the delta state it
+    /// hands back, as a previous scheduled run would have stored it.
+    /// </summary>
+    public async Task<string> FirstRunStateAsync(Action<EntraSourceSettings>? configure = null)
+    {
+        StubLatestDeltaLinks("users-token-1", "groups-token-1");
+        Get("/users", GraphJson.Page(GraphRoot, "users", []));
+        Get("/groups", GraphJson.Page(GraphRoot, "groups", []));
+        using var source = CreateSource(configure);
+        var first = await source.ReadAsync(null, CancellationToken.None);
+        return first.NextDeltaState ?? throw new InvalidOperationException("the first run returned no delta state");
+    }
+
     /// <summary>Requests the server received for a path below /v1.0 (wildcards allowed).</summary>
     public IReadOnlyList<ILogEntry> RequestsTo(string path)
     {

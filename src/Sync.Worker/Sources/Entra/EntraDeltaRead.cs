@@ -17,6 +17,9 @@ internal sealed class EntraDeltaRead(GraphServiceClient client, EntraSourceSetti
     /// Asks Graph for delta links that start now, without reading any objects. Taken before a full read, so changes made
     /// while the full read runs are replayed by the next delta run (replaying a change is harmless).
     /// </summary>
+    /// <summary>Fingerprint stored with the links; a stored state with another one is not continued.</summary>
+    public string Scope => EntraDeltaState.ScopeOf(settings, EntraUserMapping.SelectedProperties, GroupSelect);
+
     public async Task<EntraDeltaState> StartAsync(CancellationToken ct)
     {
         var usersUrl = WithLatestToken(client.Users.Delta.ToGetRequestInformation(request =>
@@ -26,7 +29,7 @@ internal sealed class EntraDeltaRead(GraphServiceClient client, EntraSourceSetti
 
         var (_, _, usersLink) = await ReadUsersAsync(usersUrl, ct);
         var groupsLink = (await ReadGroupsAsync(groupsUrl, ct)).DeltaLink;
-        return new EntraDeltaState(usersLink, groupsLink);
+        return new EntraDeltaState(usersLink, groupsLink, Scope);
     }
 
     /// <summary>Follows both stored links to their ends. Throws the SDK's exception when Graph rejects a link (e.g. 410).</summary>
@@ -41,7 +44,7 @@ internal sealed class EntraDeltaRead(GraphServiceClient client, EntraSourceSetti
             RemovedUserKeys = removedUsers,
             Groups = groups.ChangedGroups(),
             RemovedGroupKeys = groups.RemovedGroupKeys,
-            NextDeltaState = new EntraDeltaState(usersLink, groupsLink).Serialize(),
+            NextDeltaState = (state with { UsersDeltaLink = usersLink, GroupsDeltaLink = groupsLink }).Serialize(),
         };
     }
 

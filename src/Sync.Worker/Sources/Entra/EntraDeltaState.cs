@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -5,24 +7,36 @@ namespace ScimBridge.Sync.Sources.Entra;
 
 /// <summary>
 /// The two Graph delta links (users and groups) kept between runs as one opaque string. The links embed Graph's
-/// state tokens: treat the serialized value like a cursor, never log it.
+/// state tokens: treat the serialized value like a cursor, never log it. <see cref="Scope"/> fingerprints what the links
+/// were taken for (Graph root, selected properties, group scope): a delta link keeps the <c>$select</c> of the query that
+/// started it, so links taken for another scope are not continued.
 /// </summary>
 internal sealed record EntraDeltaState(
     [property: JsonPropertyName("users")] string UsersDeltaLink,
-    [property: JsonPropertyName("groups")] string GroupsDeltaLink)
+    [property: JsonPropertyName("groups")] string GroupsDeltaLink,
+    [property: JsonPropertyName("scope")] string Scope)
 {
     private const int CurrentVersion = 1;
 
     [JsonPropertyName("v")]
     public int Version { get; init; } = CurrentVersion;
 
+    /// <summary>Fingerprint of the settings and selections that shape what the delta links return.</summary>
+    public static string ScopeOf(EntraSourceSettings settings, IEnumerable<string> userSelect, IEnumerable<string> groupSelect)
+    {
+        var groups = settings.GroupIds.Select(id => id.Trim().ToLowerInvariant()).Order(StringComparer.Ordinal);
+        var text = string.Join('|', settings.GraphBaseUrl.TrimEnd('/').ToLowerInvariant(), string.Join(',', userSelect),
+            string.Join(',', groupSelect), string.Join(',', groups));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    }
+
     public string Serialize() => JsonSerializer.Serialize(this);
 
     /// <summary>
     /// Reads a stored state. Returns null (and a reason) when it is missing, unreadable, of another version, or points
-    /// at a different Graph root than the one configured now: the caller then reads everything.
+    /// at a different Graph root or scope than the one configured now: the caller then reads everything.
     /// </summary>
-    public static EntraDeltaState? TryParse(string? value, string graphBaseUrl, out string? reason)
+    public static EntraDeltaState? TryParse(string? value, string graphBaseUrl, string expectedScope, out string? reason)
     {
         reason = null;
         if (string.IsNullOrWhiteSpace(value))
@@ -53,6 +67,11 @@ internal sealed record EntraDeltaState(
             || !state.GroupsDeltaLink.StartsWith(root, StringComparison.OrdinalIgnoreCase))
         {
             reason = "stored delta state belongs to another Graph endpoint";
+            return null;
+        }
+        if (state.Scope != expectedScope)
+        {
+            reason = "the configured scope changed since the delta links were taken";
             return null;
         }
         return state;

@@ -73,14 +73,14 @@ public sealed class EntraDirectorySource : IDirectorySource, IDisposable
             return await ReadFullAsync(startDelta: false, ct);
         }
 
-        var state = EntraDeltaState.TryParse(deltaState, _settings.GraphBaseUrl, out var reason);
+        var delta = new EntraDeltaRead(_connection.Client, _settings, _logger);
+        var state = EntraDeltaState.TryParse(deltaState, _settings.GraphBaseUrl, delta.Scope, out var reason);
         if (state is null)
         {
             _logger.LogInformation("Entra source {Source}: full read ({Reason})", Name, reason);
             return await ReadFullAsync(startDelta: true, ct);
         }
 
-        var delta = new EntraDeltaRead(_connection.Client, _settings, _logger);
         try
         {
             return await delta.ReadChangesAsync(state, ct);
