@@ -102,6 +102,20 @@ public sealed class EntraReadFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task Graph_not_answering_in_time_fails_the_read()
+    {
+        StubEmptyDirectoryExceptUsers();
+        _graph.Server.Given(Request.Create().WithPath("/v1.0/users").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(3)).WithHeader("Content-Type", "application/json")
+                .WithBody(GraphJson.Page(_graph.GraphRoot, "users", []).ToJsonString()));
+        using var source = _graph.CreateSource(s => s.RequestTimeoutSeconds = 1);
+
+        var error = await Assert.ThrowsAsync<DirectoryReadException>(() => source.ReadAsync(null, CancellationToken.None));
+
+        Assert.Contains("in time", error.Message);
+    }
+
+    [Fact]
     public async Task Rejected_sign_in_fails_the_read_without_calling_Graph()
     {
         using var source = _graph.CreateSource(s => s.TenantId = "unknown-tenant.example");

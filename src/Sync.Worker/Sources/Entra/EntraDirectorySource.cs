@@ -127,7 +127,7 @@ public sealed class EntraDirectorySource : IDirectorySource, IDisposable
             $"Graph kept answering HTTP {last.ResponseStatusCode} after {EntraGraphConnection.MaxRetries} retries",
         AuthenticationFailedException => "sign-in to Entra ID failed (check tenant, client id and secret or certificate)",
         HttpRequestException http => $"Graph could not be reached ({http.HttpRequestError})",
-        TaskCanceledException => "Graph did not answer in time",
+        TimeoutException or TaskCanceledException => "Graph did not answer in time",
         _ => ex.GetType().Name,
     };
 

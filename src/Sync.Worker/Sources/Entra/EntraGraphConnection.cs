@@ -45,7 +45,9 @@ internal sealed class EntraGraphConnection : IDisposable
                 handlers[i] = new RetryHandler(new RetryHandlerOption { MaxRetry = MaxRetries });
             }
         }
+        handlers.Add(new AttemptTimeoutHandler(TimeSpan.FromSeconds(settings.RequestTimeoutSeconds)));
         var httpClient = GraphClientFactory.Create(handlers, finalHandler: transport?.GraphHandler, disposeHandler: transport?.GraphHandler is null);
+        httpClient.Timeout = Timeout.InfiniteTimeSpan;
         var client = new GraphServiceClient(httpClient, authProvider, graphBase.ToString().TrimEnd('/'));
         return new EntraGraphConnection(client, httpClient, certificate);
     }

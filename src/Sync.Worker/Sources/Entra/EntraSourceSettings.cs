@@ -48,6 +48,9 @@ public sealed class EntraSourceSettings
     /// <summary>Page size (<c>$top</c>) for users, groups and members; at most 999.</summary>
     public int PageSize { get; set; } = MaxPageSize;
 
+    /// <summary>Longest wait for one Graph answer, in seconds; throttling waits (Retry-After) come on top.</summary>
+    public int RequestTimeoutSeconds { get; set; } = 100;
+
     /// <summary>True when incremental (delta) reads can honour the configured scope.</summary>
     public bool SupportsDelta => string.IsNullOrWhiteSpace(UserFilter) && string.IsNullOrWhiteSpace(GroupFilter);
 
@@ -97,6 +100,10 @@ public sealed class EntraSourceSettings
         if (settings.PageSize is < 1 or > MaxPageSize)
         {
             problems.Add($"{label}: PageSize must be between 1 and {MaxPageSize}.");
+        }
+        if (settings.RequestTimeoutSeconds is < 1 or > 600)
+        {
+            problems.Add($"{label}: RequestTimeoutSeconds must be between 1 and 600.");
         }
         if (settings.GroupIds.Any(id => !Guid.TryParse(id, out _)))
         {
