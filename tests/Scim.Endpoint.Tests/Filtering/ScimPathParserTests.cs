@@ -53,7 +53,7 @@ public class ScimPathParserTests
     {
         var path = ScimPathParser.Parse(text);
 
-        Assert.Equal(new AttributePath(ScimSchemaUrns.EnterpriseUser, name, sub), path.Attribute);
+        Assert.Equal(new AttributePath(ScimUrns.EnterpriseUser, name, sub), path.Attribute);
         Assert.Null(path.ValueFilter);
     }
 
@@ -62,7 +62,7 @@ public class ScimPathParserTests
     {
         var path = ScimPathParser.Parse("urn:ietf:params:scim:schemas:core:2.0:User:emails[type eq \"work\"].display");
 
-        Assert.Equal(new AttributePath(ScimSchemaUrns.User, "emails", "display"), path.Attribute);
+        Assert.Equal(new AttributePath(ScimUrns.User, "emails", "display"), path.Attribute);
         Assert.NotNull(path.ValueFilter);
     }
 

@@ -24,7 +24,7 @@ public static class DiscoveryEndpoints
         var o = options.Value;
         var body = new JsonObject
         {
-            ["schemas"] = new JsonArray(ScimSchemas.ServiceProviderConfig),
+            ["schemas"] = new JsonArray(ScimUrns.ServiceProviderConfig),
             ["patch"] = new JsonObject { ["supported"] = true },
             ["bulk"] = new JsonObject { ["supported"] = false, ["maxOperations"] = 0, ["maxPayloadSize"] = o.MaxPayloadBytes },
             ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = o.MaxPageSize },
@@ -74,33 +74,33 @@ public static class DiscoveryEndpoints
 
     private static JsonObject UserType(HttpContext http) => new()
     {
-        ["schemas"] = new JsonArray(ScimSchemas.ResourceType),
+        ["schemas"] = new JsonArray(ScimUrns.ResourceType),
         ["id"] = "User",
         ["name"] = "User",
         ["endpoint"] = "/Users",
         ["description"] = "User Account",
-        ["schema"] = ScimSchemas.User,
+        ["schema"] = ScimUrns.User,
         ["schemaExtensions"] = new JsonArray(
-            new JsonObject { ["schema"] = ScimSchemas.EnterpriseUser, ["required"] = false },
-            new JsonObject { ["schema"] = ScimSchemas.ScimBridgeUser, ["required"] = false }),
+            new JsonObject { ["schema"] = ScimUrns.EnterpriseUser, ["required"] = false },
+            new JsonObject { ["schema"] = ScimUrns.PlatformUser, ["required"] = false }),
         ["meta"] = Meta(http, "ResourceType", "/ResourceTypes/User"),
     };
 
     private static JsonObject GroupType(HttpContext http) => new()
     {
-        ["schemas"] = new JsonArray(ScimSchemas.ResourceType),
+        ["schemas"] = new JsonArray(ScimUrns.ResourceType),
         ["id"] = "Group",
         ["name"] = "Group",
         ["endpoint"] = "/Groups",
         ["description"] = "Group",
-        ["schema"] = ScimSchemas.Group,
+        ["schema"] = ScimUrns.Group,
         ["schemaExtensions"] = new JsonArray(),
         ["meta"] = Meta(http, "ResourceType", "/ResourceTypes/Group"),
     };
 
     private static JsonObject Render(HttpContext http, ScimSchema schema) => new()
     {
-        ["schemas"] = new JsonArray(ScimSchemas.Schema),
+        ["schemas"] = new JsonArray(ScimUrns.Schema),
         ["id"] = schema.Id,
         ["name"] = schema.Name,
         ["description"] = schema.Description,
@@ -142,7 +142,7 @@ public static class DiscoveryEndpoints
 
     private static JsonObject ListResponse(JsonNode[] resources) => new()
     {
-        ["schemas"] = new JsonArray(ScimSchemas.ListResponse),
+        ["schemas"] = new JsonArray(ScimUrns.ListResponse),
         ["totalResults"] = resources.Length,
         ["itemsPerPage"] = resources.Length,
         ["startIndex"] = 1,

@@ -3,17 +3,6 @@ namespace ScimBridge.Scim.Discovery;
 /// <summary>The schemas this server implements, exactly as far as it supports them.</summary>
 public static class ScimSchemas
 {
-    public const string User = "urn:ietf:params:scim:schemas:core:2.0:User";
-    public const string Group = "urn:ietf:params:scim:schemas:core:2.0:Group";
-    public const string EnterpriseUser = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-    public const string ScimBridgeUser = "urn:ietf:params:scim:schemas:extension:scimbridge:2.0:User";
-    public const string ListResponse = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-    public const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-    public const string SearchRequest = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
-    public const string ServiceProviderConfig = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
-    public const string ResourceType = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
-    public const string Schema = "urn:ietf:params:scim:schemas:core:2.0:Schema";
-
     private static readonly string[] ContactTypes = ["work", "home", "mobile", "other"];
 
     private static SchemaAttribute[] Contact(bool withDisplay = true) =>
@@ -24,7 +13,7 @@ public static class ScimSchemas
         new("primary", "boolean", Description: "The preferred value."),
     ];
 
-    public static readonly ScimSchema UserSchema = new(User, "User", "User Account",
+    public static readonly ScimSchema UserSchema = new(ScimUrns.User, "User", "User Account",
     [
         new("userName", Required: true, Uniqueness: "server", Description: "Unique identifier for the user, usually an e-mail address."),
         new("name", "complex", Description: "The components of the user's name.")
@@ -67,7 +56,7 @@ public static class ScimSchemas
         },
     ]);
 
-    public static readonly ScimSchema EnterpriseUserSchema = new(EnterpriseUser, "EnterpriseUser", "Enterprise User",
+    public static readonly ScimSchema EnterpriseUserSchema = new(ScimUrns.EnterpriseUser, "EnterpriseUser", "Enterprise User",
     [
         new("employeeNumber"),
         new("costCenter"),
@@ -85,7 +74,7 @@ public static class ScimSchemas
         },
     ]);
 
-    public static readonly ScimSchema ScimBridgeUserSchema = new(ScimBridgeUser, "ScimBridgeUser", "The telephony platform's own user fields",
+    public static readonly ScimSchema ScimBridgeUserSchema = new(ScimUrns.PlatformUser, "ScimBridgeUser", "The telephony platform's own user fields",
     [
         new("extension", Uniqueness: "server", Description: "Internal phone extension, unique within the organization."),
         new("outboundCallerId", Description: "Overrides the organization's default outbound number."),
@@ -105,7 +94,7 @@ public static class ScimSchemas
         },
     ]);
 
-    public static readonly ScimSchema GroupSchema = new(Group, "Group", "Group",
+    public static readonly ScimSchema GroupSchema = new(ScimUrns.Group, "Group", "Group",
     [
         new("displayName", Required: true),
         new("members", "complex", MultiValued: true)

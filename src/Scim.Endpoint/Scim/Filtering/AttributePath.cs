@@ -36,7 +36,7 @@ public sealed record AttributePath(string? Schema, string Name, string? SubAttri
         var local = text;
         if (text.StartsWith("urn:", StringComparison.OrdinalIgnoreCase))
         {
-            schema = ScimSchemaUrns.All.FirstOrDefault(urn =>
+            schema = ScimUrns.AttributeSchemas.FirstOrDefault(urn =>
                 text.Length > urn.Length && text[urn.Length] == ':' && text.StartsWith(urn, StringComparison.OrdinalIgnoreCase));
             if (schema is not null)
             {

@@ -160,8 +160,8 @@ public static class ScimFilterEvaluator
     private static JsonNode? Attribute(JsonNode? element, AttributePath path)
     {
         if (path.Schema is not null
-            && !path.Schema.Equals(ScimSchemaUrns.User, StringComparison.OrdinalIgnoreCase)
-            && !path.Schema.Equals(ScimSchemaUrns.Group, StringComparison.OrdinalIgnoreCase)
+            && !path.Schema.Equals(ScimUrns.User, StringComparison.OrdinalIgnoreCase)
+            && !path.Schema.Equals(ScimUrns.Group, StringComparison.OrdinalIgnoreCase)
             && Property(element, path.Schema) is JsonObject extension)
         {
             return Property(extension, path.Name);

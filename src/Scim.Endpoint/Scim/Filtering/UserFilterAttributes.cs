@@ -10,9 +10,9 @@ internal static class UserFilterAttributes
 
     private static AttributeScope Build()
     {
-        const string core = ScimSchemaUrns.User;
-        const string enterprise = ScimSchemaUrns.EnterpriseUser;
-        const string platform = ScimSchemaUrns.ScimBridgeUser;
+        const string core = ScimUrns.User;
+        const string enterprise = ScimUrns.EnterpriseUser;
+        const string platform = ScimUrns.PlatformUser;
 
         var emails = new AttributeScope("User.emails")
             .Add(core, "value", new StringFilterAttribute(Column<UserEmail>(e => e.Value), StringCase.Normalized, Column<UserEmail>(e => e.NormalizedValue)))

@@ -15,7 +15,7 @@ public static class ScimGroupMapping
     {
         var json = new JsonObject
         {
-            ["schemas"] = new JsonArray(ScimSchemas.Group),
+            ["schemas"] = new JsonArray(ScimUrns.Group),
             ["id"] = group.Id.ToString(),
         };
         if (group.ExternalId is not null)

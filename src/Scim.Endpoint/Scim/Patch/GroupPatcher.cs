@@ -222,7 +222,7 @@ public sealed class GroupPatcher
 
     private static string Name(AttributePath path)
     {
-        if (path.Schema is not null && !string.Equals(path.Schema, ScimSchemas.Group, StringComparison.OrdinalIgnoreCase))
+        if (path.Schema is not null && !string.Equals(path.Schema, ScimUrns.Group, StringComparison.OrdinalIgnoreCase))
         {
             throw ScimException.InvalidPath($"'{path}' is not a Group attribute.");
         }

@@ -17,7 +17,7 @@ public static class UserPatcher
         "emails", "phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates", "groups", "teams",
     };
 
-    private static readonly string[] Extensions = [ScimSchemas.EnterpriseUser, ScimSchemas.PlatformUser];
+    private static readonly string[] Extensions = [ScimUrns.EnterpriseUser, ScimUrns.PlatformUser];
 
     public static void Apply(JsonObject user, PatchRequest patch)
     {
@@ -297,7 +297,7 @@ public static class UserPatcher
 
     private static JsonObject? Container(JsonObject user, string? schema, bool create)
     {
-        if (schema is null || string.Equals(schema, ScimSchemas.User, StringComparison.OrdinalIgnoreCase))
+        if (schema is null || string.Equals(schema, ScimUrns.User, StringComparison.OrdinalIgnoreCase))
         {
             return user;
         }

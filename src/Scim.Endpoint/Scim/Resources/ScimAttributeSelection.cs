@@ -147,5 +147,5 @@ public sealed class ScimAttributeSelection
     private static int ExtensionAttributeSeparator(string path) =>
         path.StartsWith("urn:", StringComparison.Ordinal) ? path.IndexOf('.', StringComparison.Ordinal) : -1;
 
-    private static readonly string[] CoreSchemas = [ScimSchemas.User.ToLowerInvariant(), ScimSchemas.Group.ToLowerInvariant()];
+    private static readonly string[] CoreSchemas = [ScimUrns.User.ToLowerInvariant(), ScimUrns.Group.ToLowerInvariant()];
 }

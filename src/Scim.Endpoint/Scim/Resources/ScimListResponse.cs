@@ -15,7 +15,7 @@ public static class ScimListResponse
 
         return new ScimJsonResult(StatusCodes.Status200OK, new JsonObject
         {
-            ["schemas"] = new JsonArray(ScimSchemas.ListResponse),
+            ["schemas"] = new JsonArray(ScimUrns.ListResponse),
             ["totalResults"] = totalResults,
             ["startIndex"] = startIndex,
             ["itemsPerPage"] = resources.Count,

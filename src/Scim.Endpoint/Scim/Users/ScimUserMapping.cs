@@ -71,10 +71,10 @@ public static class ScimUserMapping
 
         if (HasEnterprise(user))
         {
-            json[ScimSchemas.EnterpriseUser] = Enterprise(user, relations, urls);
+            json[ScimUrns.EnterpriseUser] = Enterprise(user, relations, urls);
         }
 
-        json[ScimSchemas.PlatformUser] = Platform(user, relations);
+        json[ScimUrns.PlatformUser] = Platform(user, relations);
         json["meta"] = ScimMeta.Build(ResourceType, user.CreatedAt, user.UpdatedAt, urls.Users + user.Id, user.Version);
         return json;
     }
@@ -89,8 +89,8 @@ public static class ScimUserMapping
         }
 
         var name = ScimNode.Object(ScimNode.Get(json, "name"), "name");
-        var enterprise = ScimNode.Object(ScimNode.Get(json, ScimSchemas.EnterpriseUser), ScimSchemas.EnterpriseUser);
-        var platform = ScimNode.Object(ScimNode.Get(json, ScimSchemas.PlatformUser), ScimSchemas.PlatformUser);
+        var enterprise = ScimNode.Object(ScimNode.Get(json, ScimUrns.EnterpriseUser), ScimUrns.EnterpriseUser);
+        var platform = ScimNode.Object(ScimNode.Get(json, ScimUrns.PlatformUser), ScimUrns.PlatformUser);
         return new UserProfile
         {
             UserName = userName.Trim(),
@@ -173,8 +173,8 @@ public static class ScimUserMapping
     };
 
     private static JsonArray Schemas(User user) => HasEnterprise(user)
-        ? new JsonArray(ScimSchemas.User, ScimSchemas.EnterpriseUser, ScimSchemas.PlatformUser)
-        : new JsonArray(ScimSchemas.User, ScimSchemas.PlatformUser);
+        ? new JsonArray(ScimUrns.User, ScimUrns.EnterpriseUser, ScimUrns.PlatformUser)
+        : new JsonArray(ScimUrns.User, ScimUrns.PlatformUser);
 
     private static bool HasEnterprise(User user) =>
         user.EmployeeNumber is not null || user.CostCenter is not null || user.EnterpriseOrganization is not null

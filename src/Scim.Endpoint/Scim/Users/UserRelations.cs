@@ -43,7 +43,7 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
             join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
             where g.OrganizationId == organizationId && g.DeletedAt == null
             select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false };
-        var wantTeams = selection.Returns(ScimSchemas.PlatformUser);
+        var wantTeams = selection.Returns(ScimUrns.PlatformUser);
         var wantGroups = selection.Returns("groups");
 
         // Teams and groups come back in one round trip (UNION ALL) when both are shown.
@@ -68,7 +68,7 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
             .Where(id => id != Guid.Empty)
             .Distinct()
             .ToList();
-        if (managerIds.Count > 0 && selection.Returns(ScimSchemas.EnterpriseUser))
+        if (managerIds.Count > 0 && selection.Returns(ScimUrns.EnterpriseUser))
         {
             var managers = await db.Users.AsNoTracking().IgnoreAutoIncludes()
                 .Where(u => u.OrganizationId == organizationId && managerIds.Contains(u.Id) && u.DeletedAt == null)

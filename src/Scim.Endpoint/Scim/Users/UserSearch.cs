@@ -68,7 +68,7 @@ public static class UserSearch
     private static string? UserNameEquals(FilterNode filter) =>
         filter is ComparisonFilter { Operator: ComparisonOperator.Eq, Path.SubAttribute: null } comparison
         && string.Equals(comparison.Path.Name, "userName", StringComparison.OrdinalIgnoreCase)
-        && (comparison.Path.Schema is null || string.Equals(comparison.Path.Schema, ScimSchemas.User, StringComparison.OrdinalIgnoreCase))
+        && (comparison.Path.Schema is null || string.Equals(comparison.Path.Schema, ScimUrns.User, StringComparison.OrdinalIgnoreCase))
         && comparison.Value is JsonValue value && value.GetValueKind() == JsonValueKind.String
             ? value.GetValue<string>()
             : null;
