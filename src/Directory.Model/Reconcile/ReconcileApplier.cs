@@ -45,7 +45,11 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
         {
             foreach (var create in batch)
             {
-                var user = new User { Id = create.Id, OrganizationId = context.OrganizationId, ManagedBy = source, SourceKey = create.SourceKey, CreatedAt = now, UpdatedAt = now };
+                var user = new User
+                {
+                    Id = create.Id, OrganizationId = context.OrganizationId, ManagedBy = source, SourceKey = create.SourceKey,
+                    SourceFingerprint = create.Fingerprint, CreatedAt = now, UpdatedAt = now,
+                };
                 user.ApplyProfile(create.Profile);
                 if (!create.Enabled)
                 {
@@ -60,6 +64,7 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
         {
             var before = user.ToProfile();
             user.ApplyProfile(update.After);
+            user.SourceFingerprint = update.Fingerprint;
             return ("user.updated", before, null);
         }, context, now, ct);
         await ChangeUsersAsync(plan.Deactivations, d => d.Id, (user, deactivation) =>

@@ -13,7 +13,7 @@ using ScimBridge.Model.Persistence;
 namespace ScimBridge.Model.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresScimBridgeDbContext))]
-    [Migration("20261201163117_InitialCreate")]
+    [Migration("20261201171236_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -541,6 +541,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("ProfileUrl")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SourceFingerprint")
                         .HasColumnType("text");
 
                     b.Property<string>("SourceKey")

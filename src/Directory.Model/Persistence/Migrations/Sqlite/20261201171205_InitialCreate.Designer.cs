@@ -11,7 +11,7 @@ using ScimBridge.Model.Persistence;
 namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteScimBridgeDbContext))]
-    [Migration("20261201163029_InitialCreate")]
+    [Migration("20261201171205_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -531,6 +531,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProfileUrl")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceFingerprint")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SourceKey")
