@@ -23,7 +23,24 @@ public sealed class AuditLog(ScimBridgeDbContext db, TimeProvider clock)
         object? after = null,
         string? cause = null)
     {
-        var entry = new AuditEntry
+        var entry = Create(organizationId, actor, action, targetType, targetId, before, after, cause);
+        db.AuditEntries.Add(entry);
+        return entry;
+    }
+
+    /// <summary>An entry not yet added to the unit of work, for bulk writers that insert and chain it themselves.</summary>
+    public AuditEntry Create(
+        Guid organizationId,
+        AuditActor actor,
+        string action,
+        string targetType,
+        string targetId,
+        object? before = null,
+        object? after = null,
+        string? cause = null)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return new AuditEntry
         {
             OrganizationId = organizationId,
             // Microsecond precision is what every supported database stores; the hash must survive the round trip.
@@ -36,8 +53,6 @@ public sealed class AuditLog(ScimBridgeDbContext db, TimeProvider clock)
             After = Snapshot(after),
             Cause = cause,
         };
-        db.AuditEntries.Add(entry);
-        return entry;
     }
 
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset at) =>

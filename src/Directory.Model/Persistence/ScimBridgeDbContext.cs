@@ -77,7 +77,8 @@ public class ScimBridgeDbContext : DbContext
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
-    private async Task ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
+    /// <summary>Sets the hashes of new entries after each organization's last stored one; call inside the writing transaction.</summary>
+    internal async Task ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
     {
         foreach (var organization in newEntries.GroupBy(e => e.OrganizationId))
         {
