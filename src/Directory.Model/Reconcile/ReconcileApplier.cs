@@ -129,6 +129,7 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
             }
         }, ct);
 
+    /// <summary>Member rows added in bulk; removals, group versions and audit entries through EF, all in one transaction per batch.</summary>
     private async Task ChangeMembersAsync(ReconcilePlan plan, ProvisioningContext context, DateTimeOffset now, CancellationToken ct)
     {
         var byGroup = plan.MemberAdds.Select(m => (Change: m, Added: true))
@@ -137,13 +138,15 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
             .ToList();
         await InBatchesAsync(byGroup, async batch =>
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var ids = batch.Select(g => g.Key).ToList();
             var groups = await db.Groups.Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, ct);
+            var rows = new List<GroupMember>();
             foreach (var changes in batch)
             {
                 var added = changes.Where(c => c.Added).Select(c => c.Change).ToList();
                 var removed = changes.Where(c => !c.Added).Select(c => c.Change).ToList();
-                db.GroupMembers.AddRange(added.Select(a => new GroupMember
+                rows.AddRange(added.Select(a => new GroupMember
                 {
                     GroupId = a.GroupId, MemberId = a.MemberId, AddedAt = now,
                     MemberType = a.IsGroup ? GroupMemberType.Group : GroupMemberType.User,
@@ -161,7 +164,11 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
                 group.UpdatedAt = now;
                 group.Version++;
             }
-        }, ct, weight: g => g.Count());
+            await BulkInsert.RunAsync(db, rows, ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+        }, ct, weight: g => g.Count(), save: false);
     }
 
     /// <summary>Team memberships follow groups and activation: recompute them for everyone the run touched.</summary>
