@@ -21,6 +21,9 @@ public static class ScimBridgeHost
         builder.AddDirectoryModel();
         builder.AddScimServer();
         builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
+        builder.Services.AddScoped<IAdminCommand, TokensListCommand>();
+        builder.Services.AddScoped<IAdminCommand, TokensRevokeCommand>();
+        builder.Services.AddScoped<IAdminCommand, OrganizationOAuthCommand>();
         return builder;
     }
 
