@@ -1,6 +1,7 @@
 using ScimBridge.Model;
 using ScimBridge.Model.Commands;
 using ScimBridge.Scim.Organizations;
+using ScimBridge.Sync;
 using Serilog;
 using Serilog.Events;
 
@@ -20,6 +21,7 @@ public static class ScimBridgeHost
 
         builder.AddDirectoryModel();
         builder.AddScimServer();
+        builder.AddSyncWorker();
         builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
         return builder;
     }
