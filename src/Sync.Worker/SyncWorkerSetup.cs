@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ScimBridge.Sync.Sources;
 using ScimBridge.Sync.Sources.Entra;
+using ScimBridge.Sync.Sources.Ldap;
 
 namespace ScimBridge.Sync;
 
@@ -15,6 +16,7 @@ public static class SyncWorkerSetup
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDirectorySourceFactory, EntraSourceFactory>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDirectorySourceFactory, LdapSourceFactory>());
         builder.Services.TryAddSingleton<SyncSourceCatalog>();
         builder.Services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
         builder.Services.AddOptions<SyncOptions>().BindConfiguration(SyncOptions.Section).ValidateOnStart();

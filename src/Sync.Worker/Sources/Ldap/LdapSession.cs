@@ -36,7 +36,7 @@ internal sealed class LdapSession : IDisposable
         var identifier = new LdapDirectoryIdentifier(endpoint.Host, endpoint.Port, fullyQualifiedDnsHostName: false, connectionless: false);
         var connection = string.IsNullOrWhiteSpace(settings.BindDn)
             ? new LdapConnection(identifier, null, AuthType.Anonymous)
-            : new LdapConnection(identifier, new NetworkCredential(settings.BindDn, settings.ResolvePassword()), AuthType.Basic);
+            : new LdapConnection(identifier, new NetworkCredential(settings.BindDn, settings.Password), AuthType.Basic);
         try
         {
             connection.AutoBind = false;

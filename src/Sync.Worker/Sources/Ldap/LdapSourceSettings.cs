@@ -27,11 +27,11 @@ public sealed class LdapSourceSettings
     /// <summary>DN (or, for Active Directory, user principal name) to bind as; empty binds anonymously.</summary>
     public string? BindDn { get; set; }
 
-    /// <summary>Bind password; better given as an environment variable (ScimBridge__Sync__Sources__0__Password) or <see cref="PasswordFile"/>.</summary>
+    /// <summary>
+    /// Bind password; better given as an environment variable (ScimBridge__Sync__Sources__0__Password) or as a file
+    /// named by <c>PasswordFile</c> (resolved by <see cref="SecretFiles"/> before binding).
+    /// </summary>
     public string? Password { get; set; }
-
-    /// <summary>File holding the bind password (trailing line break ignored), e.g. a mounted container secret.</summary>
-    public string? PasswordFile { get; set; }
 
     public LdapServerKind ServerKind { get; set; } = LdapServerKind.OpenLdap;
 
@@ -66,7 +66,7 @@ public sealed class LdapSourceSettings
     public int TimeoutSeconds { get; set; } = 60;
 
     /// <summary>Longest time a whole read may take, in seconds; past it the read fails and nothing is applied.</summary>
-    public int ReadTimeoutSeconds { get; set; } = 1800;
+    public int ReadTimeoutSeconds { get; set; } = 900;
 
     /// <summary>Read only entries changed since the last run (no deletions seen); full runs are scheduled separately.</summary>
     public bool Incremental { get; set; } = true;
@@ -118,16 +118,7 @@ public sealed class LdapSourceSettings
         {
             problems.Add($"{label}: StartTls applies to ldap:// only; ldaps:// is already encrypted.");
         }
-        if (!string.IsNullOrEmpty(settings.Password) && !string.IsNullOrEmpty(settings.PasswordFile))
-        {
-            problems.Add($"{label}: set Password or PasswordFile, not both.");
-        }
-        if (!string.IsNullOrEmpty(settings.PasswordFile) && !File.Exists(settings.PasswordFile))
-        {
-            problems.Add($"{label}: PasswordFile '{settings.PasswordFile}' does not exist.");
-        }
-        if (string.IsNullOrWhiteSpace(settings.BindDn)
-            && (!string.IsNullOrEmpty(settings.Password) || !string.IsNullOrEmpty(settings.PasswordFile)))
+        if (string.IsNullOrWhiteSpace(settings.BindDn) && !string.IsNullOrEmpty(settings.Password))
         {
             problems.Add($"{label}: a password is set without BindDn.");
         }
@@ -174,10 +165,6 @@ public sealed class LdapSourceSettings
         problems.AddRange(settings.Attributes.Validate(label));
         return problems;
     }
-
-    /// <summary>The bind password from <see cref="Password"/> or <see cref="PasswordFile"/>; null for an anonymous bind.</summary>
-    public string? ResolvePassword() =>
-        !string.IsNullOrEmpty(PasswordFile) ? File.ReadAllText(PasswordFile).TrimEnd('\r', '\n') : Password;
 
     private static bool LooksLikeFilter(string filter)
     {
