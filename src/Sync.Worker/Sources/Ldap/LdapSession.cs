@@ -194,11 +194,11 @@ internal sealed class LdapSession : IDisposable
         {
             return settings.TrustedCertificatesDirectory;
         }
-        if (string.IsNullOrEmpty(settings.CaCertificateFile))
+        if (string.IsNullOrEmpty(settings.CaCertificatePath))
         {
             return null;
         }
-        var pem = File.ReadAllBytes(settings.CaCertificateFile);
+        var pem = File.ReadAllBytes(settings.CaCertificatePath);
         var directory = Path.Combine(Path.GetTempPath(), "scimbridge-ldap-ca", Convert.ToHexString(SHA256.HashData(pem))[..16]);
         System.IO.Directory.CreateDirectory(directory);
         var target = Path.Combine(directory, "ca.pem");

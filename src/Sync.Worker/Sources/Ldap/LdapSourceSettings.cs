@@ -81,7 +81,7 @@ public sealed class LdapSourceSettings
     public string? TrustedCertificatesDirectory { get; set; }
 
     /// <summary>One PEM file of CA certificates trusted for ldaps:// and StartTLS.</summary>
-    public string? CaCertificateFile { get; set; }
+    public string? CaCertificatePath { get; set; }
 
     public IReadOnlyList<string> EffectiveUserBaseDns => Combine(UserBaseDn, UserBaseDns);
 
@@ -158,9 +158,9 @@ public sealed class LdapSourceSettings
         {
             problems.Add($"{label}: TrustedCertificatesDirectory '{settings.TrustedCertificatesDirectory}' does not exist.");
         }
-        if (!string.IsNullOrEmpty(settings.CaCertificateFile) && !File.Exists(settings.CaCertificateFile))
+        if (!string.IsNullOrEmpty(settings.CaCertificatePath) && !File.Exists(settings.CaCertificatePath))
         {
-            problems.Add($"{label}: CaCertificateFile '{settings.CaCertificateFile}' does not exist.");
+            problems.Add($"{label}: CaCertificatePath '{settings.CaCertificatePath}' does not exist.");
         }
         problems.AddRange(settings.Attributes.Validate(label));
         return problems;
