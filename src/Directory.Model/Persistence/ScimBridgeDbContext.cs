@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Groups;
+using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Teams;
 using ScimBridge.Model.Users;
@@ -28,6 +29,7 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<DirectoryGroup> Groups => Set<DirectoryGroup>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AppliedMapping> AppliedMappings => Set<AppliedMapping>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 

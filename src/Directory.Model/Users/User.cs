@@ -1,3 +1,5 @@
+using ScimBridge.Model.Organizations;
+
 namespace ScimBridge.Model.Users;
 
 /// <summary>A platform account. Provisioning deactivates and soft-deletes; rows are never removed by a sync or a SCIM client.</summary>
@@ -42,12 +44,21 @@ public sealed class User
     public string? SubscriptionTier { get; set; }
     public Guid? DefaultTeamId { get; set; }
 
+    /// <summary>Organization-wide role; null means the platform's default.</summary>
+    public OrganizationRole? OrganizationRole { get; set; }
+
+    /// <summary>True when <see cref="OrganizationRole"/> comes from a mapping file, which may then change it; false when set by hand.</summary>
+    public bool OrganizationRoleFromMapping { get; set; }
+
     public UserStatus Status { get; private set; } = UserStatus.Prepared;
 
     /// <summary>Status to return to on reactivation.</summary>
     public UserStatus StatusBeforeDeactivation { get; private set; } = UserStatus.Prepared;
 
     public DateTimeOffset? DeactivatedAt { get; private set; }
+
+    /// <summary>Set when a mapping file deactivated the user for being in no mapped group; only then may a mapping reactivate.</summary>
+    public bool DeactivatedByMapping { get; private set; }
 
     /// <summary>Which source manages this user: <c>scim</c>, <c>manual</c>, or a sync source's name.</summary>
     public string ManagedBy { get; set; } = ManagedBySources.Manual;
@@ -97,6 +108,7 @@ public sealed class User
 
         Status = StatusBeforeDeactivation == UserStatus.Deactivated ? UserStatus.Prepared : StatusBeforeDeactivation;
         DeactivatedAt = null;
+        DeactivatedByMapping = false;
     }
 
     /// <summary>Moves an account along prepared → invited → active; the platform calls this, provisioning does not.</summary>

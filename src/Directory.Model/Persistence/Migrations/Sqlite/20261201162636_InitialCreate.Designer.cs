@@ -11,7 +11,7 @@ using ScimBridge.Model.Persistence;
 namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteScimBridgeDbContext))]
-    [Migration("20261122222605_InitialCreate")]
+    [Migration("20261201162636_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -145,6 +145,28 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.HasIndex("MemberId");
 
                     b.ToTable("GroupMembers");
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AppliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("AppliedMappings");
                 });
 
             modelBuilder.Entity("ScimBridge.Model.Organizations.Organization", b =>
@@ -355,6 +377,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.Property<long?>("DeactivatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("DeactivatedByMapping")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("DefaultTeamId")
                         .HasColumnType("TEXT");
 
@@ -416,6 +441,13 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("OrganizationRole")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("OrganizationRoleFromMapping")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("OutboundCallerId")
                         .HasColumnType("TEXT");
@@ -557,6 +589,15 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.HasOne("ScimBridge.Model.Groups.DirectoryGroup", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
+                {
+                    b.HasOne("ScimBridge.Model.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

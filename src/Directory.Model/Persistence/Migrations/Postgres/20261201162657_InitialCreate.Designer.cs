@@ -13,7 +13,7 @@ using ScimBridge.Model.Persistence;
 namespace ScimBridge.Model.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresScimBridgeDbContext))]
-    [Migration("20261122222609_InitialCreate")]
+    [Migration("20261201162657_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -153,6 +153,28 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.HasIndex("MemberId");
 
                     b.ToTable("GroupMembers");
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("AppliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("AppliedMappings");
                 });
 
             modelBuilder.Entity("ScimBridge.Model.Organizations.Organization", b =>
@@ -363,6 +385,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("DeactivatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("DeactivatedByMapping")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid?>("DefaultTeamId")
                         .HasColumnType("uuid");
 
@@ -424,6 +449,13 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("OrganizationRole")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<bool>("OrganizationRoleFromMapping")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("OutboundCallerId")
                         .HasColumnType("text");
@@ -569,6 +601,15 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.HasOne("ScimBridge.Model.Groups.DirectoryGroup", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
+                {
+                    b.HasOne("ScimBridge.Model.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
