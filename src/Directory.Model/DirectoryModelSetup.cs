@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ScimBridge.Model.Audit;
+using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Provisioning;
 
@@ -39,6 +40,7 @@ public static class DirectoryModelSetup
         builder.Services.AddScoped<UserProvisioning>();
         builder.Services.AddScoped<GroupProvisioning>();
         builder.Services.AddScoped<MembershipProvisioning>();
+        builder.AddMappings();
         return builder;
     }
 }

@@ -80,17 +80,7 @@ public class ScimBridgeDbContext : DbContext
     {
         foreach (var organization in newEntries.GroupBy(e => e.OrganizationId))
         {
-            if (!IsSqlite)
-            {
-                await Database.ExecuteSqlAsync(
-                    $"SELECT pg_advisory_xact_lock(hashtext({organization.Key.ToString()}))", ct);
-            }
-
-            var previous = await AuditEntries.AsNoTracking()
-                .Where(a => a.OrganizationId == organization.Key)
-                .OrderByDescending(a => a.Id)
-                .Select(a => a.Hash)
-                .FirstOrDefaultAsync(ct) ?? "";
+            var previous = await LockAuditChainAsync(organization.Key, ct);
             foreach (var entry in organization)
             {
                 entry.PreviousHash = previous;
@@ -98,5 +88,23 @@ public class ScimBridgeDbContext : DbContext
                 previous = entry.Hash;
             }
         }
+    }
+
+    /// <summary>
+    /// Inside the current transaction: keeps other writers off the organization's audit chain until commit
+    /// (SQLite's BEGIN IMMEDIATE already holds the write lock; PostgreSQL takes an advisory lock) and returns its last hash.
+    /// </summary>
+    internal async Task<string> LockAuditChainAsync(Guid organizationId, CancellationToken ct)
+    {
+        if (!IsSqlite)
+        {
+            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({organizationId.ToString()}))", ct);
+        }
+
+        return await AuditEntries.AsNoTracking()
+            .Where(a => a.OrganizationId == organizationId)
+            .OrderByDescending(a => a.Id)
+            .Select(a => a.Hash)
+            .FirstOrDefaultAsync(ct) ?? "";
     }
 }
