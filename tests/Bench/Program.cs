@@ -7,7 +7,12 @@ switch (which)
     case "scim":
         await ScimBenchmark.RunAsync(args);
         break;
+    case "entra-delta":
+        return await EntraDeltaBenchmark.RunAsync(args);
+    case "reconcile":
+        return await ReconcileBenchmark.RunAsync(args);
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS]>");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS] | entra-delta | reconcile [USERS]>");
         break;
 }
+return 0;
