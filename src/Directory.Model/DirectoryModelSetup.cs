@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Provisioning;
+using ScimBridge.Model.Reconcile;
 
 namespace ScimBridge.Model;
 
@@ -39,6 +40,8 @@ public static class DirectoryModelSetup
         builder.Services.AddScoped<UserProvisioning>();
         builder.Services.AddScoped<GroupProvisioning>();
         builder.Services.AddScoped<MembershipProvisioning>();
+        builder.Services.AddScoped<ReconcileApplier>();
+        builder.Services.AddScoped<DirectoryReconciler>();
         return builder;
     }
 }

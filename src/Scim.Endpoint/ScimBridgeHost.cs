@@ -23,6 +23,9 @@ public static class ScimBridgeHost
         builder.AddScimServer();
         builder.AddSyncWorker();
         builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
+        builder.Services.AddScoped<IAdminCommand, TokensListCommand>();
+        builder.Services.AddScoped<IAdminCommand, TokensRevokeCommand>();
+        builder.Services.AddScoped<IAdminCommand, OrganizationOAuthCommand>();
         return builder;
     }
 

@@ -10,6 +10,12 @@ public sealed class SyncOptions
 
     /// <summary>False stops the scheduler in this process; <c>sync run</c> still works.</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Quartz job store connection string; default: <c>scimbridge.quartz.db</c> beside a SQLite database, or the PostgreSQL database itself.</summary>
+    public string? JobStoreConnectionString { get; set; }
+
+    /// <summary>How late a fire may start before it counts as missed (then it runs once at once and the schedule continues).</summary>
+    public int MisfireThresholdSeconds { get; set; } = 60;
 }
 
 /// <summary>Start-up check of every configured source (common keys, type, cron, type-specific keys).</summary>
@@ -17,7 +23,11 @@ internal sealed class SyncOptionsValidator(SyncSourceCatalog catalog) : IValidat
 {
     public ValidateOptionsResult Validate(string? name, SyncOptions options)
     {
-        var problems = catalog.Validate();
+        var problems = catalog.Validate().ToList();
+        if (options.MisfireThresholdSeconds < 1)
+        {
+            problems.Add("ScimBridge:Sync:MisfireThresholdSeconds must be at least 1.");
+        }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Groups;
 using ScimBridge.Model.Organizations;
+using ScimBridge.Model.Reconcile;
 using ScimBridge.Model.Teams;
 using ScimBridge.Model.Users;
 
@@ -28,6 +29,8 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<DirectoryGroup> Groups => Set<DirectoryGroup>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+    public DbSet<SyncSourceState> SyncSourceStates => Set<SyncSourceState>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 

@@ -49,6 +49,9 @@ public sealed class User
 
     public DateTimeOffset? DeactivatedAt { get; private set; }
 
+    /// <summary>The sync source that deactivated the user (only that source may reactivate it); null when anyone else did.</summary>
+    public string? DeactivatedBy { get; private set; }
+
     /// <summary>Which source manages this user: <c>scim</c>, <c>manual</c>, or a sync source's name.</summary>
     public string ManagedBy { get; set; } = ManagedBySources.Manual;
 
@@ -76,7 +79,7 @@ public sealed class User
         NormalizedUserName = Normalize(userName);
     }
 
-    public void Deactivate(DateTimeOffset now)
+    public void Deactivate(DateTimeOffset now, string? bySource = null)
     {
         if (Status == UserStatus.Deactivated)
         {
@@ -86,6 +89,7 @@ public sealed class User
         StatusBeforeDeactivation = Status;
         Status = UserStatus.Deactivated;
         DeactivatedAt = now;
+        DeactivatedBy = bySource;
     }
 
     public void Reactivate()
@@ -97,6 +101,7 @@ public sealed class User
 
         Status = StatusBeforeDeactivation == UserStatus.Deactivated ? UserStatus.Prepared : StatusBeforeDeactivation;
         DeactivatedAt = null;
+        DeactivatedBy = null;
     }
 
     /// <summary>Moves an account along prepared → invited → active; the platform calls this, provisioning does not.</summary>
