@@ -7,7 +7,10 @@ switch (which)
     case "scim":
         await ScimBenchmark.RunAsync(args);
         break;
+    case "ldap-sync":
+        Environment.ExitCode = await LdapSyncBenchmark.RunAsync(args);
+        break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS]>");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS] | ldap-sync [USERS]>");
         break;
 }
