@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ScimBridge.Model.Audit;
+using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Reconcile;
@@ -42,6 +43,7 @@ public static class DirectoryModelSetup
         builder.Services.AddScoped<MembershipProvisioning>();
         builder.Services.AddScoped<ReconcileApplier>();
         builder.Services.AddScoped<DirectoryReconciler>();
+        builder.AddMappings();
         return builder;
     }
 }

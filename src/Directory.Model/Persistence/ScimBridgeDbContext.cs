@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Groups;
+using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Reconcile;
 using ScimBridge.Model.Teams;
@@ -31,6 +32,7 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
     public DbSet<SyncSourceState> SyncSourceStates => Set<SyncSourceState>();
+    public DbSet<AppliedMapping> AppliedMappings => Set<AppliedMapping>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -81,17 +83,7 @@ public class ScimBridgeDbContext : DbContext
     {
         foreach (var organization in newEntries.GroupBy(e => e.OrganizationId))
         {
-            if (!IsSqlite)
-            {
-                await Database.ExecuteSqlAsync(
-                    $"SELECT pg_advisory_xact_lock(hashtext({organization.Key.ToString()}))", ct);
-            }
-
-            var previous = await AuditEntries.AsNoTracking()
-                .Where(a => a.OrganizationId == organization.Key)
-                .OrderByDescending(a => a.Id)
-                .Select(a => a.Hash)
-                .FirstOrDefaultAsync(ct) ?? "";
+            var previous = await LockAuditChainAsync(organization.Key, ct);
             foreach (var entry in organization)
             {
                 entry.PreviousHash = previous;
@@ -99,5 +91,23 @@ public class ScimBridgeDbContext : DbContext
                 previous = entry.Hash;
             }
         }
+    }
+
+    /// <summary>
+    /// Inside the current transaction: keeps other writers off the organization's audit chain until commit
+    /// (SQLite's BEGIN IMMEDIATE already holds the write lock; PostgreSQL takes an advisory lock) and returns its last hash.
+    /// </summary>
+    internal async Task<string> LockAuditChainAsync(Guid organizationId, CancellationToken ct)
+    {
+        if (!IsSqlite)
+        {
+            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({organizationId.ToString()}))", ct);
+        }
+
+        return await AuditEntries.AsNoTracking()
+            .Where(a => a.OrganizationId == organizationId)
+            .OrderByDescending(a => a.Id)
+            .Select(a => a.Hash)
+            .FirstOrDefaultAsync(ct) ?? "";
     }
 }
