@@ -61,6 +61,9 @@ internal sealed class LdapSession : IDisposable
             {
                 if (settings.StartTls)
                 {
+                    // libldap gets the server's URI when .NET first connects, which StartTLS does not do: an
+                    // anonymous root DSE read (before any credentials are sent) opens the connection first.
+                    connection.SendRequest(new SearchRequest("", "(objectClass=*)", SearchScope.Base, NoAttributes));
                     options.StartTransportLayerSecurity(null);
                 }
                 connection.Bind();
