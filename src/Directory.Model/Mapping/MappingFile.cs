@@ -54,13 +54,13 @@ public sealed record DefaultTeamChoice(DefaultTeamPolicy Policy, string? TeamNam
 /// <summary>A rule: members of a matching group get <paramref name="Role"/> in <paramref name="Team"/>.</summary>
 /// <param name="Number">1-based position among the file's rules; earlier rules win ties.</param>
 /// <param name="Line">Where the rule starts in the file.</param>
-public sealed record TeamRule(int Number, GroupMatch Group, string Team, TeamRole Role, int Line)
+public sealed record TeamRule(int Number, GroupMatch Group, string Team, TeamRole Role, int Line, int Column = 1)
 {
     public string Describe() => $"rule {Number} (line {Line}: {Group} -> {Team} {Role.ToString().ToUpperInvariant()})";
 }
 
 /// <summary>An organization-wide role granted to members of a matching group.</summary>
-public sealed record OrganizationRoleRule(int Number, GroupMatch Group, OrganizationRole Role, int Line)
+public sealed record OrganizationRoleRule(int Number, GroupMatch Group, OrganizationRole Role, int Line, int Column = 1)
 {
     public string Describe() => $"organization role rule {Number} (line {Line}: {Group} -> {Role})";
 }
