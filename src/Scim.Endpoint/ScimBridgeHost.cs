@@ -1,5 +1,6 @@
 using ScimBridge.Model;
 using ScimBridge.Model.Commands;
+using ScimBridge.Scim.Mapping;
 using ScimBridge.Scim.Organizations;
 using Serilog;
 using Serilog.Events;
@@ -21,6 +22,8 @@ public static class ScimBridgeHost
         builder.AddDirectoryModel();
         builder.AddScimServer();
         builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
+        builder.Services.AddScoped<IAdminCommand, MappingsValidateCommand>();
+        builder.Services.AddScoped<IAdminCommand, MappingsPreviewCommand>();
         return builder;
     }
 

@@ -14,7 +14,9 @@ public sealed record MappingFile(
     bool CreateMissingTeams,
     DefaultTeamChoice DefaultTeam,
     IReadOnlyList<TeamRule> Rules,
-    IReadOnlyList<OrganizationRoleRule> OrganizationRoles)
+    IReadOnlyList<OrganizationRoleRule> OrganizationRoles,
+    int OrganizationLine = 1,
+    int OrganizationColumn = 1)
 {
     /// <summary>The first 12 characters of the version, enough to tell files apart in logs and audit causes.</summary>
     public string ShortVersion => Version[..Math.Min(12, Version.Length)];

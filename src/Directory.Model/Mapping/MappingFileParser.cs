@@ -101,7 +101,9 @@ public static class MappingFileParser
                 Error(d, $"defaultTeam names team '{defaultTeam.TeamName}', which no rule grants");
             }
 
-            return new MappingFile(fileName, version, Organization.NormalizeSlug(organization ?? ""), unmapped, createTeams, defaultTeam, rules, roles);
+            var at = fields.GetValueOrDefault("organization")?.Start ?? root.Start;
+            return new MappingFile(fileName, version, Organization.NormalizeSlug(organization ?? ""), unmapped, createTeams, defaultTeam, rules, roles,
+                (int)at.Line, (int)at.Column);
         }
 
         private TeamRule? TeamRuleFrom(YamlNode node, int number)
