@@ -63,15 +63,18 @@ public class ScimBridgeDbContext : DbContext
 
         if (Database.CurrentTransaction is not null)
         {
-            await ChainAsync(newEntries, cancellationToken);
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var heads = await ChainAsync(newEntries, cancellationToken);
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await RechainInIdOrderAsync(newEntries, heads, cancellationToken);
+            return saved;
         }
 
         // The read of the last hash and the insert must not interleave with another writer:
         // SQLite's BEGIN IMMEDIATE takes the write lock; PostgreSQL takes an advisory lock per organization.
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        await ChainAsync(newEntries, cancellationToken);
+        var previous = await ChainAsync(newEntries, cancellationToken);
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await RechainInIdOrderAsync(newEntries, previous, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return written;
     }
@@ -79,16 +82,46 @@ public class ScimBridgeDbContext : DbContext
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
-    private async Task ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
+    /// <summary>Chains the new entries in tracker order; returns each organization's last hash before them.</summary>
+    private async Task<Dictionary<Guid, string>> ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
     {
+        var heads = new Dictionary<Guid, string>();
         foreach (var organization in newEntries.GroupBy(e => e.OrganizationId))
         {
-            var previous = await LockAuditChainAsync(organization.Key, ct);
+            var previous = heads[organization.Key] = await LockAuditChainAsync(organization.Key, ct);
             foreach (var entry in organization)
             {
                 entry.PreviousHash = previous;
                 entry.Hash = entry.ComputeHash(previous);
                 previous = entry.Hash;
+            }
+        }
+
+        return heads;
+    }
+
+    /// <summary>
+    /// EF Core may insert several new entries in another order than they were tracked; the verifier walks ids, so
+    /// entries whose hash does not follow their predecessor by id are re-hashed in the same transaction.
+    /// </summary>
+    private async Task RechainInIdOrderAsync(List<AuditEntry> newEntries, Dictionary<Guid, string> heads, CancellationToken ct)
+    {
+        foreach (var organization in newEntries.GroupBy(e => e.OrganizationId).Where(g => g.Count() > 1))
+        {
+            var previous = heads[organization.Key];
+            foreach (var entry in organization.OrderBy(e => e.Id))
+            {
+                var hash = entry.ComputeHash(previous);
+                if (entry.PreviousHash != previous || entry.Hash != hash)
+                {
+                    var previousHash = previous;
+                    await AuditEntries.Where(a => a.Id == entry.Id)
+                        .ExecuteUpdateAsync(s => s.SetProperty(a => a.PreviousHash, previousHash).SetProperty(a => a.Hash, hash), ct);
+                    entry.PreviousHash = previous;
+                    entry.Hash = hash;
+                }
+
+                previous = hash;
             }
         }
     }
