@@ -8,6 +8,6 @@ switch (which)
         await ScimBenchmark.RunAsync(args);
         break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS]>");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS]]>");
         break;
 }

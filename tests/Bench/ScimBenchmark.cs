@@ -17,6 +17,7 @@ public static class ScimBenchmark
     public static async Task RunAsync(string[] args)
     {
         var users = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60_000;
+        var lookupCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
         var groupSize = Math.Min(50_000, users - 10_000);
         var (service, token) = await ServiceProcess.StartAsync("bench");
         await using var _ = service;
@@ -27,7 +28,7 @@ public static class ScimBenchmark
         Console.WriteLine($"ScimBridge SCIM benchmark: {Environment.ProcessorCount} cores, {users:N0} users, group of {groupSize:N0}");
 
         // Warm-up: JIT, connection pool, SQLite caches.
-        await LoadGenerator.RunAsync("warm-up", 500, 16, i => CreateUserAsync(http, $"warm{i}@bench.example"));
+        await LoadGenerator.RunAsync("warm-up", 500, 16, i => CreateUserAsync(http, $"warm{i}@bench.example"), () => service.CpuTime);
 
         var ids = new string[users];
         var creates = await LoadGenerator.RunAsync("POST /Users", users, 32, async i =>
@@ -41,16 +42,17 @@ public static class ScimBenchmark
             using var doc = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
             ids[i] = doc.RootElement.GetProperty("id").GetString()!;
             return true;
-        });
+        }, () => service.CpuTime);
         Console.WriteLine(creates);
 
-        var random = new Random(42);
-        var lookups = await LoadGenerator.RunAsync("GET /Users?filter=userName eq", 100_000, 64, async i =>
+        var lookups = await LoadGenerator.RunAsync("GET /Users?filter=userName eq", lookupCount, 64, async i =>
         {
-            var n = random.Next(users);
+            // A fixed scramble of the request number: Random is not safe to share between concurrent workers.
+            var n = (int)((uint)i * 2654435761u % (uint)users);
             using var response = await http.GetAsync($"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"user{n}@bench.example\"")}");
-            return response.StatusCode == HttpStatusCode.OK;
-        });
+            var body = await response.Content.ReadAsStringAsync();
+            return response.StatusCode == HttpStatusCode.OK && body.Contains("\"totalResults\":1", StringComparison.Ordinal);
+        }, () => service.CpuTime);
         Console.WriteLine(lookups);
 
         // The 50,000-member group, filled in chunks (not measured).
@@ -75,27 +77,29 @@ public static class ScimBenchmark
         {
             using var response = await http.PatchAsync($"/scim/v2/Groups/{groupId}", Body(AddMembers(ids.Skip(groupSize + i * 1_000).Take(1_000))));
             return response.IsSuccessStatusCode;
-        });
+        }, () => service.CpuTime);
         Console.WriteLine(patches);
 
         var memberless = await LoadGenerator.RunAsync($"GET group of {groupSize + 10_000:N0}, excludedAttributes=members", 2_000, 1, async _ =>
         {
             using var response = await http.GetAsync($"/scim/v2/Groups/{groupId}?excludedAttributes=members");
             return response.StatusCode == HttpStatusCode.OK;
-        });
+        }, () => service.CpuTime);
         Console.WriteLine(memberless);
         var memberlessParallel = await LoadGenerator.RunAsync("  same, 16 concurrent", 20_000, 16, async _ =>
         {
             using var response = await http.GetAsync($"/scim/v2/Groups/{groupId}?excludedAttributes=members");
             return response.StatusCode == HttpStatusCode.OK;
-        });
+        }, () => service.CpuTime);
         Console.WriteLine(memberlessParallel);
         Console.WriteLine($"Service peak working set: {service.PeakWorkingSetBytes / 1024 / 1024} MiB");
     }
 
-    private static Task<bool> CreateUserAsync(HttpClient http, string userName) =>
-        http.PostAsync("/scim/v2/Users", Body($$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"{{userName}}","active":true}"""))
-            .ContinueWith(t => t.Result.StatusCode == HttpStatusCode.Created, TaskScheduler.Default);
+    private static async Task<bool> CreateUserAsync(HttpClient http, string userName)
+    {
+        using var response = await http.PostAsync("/scim/v2/Users", Body($$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"{{userName}}","active":true}"""));
+        return response.StatusCode == HttpStatusCode.Created;
+    }
 
     private static string UserJson(int i) => $$"""
         {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
