@@ -7,6 +7,9 @@ switch (which)
     case "scim":
         await ScimBenchmark.RunAsync(args);
         break;
+    case "baseline-server":
+        await BaselineServer.RunAsync(args);
+        break;
     default:
         Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS]]>");
         break;
