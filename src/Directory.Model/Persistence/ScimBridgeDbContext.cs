@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Groups;
 using ScimBridge.Model.Organizations;
@@ -29,6 +30,9 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    private SqliteWriteGate? _writeGate;
+    private bool _writeGateResolved;
+
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -51,14 +55,15 @@ public class ScimBridgeDbContext : DbContext
             .Where(e => e.State == EntityState.Added)
             .Select(e => e.Entity)
             .ToList();
-        if (newEntries.Count == 0)
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-
         if (Database.CurrentTransaction is not null)
         {
             await ChainAsync(newEntries, cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        using var gate = WriteGate is { } writeGate ? await writeGate.EnterAsync(cancellationToken) : null;
+        if (newEntries.Count == 0)
+        {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
@@ -69,6 +74,23 @@ public class ScimBridgeDbContext : DbContext
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return written;
+    }
+
+    /// <summary>The process-wide SQLite writer gate, when the application registered one (see <see cref="SqliteWriteGate"/>).</summary>
+    private SqliteWriteGate? WriteGate
+    {
+        get
+        {
+            if (!_writeGateResolved)
+            {
+                _writeGate = IsSqlite
+                    ? this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(SqliteWriteGate)) as SqliteWriteGate
+                    : null;
+                _writeGateResolved = true;
+            }
+
+            return _writeGate;
+        }
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
