@@ -30,6 +30,14 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    // Read inside every audited save; precompiled so the write lock is held for as little work as possible.
+    private static readonly Func<ScimBridgeDbContext, Guid, CancellationToken, Task<string?>> LastAuditHash =
+        EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, CancellationToken ct) => db.AuditEntries
+            .Where(a => a.OrganizationId == organizationId)
+            .OrderByDescending(a => a.Id)
+            .Select(a => a.Hash)
+            .FirstOrDefault());
+
     private SqliteWriteGate? _writeGate;
     private bool _writeGateResolved;
 
@@ -106,11 +114,7 @@ public class ScimBridgeDbContext : DbContext
                     $"SELECT pg_advisory_xact_lock(hashtext({organization.Key.ToString()}))", ct);
             }
 
-            var previous = await AuditEntries.AsNoTracking()
-                .Where(a => a.OrganizationId == organization.Key)
-                .OrderByDescending(a => a.Id)
-                .Select(a => a.Hash)
-                .FirstOrDefaultAsync(ct) ?? "";
+            var previous = await LastAuditHash(this, organization.Key, ct) ?? "";
             foreach (var entry in organization)
             {
                 entry.PreviousHash = previous;
