@@ -13,8 +13,11 @@ switch (which)
         return await ReconcileBenchmark.RunAsync(args);
     case "ldap-sync":
         return await LdapSyncBenchmark.RunAsync(args);
+    case "baseline-server":
+        await BaselineServer.RunAsync(args);
+        break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS] | entra-delta | reconcile [USERS] | ldap-sync [USERS]>");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS]] | entra-delta | reconcile [USERS] | ldap-sync [USERS]>");
         break;
 }
 return 0;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Groups;
 using ScimBridge.Model.Mapping;
@@ -34,6 +35,17 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<SyncSourceState> SyncSourceStates => Set<SyncSourceState>();
     public DbSet<AppliedMapping> AppliedMappings => Set<AppliedMapping>();
 
+    // Read inside every audited save; precompiled so the write lock is held for as little work as possible.
+    private static readonly Func<ScimBridgeDbContext, Guid, CancellationToken, Task<string?>> LastAuditHash =
+        EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, CancellationToken ct) => db.AuditEntries
+            .Where(a => a.OrganizationId == organizationId)
+            .OrderByDescending(a => a.Id)
+            .Select(a => a.Hash)
+            .FirstOrDefault());
+
+    private SqliteWriteGate? _writeGate;
+    private bool _writeGateResolved;
+
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -56,17 +68,18 @@ public class ScimBridgeDbContext : DbContext
             .Where(e => e.State == EntityState.Added)
             .Select(e => e.Entity)
             .ToList();
-        if (newEntries.Count == 0)
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-
         if (Database.CurrentTransaction is not null)
         {
             var heads = await ChainAsync(newEntries, cancellationToken);
             var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             await RechainInIdOrderAsync(newEntries, heads, cancellationToken);
             return saved;
+        }
+
+        using var gate = WriteGate is { } writeGate ? await writeGate.EnterAsync(cancellationToken) : null;
+        if (newEntries.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
         // The read of the last hash and the insert must not interleave with another writer:
@@ -77,6 +90,23 @@ public class ScimBridgeDbContext : DbContext
         await RechainInIdOrderAsync(newEntries, previous, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return written;
+    }
+
+    /// <summary>The process-wide SQLite writer gate, when the application registered one (see <see cref="SqliteWriteGate"/>).</summary>
+    private SqliteWriteGate? WriteGate
+    {
+        get
+        {
+            if (!_writeGateResolved)
+            {
+                _writeGate = IsSqlite
+                    ? this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(SqliteWriteGate)) as SqliteWriteGate
+                    : null;
+                _writeGateResolved = true;
+            }
+
+            return _writeGate;
+        }
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
@@ -137,10 +167,6 @@ public class ScimBridgeDbContext : DbContext
             await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({organizationId.ToString()}))", ct);
         }
 
-        return await AuditEntries.AsNoTracking()
-            .Where(a => a.OrganizationId == organizationId)
-            .OrderByDescending(a => a.Id)
-            .Select(a => a.Hash)
-            .FirstOrDefaultAsync(ct) ?? "";
+        return await LastAuditHash(this, organizationId, ct) ?? "";
     }
 }
