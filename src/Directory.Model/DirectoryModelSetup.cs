@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ScimBridge.Model.Audit;
+using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Reconcile;
@@ -22,6 +23,7 @@ public static class DirectoryModelSetup
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
+                builder.Services.AddSingleton<SqliteWriteGate>();
                 builder.Services.AddDbContextPool<ScimBridgeDbContext, SqliteScimBridgeDbContext>(o => o
                     .UseSqlite(options.ConnectionString)
                     .AddInterceptors(new SqlitePragmas()));
@@ -42,6 +44,7 @@ public static class DirectoryModelSetup
         builder.Services.AddScoped<MembershipProvisioning>();
         builder.Services.AddScoped<ReconcileApplier>();
         builder.Services.AddScoped<DirectoryReconciler>();
+        builder.AddMappings();
         return builder;
     }
 }

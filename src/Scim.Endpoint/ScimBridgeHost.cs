@@ -1,5 +1,6 @@
 using ScimBridge.Model;
 using ScimBridge.Model.Commands;
+using ScimBridge.Scim.Mapping;
 using ScimBridge.Scim.Organizations;
 using ScimBridge.Sync;
 using Serilog;
@@ -23,6 +24,11 @@ public static class ScimBridgeHost
         builder.AddScimServer();
         builder.AddSyncWorker();
         builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
+        builder.Services.AddScoped<IAdminCommand, TokensListCommand>();
+        builder.Services.AddScoped<IAdminCommand, TokensRevokeCommand>();
+        builder.Services.AddScoped<IAdminCommand, OrganizationOAuthCommand>();
+        builder.Services.AddScoped<IAdminCommand, MappingsValidateCommand>();
+        builder.Services.AddScoped<IAdminCommand, MappingsPreviewCommand>();
         return builder;
     }
 

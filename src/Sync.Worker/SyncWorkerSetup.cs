@@ -10,6 +10,7 @@ using ScimBridge.Sync.Runs;
 using ScimBridge.Sync.Scheduling;
 using ScimBridge.Sync.Sources;
 using ScimBridge.Sync.Sources.Entra;
+using ScimBridge.Sync.Sources.Ldap;
 
 namespace ScimBridge.Sync;
 
@@ -28,6 +29,7 @@ public static class SyncWorkerSetup
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDirectorySourceFactory, EntraSourceFactory>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDirectorySourceFactory, LdapSourceFactory>());
         services.TryAddSingleton<SyncSourceCatalog>();
         services.TryAddSingleton<SyncRunner>();
         services.AddScoped<IAdminCommand, SyncRunCommand>();

@@ -11,8 +11,13 @@ switch (which)
         return await EntraDeltaBenchmark.RunAsync(args);
     case "reconcile":
         return await ReconcileBenchmark.RunAsync(args);
+    case "ldap-sync":
+        return await LdapSyncBenchmark.RunAsync(args);
+    case "baseline-server":
+        await BaselineServer.RunAsync(args);
+        break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS] | entra-delta | reconcile [USERS]>");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS]] | entra-delta | reconcile [USERS] | ldap-sync [USERS]>");
         break;
 }
 return 0;

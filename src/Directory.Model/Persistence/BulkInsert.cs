@@ -1,16 +1,11 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ScimBridge.Model.Persistence;
 
 /// <summary>
-/// Inserts many new rows of one entity type with one prepared statement, bypassing change tracking: for the sync's
-/// first run of 100,000 users, where tracking costs far more than the database. Columns, value conversions and
-/// parameter types come from the EF model, so rows are stored exactly as EF would store them; store-generated keys
-/// (identity columns) are left to the database and are not read back.
+/// Inserts new rows of one entity type, every mapped column, through one <see cref="BulkCommand"/> inside the current
+/// transaction: the sync's first run of 100,000 users without change tracking. Identity keys are left to the database.
 /// </summary>
 internal static class BulkInsert
 {
@@ -18,43 +13,22 @@ internal static class BulkInsert
         where T : class
     {
         var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not an entity.");
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var sql = db.GetService<ISqlGenerationHelper>();
         var columns = entity.GetProperties()
-            .Where(p => !(p.ValueGenerated == ValueGenerated.OnAdd && p.IsPrimaryKey() && p.ClrType == typeof(long)))
-            .Select(p => (Property: p, Column: p.GetColumnName(table)!, Mapping: (RelationalTypeMapping)p.GetRelationalTypeMapping()))
+            .Where(p => !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd && p.ClrType == typeof(long)))
             .ToList();
-
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText =
-            $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Column)))}) "
+        var (table, column) = BulkCommand.Names<T>(db);
+        var sql = $"INSERT INTO {table} ({string.Join(", ", columns.Select(p => column(p.Name)))}) "
             + $"VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
-        var parameters = new DbParameter[columns.Count];
-        var prepared = false;
+        var getters = columns.Select(p => p.GetGetter()).ToArray();
+        var values = new object?[columns.Count];
+        await using var insert = await BulkCommand.PrepareAsync(db, sql, columns, ct);
         foreach (var row in rows)
         {
-            for (var i = 0; i < columns.Count; i++)
+            for (var i = 0; i < getters.Length; i++)
             {
-                var (property, _, mapping) = columns[i];
-                var value = property.GetGetter().GetClrValue(row);
-                if (parameters[i] is null)
-                {
-                    parameters[i] = mapping.CreateParameter(command, $"@p{i}", value, property.IsNullable);
-                    command.Parameters.Add(parameters[i]);
-                }
-                else
-                {
-                    parameters[i].Value = (mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
-                }
+                values[i] = getters[i].GetClrValue(row);
             }
-            if (!prepared)
-            {
-                await command.PrepareAsync(ct);
-                prepared = true;
-            }
-            await command.ExecuteNonQueryAsync(ct);
+            await insert.ExecuteAsync(ct, values);
         }
     }
 }

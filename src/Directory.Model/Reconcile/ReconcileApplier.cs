@@ -33,7 +33,7 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
             };
             group.Rename(create.DisplayName);
             return (group, Created(context, "group.created", GroupProvisioning.TargetType, group.Id, new { group.DisplayName, group.ExternalId, group.DistinguishedName }));
-        }).ToList(), (rows, token) => BulkInsert.RunAsync(db, rows, token), ct), ct, save: false);
+        }).ToList(), context.OrganizationId, (rows, token) => BulkInsert.RunAsync(db, rows, token), ct), ct, save: false);
         await ChangeGroupsAsync(plan, context, now, ct);
 
         await InBatchesAsync(plan.Creates, batch => InsertAsync(batch.Select(create =>
@@ -49,7 +49,7 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
                 user.Deactivate(now, source);
             }
             return (user, Created(context, "user.created", UserProvisioning.TargetType, user.Id, user.ToProfile()));
-        }).ToList(), async (rows, token) =>
+        }).ToList(), context.OrganizationId, async (rows, token) =>
         {
             await BulkInsert.RunAsync(db, rows, token);
             await BulkInsert.RunAsync(db, rows.SelectMany(u => u.Emails), token);
@@ -221,17 +221,12 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
         }
     }
 
-    /// <summary>
-    /// New rows and their audit entries in one transaction, without change tracking: the rows through
-    /// <paramref name="insert"/>, then the entries chained after the organization's last hash (as SaveChanges would).
-    /// </summary>
-    private async Task InsertAsync<T>(List<(T Row, AuditEntry Audit)> created, Func<List<T>, CancellationToken, Task> insert, CancellationToken ct)
+    /// <summary>New rows and their audit entries (chained after the organization's last one) in one transaction, without change tracking.</summary>
+    private async Task InsertAsync<T>(List<(T Row, AuditEntry Audit)> created, Guid organizationId, Func<List<T>, CancellationToken, Task> insert, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await insert([.. created.Select(c => c.Row)], ct);
-        var entries = created.Select(c => c.Audit).ToList();
-        await db.ChainAsync(entries, ct);
-        await BulkInsert.RunAsync(db, entries, ct);
+        await AuditAppender.AppendAsync(db, organizationId, [.. created.Select(c => c.Audit)], ct);
         await transaction.CommitAsync(ct);
     }
 

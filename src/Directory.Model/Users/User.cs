@@ -1,3 +1,5 @@
+using ScimBridge.Model.Organizations;
+
 namespace ScimBridge.Model.Users;
 
 /// <summary>A platform account. Provisioning deactivates and soft-deletes; rows are never removed by a sync or a SCIM client.</summary>
@@ -41,6 +43,12 @@ public sealed class User
     public string? CompanyName { get; set; }
     public string? SubscriptionTier { get; set; }
     public Guid? DefaultTeamId { get; set; }
+
+    /// <summary>Organization-wide role; null means the platform's default.</summary>
+    public OrganizationRole? OrganizationRole { get; set; }
+
+    /// <summary>True when <see cref="OrganizationRole"/> comes from a mapping file, which may then change it; false when set by hand.</summary>
+    public bool OrganizationRoleFromMapping { get; set; }
 
     public UserStatus Status { get; private set; } = UserStatus.Prepared;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Quartz;
 using ScimBridge.Model.Reconcile;
+using ScimBridge.Model.Users;
 
 namespace ScimBridge.Sync.Sources;
 
@@ -76,6 +77,10 @@ public sealed class SyncSourceCatalog
             if (string.IsNullOrWhiteSpace(options.Name))
             {
                 problems.Add($"{label}: Name is required.");
+            }
+            else if (ManagedBySources.Reserved.Contains(options.Name))
+            {
+                problems.Add($"{label}: Name '{options.Name}' is reserved (it marks users managed by SCIM, by hand or by a mapping file); choose another.");
             }
             if (string.IsNullOrWhiteSpace(options.Organization))
             {

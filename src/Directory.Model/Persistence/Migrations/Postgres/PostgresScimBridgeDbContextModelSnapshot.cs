@@ -152,6 +152,28 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.ToTable("GroupMembers");
                 });
 
+            modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("AppliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("AppliedMappings");
+                });
+
             modelBuilder.Entity("ScimBridge.Model.Organizations.Organization", b =>
                 {
                     b.Property<Guid>("Id")
@@ -528,6 +550,13 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("OrganizationRole")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<bool>("OrganizationRoleFromMapping")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("OutboundCallerId")
                         .HasColumnType("text");
 
@@ -675,6 +704,15 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.HasOne("ScimBridge.Model.Groups.DirectoryGroup", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
+                {
+                    b.HasOne("ScimBridge.Model.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

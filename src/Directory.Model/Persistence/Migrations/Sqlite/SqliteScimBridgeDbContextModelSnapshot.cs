@@ -144,6 +144,28 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.ToTable("GroupMembers");
                 });
 
+            modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AppliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("AppliedMappings");
+                });
+
             modelBuilder.Entity("ScimBridge.Model.Organizations.Organization", b =>
                 {
                     b.Property<Guid>("Id")
@@ -518,6 +540,13 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OrganizationRole")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("OrganizationRoleFromMapping")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("OutboundCallerId")
                         .HasColumnType("TEXT");
 
@@ -661,6 +690,15 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.HasOne("ScimBridge.Model.Groups.DirectoryGroup", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
+                {
+                    b.HasOne("ScimBridge.Model.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -13,7 +13,7 @@ using ScimBridge.Model.Persistence;
 namespace ScimBridge.Model.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresScimBridgeDbContext))]
-    [Migration("20261201171236_InitialCreate")]
+    [Migration("20261201174926_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -153,6 +153,28 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.HasIndex("MemberId");
 
                     b.ToTable("GroupMembers");
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("AppliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("AppliedMappings");
                 });
 
             modelBuilder.Entity("ScimBridge.Model.Organizations.Organization", b =>
@@ -531,6 +553,13 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("OrganizationRole")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<bool>("OrganizationRoleFromMapping")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("OutboundCallerId")
                         .HasColumnType("text");
 
@@ -678,6 +707,15 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.HasOne("ScimBridge.Model.Groups.DirectoryGroup", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
+                {
+                    b.HasOne("ScimBridge.Model.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -97,6 +97,26 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AppliedMappings",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", nullable: false),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    AppliedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AppliedMappings", x => x.OrganizationId);
+                    table.ForeignKey(
+                        name: "FK_AppliedMappings_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Groups",
                 columns: table => new
                 {
@@ -212,6 +232,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     CompanyName = table.Column<string>(type: "TEXT", nullable: true),
                     SubscriptionTier = table.Column<string>(type: "TEXT", nullable: true),
                     DefaultTeamId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    OrganizationRole = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
+                    OrganizationRoleFromMapping = table.Column<bool>(type: "INTEGER", nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     StatusBeforeDeactivation = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     DeactivatedAt = table.Column<long>(type: "INTEGER", nullable: true),
@@ -455,6 +477,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AppliedMappings");
+
             migrationBuilder.DropTable(
                 name: "AuditEntries");
 

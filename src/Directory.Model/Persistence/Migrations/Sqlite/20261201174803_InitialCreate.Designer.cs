@@ -11,7 +11,7 @@ using ScimBridge.Model.Persistence;
 namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteScimBridgeDbContext))]
-    [Migration("20261201171205_InitialCreate")]
+    [Migration("20261201174803_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -145,6 +145,28 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.HasIndex("MemberId");
 
                     b.ToTable("GroupMembers");
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AppliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("AppliedMappings");
                 });
 
             modelBuilder.Entity("ScimBridge.Model.Organizations.Organization", b =>
@@ -521,6 +543,13 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OrganizationRole")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("OrganizationRoleFromMapping")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("OutboundCallerId")
                         .HasColumnType("TEXT");
 
@@ -664,6 +693,15 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.HasOne("ScimBridge.Model.Groups.DirectoryGroup", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
+                {
+                    b.HasOne("ScimBridge.Model.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -99,6 +99,26 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "AppliedMappings",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    FileName = table.Column<string>(type: "text", nullable: false),
+                    Version = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    AppliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AppliedMappings", x => x.OrganizationId);
+                    table.ForeignKey(
+                        name: "FK_AppliedMappings_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Groups",
                 columns: table => new
                 {
@@ -214,6 +234,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     CompanyName = table.Column<string>(type: "text", nullable: true),
                     SubscriptionTier = table.Column<string>(type: "text", nullable: true),
                     DefaultTeamId = table.Column<Guid>(type: "uuid", nullable: true),
+                    OrganizationRole = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    OrganizationRoleFromMapping = table.Column<bool>(type: "boolean", nullable: false),
                     Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     StatusBeforeDeactivation = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     DeactivatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -457,6 +479,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AppliedMappings");
+
             migrationBuilder.DropTable(
                 name: "AuditEntries");
 
