@@ -57,7 +57,17 @@ public sealed class SyncRunner(IServiceScopeFactory scopes, SyncSourceCatalog ca
         ReconcilePlan? plan = null;
         try
         {
-            plan = await ExecuteAsync(scope.ServiceProvider, db, source, run, request, ct);
+            // Quartz keeps scheduled fires apart; this keeps a `sync run` in another process off a run in progress.
+            var running = await RunInProgressAsync(db, run, source.Options, ct);
+            if (running is not null)
+            {
+                run.Status = SyncRunStatus.Aborted;
+                run.AbortedReason = $"run {running.Id} of '{run.Source}' (started {running.StartedAt:u}) is still in progress; nothing was changed";
+            }
+            else
+            {
+                plan = await ExecuteAsync(scope.ServiceProvider, db, source, run, request, ct);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -129,6 +139,19 @@ public sealed class SyncRunner(IServiceScopeFactory scopes, SyncSourceCatalog ca
         await AdvanceCursorAsync(db, options.Name, snapshot, ct);
         run.Status = SyncRunStatus.Succeeded;
         return plan;
+    }
+
+    /// <summary>
+    /// Another unfinished run of the source, started recently enough to be alive (a run older than its read timeout
+    /// plus an hour is taken to have died with its process).
+    /// </summary>
+    private async Task<SyncRun?> RunInProgressAsync(ScimBridgeDbContext db, SyncRun run, SyncSourceOptions options, CancellationToken ct)
+    {
+        var alive = clock.GetUtcNow() - TimeSpan.FromSeconds(options.ReadTimeoutSeconds) - TimeSpan.FromHours(1);
+        return await db.SyncRuns.AsNoTracking()
+            .Where(r => r.Source == run.Source && r.Id != run.Id && r.Status == SyncRunStatus.Running && r.StartedAt > alive)
+            .OrderBy(r => r.Id)
+            .FirstOrDefaultAsync(ct);
     }
 
     /// <summary>Reads the source within ReadTimeoutSeconds; any failure becomes a <see cref="SyncRunFailure"/>.</summary>

@@ -221,4 +221,29 @@ public sealed class SyncRunTests : IAsyncLifetime
         Assert.Equal([true, false, false, true], kinds);
         Assert.Equal([null, "c1", "c1+", null], host.Directory.DeltaStatesSeen);
     }
+
+    [Fact]
+    public async Task A_run_while_another_run_of_the_source_is_in_progress_is_aborted()
+    {
+        var release = new TaskCompletionSource();
+        _host.Directory.Read = async (_, _) =>
+        {
+            await release.Task;
+            return Directory(5);
+        };
+        var first = _host.RunAsync();
+        while (await _host.WithDbAsync(db => db.SyncRuns.CountAsync()) == 0)
+        {
+            await Task.Delay(20);
+        }
+
+        var (second, _) = await _host.RunAsync();
+        release.SetResult();
+        var (finished, _) = await first;
+
+        Assert.Equal(SyncRunStatus.Aborted, second.Status);
+        Assert.Contains($"run {finished.Id} of 'corp'", second.AbortedReason, StringComparison.Ordinal);
+        Assert.Equal(1, _host.Directory.Reads);
+        Assert.Equal((SyncRunStatus.Succeeded, 5), (finished.Status, finished.Created));
+    }
 }
