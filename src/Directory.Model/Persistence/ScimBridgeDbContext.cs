@@ -113,7 +113,7 @@ public class ScimBridgeDbContext : DbContext
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
     /// <summary>Chains the new entries in tracker order; returns each organization's last hash before them.</summary>
-    private async Task<Dictionary<Guid, string>> ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
+    internal async Task<Dictionary<Guid, string>> ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
     {
         var heads = new Dictionary<Guid, string>();
         foreach (var organization in newEntries.GroupBy(e => e.OrganizationId))
