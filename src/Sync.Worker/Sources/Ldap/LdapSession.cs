@@ -87,29 +87,47 @@ internal sealed class LdapSession : IDisposable
         }
     }
 
-    /// <summary>Every entry below <paramref name="baseDn"/> matching <paramref name="filter"/>, page by page (Simple Paged Results).</summary>
-    public async Task<int> SearchPagedAsync(string baseDn, string filter, string[] attributes, Func<SearchResultEntry, Task> onEntry, CancellationToken ct)
+    /// <summary>
+    /// Every entry below <paramref name="baseDn"/> matching <paramref name="filter"/>, page by page (Simple Paged Results).
+    /// With <paramref name="prefetch"/> the next page is asked for while this one is handled, so the server and this
+    /// process work at the same time; only for handlers that send no requests of their own on this connection.
+    /// </summary>
+    public async Task<int> SearchPagedAsync(
+        string baseDn, string filter, string[] attributes, Func<SearchResultEntry, Task> onEntry, CancellationToken ct, bool prefetch = false)
     {
         // Critical: a server that cannot page must refuse the search instead of silently capping the result.
         var paging = new PageResultRequestControl(_pageSize) { IsCritical = true };
         var request = new SearchRequest(baseDn, filter, SearchScope.Subtree, attributes);
         request.Controls.Add(paging);
         var count = 0;
+        var next = SearchAsync(request, ct);
         for (var page = 1; ; page++)
         {
-            var response = await SearchAsync(request, ct);
+            var response = await next;
+            var pageControl = response.Controls.OfType<PageResultResponseControl>().FirstOrDefault()
+                ?? throw new DirectoryReadException($"Search of '{baseDn}' page {page}: the server did not answer with a paged-results control.");
+            var more = pageControl.Cookie is { Length: > 0 };
+            if (more)
+            {
+                paging.Cookie = pageControl.Cookie;
+                if (prefetch)
+                {
+                    next = SearchAsync(request, ct);
+                }
+            }
             foreach (SearchResultEntry entry in response.Entries)
             {
                 await onEntry(entry);
                 count++;
             }
-            var pageControl = response.Controls.OfType<PageResultResponseControl>().FirstOrDefault()
-                ?? throw new DirectoryReadException($"Search of '{baseDn}' page {page}: the server did not answer with a paged-results control.");
-            if (pageControl.Cookie is not { Length: > 0 })
+            if (!more)
             {
                 return count;
             }
-            paging.Cookie = pageControl.Cookie;
+            if (!prefetch)
+            {
+                next = SearchAsync(request, ct);
+            }
         }
     }
 
