@@ -23,6 +23,7 @@ public static class DirectoryModelSetup
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
+                builder.Services.AddSingleton<SqliteWriteGate>();
                 builder.Services.AddDbContextPool<ScimBridgeDbContext, SqliteScimBridgeDbContext>(o => o
                     .UseSqlite(options.ConnectionString)
                     .AddInterceptors(new SqlitePragmas()));

@@ -1,5 +1,6 @@
 using ScimBridge.Model;
 using ScimBridge.Model.Commands;
+using ScimBridge.Scim.Mapping;
 using ScimBridge.Scim.Organizations;
 using ScimBridge.Sync;
 using Serilog;
@@ -26,6 +27,8 @@ public static class ScimBridgeHost
         builder.Services.AddScoped<IAdminCommand, TokensListCommand>();
         builder.Services.AddScoped<IAdminCommand, TokensRevokeCommand>();
         builder.Services.AddScoped<IAdminCommand, OrganizationOAuthCommand>();
+        builder.Services.AddScoped<IAdminCommand, MappingsValidateCommand>();
+        builder.Services.AddScoped<IAdminCommand, MappingsPreviewCommand>();
         return builder;
     }
 

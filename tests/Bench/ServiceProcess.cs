@@ -28,6 +28,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU time the service process has used so far (user and kernel).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<(ServiceProcess Service, string Token)> StartAsync(string organization)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-bench-{Guid.NewGuid():N}");
@@ -35,7 +45,28 @@ public sealed class ServiceProcess : IAsyncDisposable
         var token = (await RunToCompletionAsync(folder, $"tokens create --org {organization} --name bench")).Trim().Split('\n')[^1].Trim();
 
         var port = FreePort();
-        var process = Process.Start(StartInfo(folder, $"--urls http://127.0.0.1:{port}"))!;
+        return (await StartAndProbeAsync(StartInfo(folder, $"--urls http://127.0.0.1:{port}"), folder, port, "/healthz"), token);
+    }
+
+    /// <summary>The raw baseline (<see cref="BaselineServer"/>) as its own process, measured the same way as the service.</summary>
+    public static Task<ServiceProcess> StartBaselineAsync()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-baseline-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(folder);
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "ScimBridge.Bench.dll")}\" baseline-server \"{folder}\" --urls http://127.0.0.1:{port}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = folder,
+        };
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        return StartAndProbeAsync(info, folder, port, "/fixed/Users/probe");
+    }
+
+    private static async Task<ServiceProcess> StartAndProbeAsync(ProcessStartInfo info, string folder, int port, string probePath)
+    {
+        var process = Process.Start(info)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var service = new ServiceProcess(process, folder, new Uri($"http://127.0.0.1:{port}"));
@@ -44,9 +75,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             try
             {
-                if ((await probe.GetAsync("/healthz")).IsSuccessStatusCode)
+                if ((await probe.GetAsync(probePath)).IsSuccessStatusCode)
                 {
-                    return (service, token);
+                    return service;
                 }
             }
             catch (HttpRequestException)
@@ -56,7 +87,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new InvalidOperationException("The service did not start.");
+        await service.DisposeAsync();
+        throw new InvalidOperationException($"'{info.Arguments}' did not start.");
     }
 
     private static async Task<string> RunToCompletionAsync(string folder, string arguments)

@@ -14,7 +14,9 @@ public sealed record MappingFile(
     bool CreateMissingTeams,
     DefaultTeamChoice DefaultTeam,
     IReadOnlyList<TeamRule> Rules,
-    IReadOnlyList<OrganizationRoleRule> OrganizationRoles)
+    IReadOnlyList<OrganizationRoleRule> OrganizationRoles,
+    int OrganizationLine = 1,
+    int OrganizationColumn = 1)
 {
     /// <summary>The first 12 characters of the version, enough to tell files apart in logs and audit causes.</summary>
     public string ShortVersion => Version[..Math.Min(12, Version.Length)];
@@ -54,13 +56,13 @@ public sealed record DefaultTeamChoice(DefaultTeamPolicy Policy, string? TeamNam
 /// <summary>A rule: members of a matching group get <paramref name="Role"/> in <paramref name="Team"/>.</summary>
 /// <param name="Number">1-based position among the file's rules; earlier rules win ties.</param>
 /// <param name="Line">Where the rule starts in the file.</param>
-public sealed record TeamRule(int Number, GroupMatch Group, string Team, TeamRole Role, int Line)
+public sealed record TeamRule(int Number, GroupMatch Group, string Team, TeamRole Role, int Line, int Column = 1)
 {
     public string Describe() => $"rule {Number} (line {Line}: {Group} -> {Team} {Role.ToString().ToUpperInvariant()})";
 }
 
 /// <summary>An organization-wide role granted to members of a matching group.</summary>
-public sealed record OrganizationRoleRule(int Number, GroupMatch Group, OrganizationRole Role, int Line)
+public sealed record OrganizationRoleRule(int Number, GroupMatch Group, OrganizationRole Role, int Line, int Column = 1)
 {
     public string Describe() => $"organization role rule {Number} (line {Line}: {Group} -> {Role})";
 }

@@ -93,15 +93,17 @@ public static class MappingFileParser
                 }
             }
 
-            RejectDuplicates(rules.Select(r => (r.Group.Key + "\u001f" + Team.Normalize(r.Team), r.Number, r.Line, $"rule {r.Number}")));
-            RejectDuplicates(roles.Select(r => (r.Group.Key, r.Number, r.Line, $"organization role rule {r.Number}")));
+            RejectDuplicates(rules.Select(r => (r.Group.Key + "\u001f" + Team.Normalize(r.Team), r.Line, r.Column, $"rule {r.Number}")));
+            RejectDuplicates(roles.Select(r => (r.Group.Key, r.Line, r.Column, $"organization role rule {r.Number}")));
             if (defaultTeam.Policy == DefaultTeamPolicy.Named && d is not null
                 && !rules.Any(r => Team.Normalize(r.Team) == Team.Normalize(defaultTeam.TeamName!)))
             {
                 Error(d, $"defaultTeam names team '{defaultTeam.TeamName}', which no rule grants");
             }
 
-            return new MappingFile(fileName, version, Organization.NormalizeSlug(organization ?? ""), unmapped, createTeams, defaultTeam, rules, roles);
+            var at = fields.GetValueOrDefault("organization")?.Start ?? root.Start;
+            return new MappingFile(fileName, version, Organization.NormalizeSlug(organization ?? ""), unmapped, createTeams, defaultTeam, rules, roles,
+                (int)at.Line, (int)at.Column);
         }
 
         private TeamRule? TeamRuleFrom(YamlNode node, int number)
@@ -116,7 +118,7 @@ public static class MappingFileParser
             var group = fields.TryGetValue("group", out var g) ? Match(g, number) : MissingMatch(map, "group", number);
             var team = RequiredString(fields, map, "team", $"rule {number}");
             var role = fields.TryGetValue("role", out var r) ? Enum<TeamRole>(r, "role", "ADMIN, MEMBER, VIEWER") : Missing<TeamRole>(map, "role", number);
-            return group is null || team is null || role is null ? null : new TeamRule(number, group, team.Trim(), role.Value, (int)map.Start.Line);
+            return group is null || team is null || role is null ? null : new TeamRule(number, group, team.Trim(), role.Value, (int)map.Start.Line, (int)map.Start.Column);
         }
 
         private OrganizationRoleRule? RoleRuleFrom(YamlNode node, int number)
@@ -132,7 +134,7 @@ public static class MappingFileParser
             var role = fields.TryGetValue("role", out var r)
                 ? Enum<OrganizationRole>(r, "organization role", "Owner, Admin, Member, Support, Viewer")
                 : Missing<OrganizationRole>(map, "role", number);
-            return group is null || role is null ? null : new OrganizationRoleRule(number, group, role.Value, (int)map.Start.Line);
+            return group is null || role is null ? null : new OrganizationRoleRule(number, group, role.Value, (int)map.Start.Line, (int)map.Start.Column);
         }
 
         private GroupMatch? Match(YamlNode node, int number)
@@ -292,18 +294,18 @@ public static class MappingFileParser
             return null;
         }
 
-        private void RejectDuplicates(IEnumerable<(string Key, int Number, int Line, string Name)> rules)
+        private void RejectDuplicates(IEnumerable<(string Key, int Line, int Column, string Name)> rules)
         {
-            var seen = new Dictionary<string, (int Number, int Line, string Name)>(StringComparer.Ordinal);
+            var seen = new Dictionary<string, (int Line, int Column, string Name)>(StringComparer.Ordinal);
             foreach (var rule in rules)
             {
                 if (seen.TryGetValue(rule.Key, out var first))
                 {
-                    Errors.Add(new MappingError(fileName, rule.Line, 1, $"duplicate rule: {rule.Name} repeats {first.Name} (line {first.Line})"));
+                    Errors.Add(new MappingError(fileName, rule.Line, rule.Column, $"duplicate rule: {rule.Name} repeats {first.Name} (line {first.Line})"));
                 }
                 else
                 {
-                    seen[rule.Key] = (rule.Number, rule.Line, rule.Name);
+                    seen[rule.Key] = (rule.Line, rule.Column, rule.Name);
                 }
             }
         }

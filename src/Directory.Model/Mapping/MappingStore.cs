@@ -64,6 +64,13 @@ public sealed class MappingStore
         return System.IO.Directory.Exists(fromCurrent) || !System.IO.Directory.Exists(fromContentRoot) ? fromCurrent : fromContentRoot;
     }
 
+    /// <summary>The mapping files (<c>*.yaml</c>, <c>*.yml</c>) of a folder in name order; none when the folder does not exist.</summary>
+    public static List<string> FilesIn(string folder) => System.IO.Directory.Exists(folder)
+        ? [.. System.IO.Directory.EnumerateFiles(folder)
+            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            .OrderBy(f => f, StringComparer.Ordinal)]
+        : [];
+
     /// <summary>The mapping in force for an organization (by slug), or null when it has none.</summary>
     public MappingFile? For(string organizationSlug)
     {
@@ -88,12 +95,7 @@ public sealed class MappingStore
     /// <summary>Reads the folder and loads changed files; returns the organizations whose mapping in force changed.</summary>
     public IReadOnlyList<string> Reload()
     {
-        var files = System.IO.Directory.Exists(Folder)
-            ? System.IO.Directory.EnumerateFiles(Folder)
-                .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-                .OrderBy(f => f, StringComparer.Ordinal)
-                .ToList()
-            : [];
+        var files = FilesIn(Folder);
         var changed = new List<string>();
         lock (_lock)
         {

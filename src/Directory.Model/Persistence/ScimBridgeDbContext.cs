@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Groups;
 using ScimBridge.Model.Mapping;
@@ -34,6 +35,17 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<SyncSourceState> SyncSourceStates => Set<SyncSourceState>();
     public DbSet<AppliedMapping> AppliedMappings => Set<AppliedMapping>();
 
+    // Read inside every audited save; precompiled so the write lock is held for as little work as possible.
+    private static readonly Func<ScimBridgeDbContext, Guid, CancellationToken, Task<string?>> LastAuditHash =
+        EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, CancellationToken ct) => db.AuditEntries
+            .Where(a => a.OrganizationId == organizationId)
+            .OrderByDescending(a => a.Id)
+            .Select(a => a.Hash)
+            .FirstOrDefault());
+
+    private SqliteWriteGate? _writeGate;
+    private bool _writeGateResolved;
+
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -56,39 +68,90 @@ public class ScimBridgeDbContext : DbContext
             .Where(e => e.State == EntityState.Added)
             .Select(e => e.Entity)
             .ToList();
-        if (newEntries.Count == 0)
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-
         if (Database.CurrentTransaction is not null)
         {
-            await ChainAsync(newEntries, cancellationToken);
+            var heads = await ChainAsync(newEntries, cancellationToken);
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await RechainInIdOrderAsync(newEntries, heads, cancellationToken);
+            return saved;
+        }
+
+        using var gate = WriteGate is { } writeGate ? await writeGate.EnterAsync(cancellationToken) : null;
+        if (newEntries.Count == 0)
+        {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
         // The read of the last hash and the insert must not interleave with another writer:
         // SQLite's BEGIN IMMEDIATE takes the write lock; PostgreSQL takes an advisory lock per organization.
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        await ChainAsync(newEntries, cancellationToken);
+        var previous = await ChainAsync(newEntries, cancellationToken);
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await RechainInIdOrderAsync(newEntries, previous, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return written;
+    }
+
+    /// <summary>The process-wide SQLite writer gate, when the application registered one (see <see cref="SqliteWriteGate"/>).</summary>
+    private SqliteWriteGate? WriteGate
+    {
+        get
+        {
+            if (!_writeGateResolved)
+            {
+                _writeGate = IsSqlite
+                    ? this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(SqliteWriteGate)) as SqliteWriteGate
+                    : null;
+                _writeGateResolved = true;
+            }
+
+            return _writeGate;
+        }
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
-    private async Task ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
+    /// <summary>Chains the new entries in tracker order; returns each organization's last hash before them.</summary>
+    private async Task<Dictionary<Guid, string>> ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
     {
+        var heads = new Dictionary<Guid, string>();
         foreach (var organization in newEntries.GroupBy(e => e.OrganizationId))
         {
-            var previous = await LockAuditChainAsync(organization.Key, ct);
+            var previous = heads[organization.Key] = await LockAuditChainAsync(organization.Key, ct);
             foreach (var entry in organization)
             {
                 entry.PreviousHash = previous;
                 entry.Hash = entry.ComputeHash(previous);
                 previous = entry.Hash;
+            }
+        }
+
+        return heads;
+    }
+
+    /// <summary>
+    /// EF Core may insert several new entries in another order than they were tracked; the verifier walks ids, so
+    /// entries whose hash does not follow their predecessor by id are re-hashed in the same transaction.
+    /// </summary>
+    private async Task RechainInIdOrderAsync(List<AuditEntry> newEntries, Dictionary<Guid, string> heads, CancellationToken ct)
+    {
+        foreach (var organization in newEntries.GroupBy(e => e.OrganizationId).Where(g => g.Count() > 1))
+        {
+            var previous = heads[organization.Key];
+            foreach (var entry in organization.OrderBy(e => e.Id))
+            {
+                var hash = entry.ComputeHash(previous);
+                if (entry.PreviousHash != previous || entry.Hash != hash)
+                {
+                    var previousHash = previous;
+                    await AuditEntries.Where(a => a.Id == entry.Id)
+                        .ExecuteUpdateAsync(s => s.SetProperty(a => a.PreviousHash, previousHash).SetProperty(a => a.Hash, hash), ct);
+                    entry.PreviousHash = previous;
+                    entry.Hash = hash;
+                }
+
+                previous = hash;
             }
         }
     }
@@ -104,10 +167,6 @@ public class ScimBridgeDbContext : DbContext
             await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({organizationId.ToString()}))", ct);
         }
 
-        return await AuditEntries.AsNoTracking()
-            .Where(a => a.OrganizationId == organizationId)
-            .OrderByDescending(a => a.Id)
-            .Select(a => a.Hash)
-            .FirstOrDefaultAsync(ct) ?? "";
+        return await LastAuditHash(this, organizationId, ct) ?? "";
     }
 }
