@@ -7,7 +7,10 @@ switch (which)
     case "scim":
         await ScimBenchmark.RunAsync(args);
         break;
+    case "mapping":
+        await MappingBenchmark.RunAsync(args);
+        break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS]>");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS] | mapping [USERS]>");
         break;
 }
