@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace ScimBridge.Model.Persistence;
+
+/// <summary>
+/// Inserts rows many at a time: a prepared statement with <see cref="RowsPerStatement"/> rows of VALUES is executed
+/// whenever that many rows are buffered, and the rest at <see cref="FlushAsync"/>. Far fewer round trips than one
+/// statement per row, on SQLite and PostgreSQL alike.
+/// </summary>
+internal sealed class BulkInsert : IAsyncDisposable
+{
+    private const int RowsPerStatement = 50;
+    private readonly ScimBridgeDbContext _db;
+    private readonly string _table;
+    private readonly string _columns;
+    private readonly string _suffix;
+    private readonly IReadOnlyList<IProperty> _properties;
+    private readonly List<object?[]> _pending = new(RowsPerStatement);
+    private BulkCommand? _full;
+
+    private BulkInsert(ScimBridgeDbContext db, string table, string columns, string suffix, IReadOnlyList<IProperty> properties)
+    {
+        _db = db;
+        _table = table;
+        _columns = columns;
+        _suffix = suffix;
+        _properties = properties;
+    }
+
+    /// <param name="suffix">SQL after the VALUES list, e.g. an <c>ON CONFLICT</c> clause.</param>
+    public static BulkInsert For<T>(ScimBridgeDbContext db, IReadOnlyList<string> properties, string suffix = "")
+    {
+        var (table, column) = BulkCommand.Names<T>(db);
+        return new BulkInsert(db, table, string.Join(", ", properties.Select(column)), suffix,
+            [.. properties.Select(p => BulkCommand.Column<T>(db, p))]);
+    }
+
+    public async Task AddAsync(CancellationToken ct, params object?[] values)
+    {
+        _pending.Add(values);
+        if (_pending.Count == RowsPerStatement)
+        {
+            _full ??= await PrepareAsync(RowsPerStatement, ct);
+            await ExecuteAsync(_full, ct);
+        }
+    }
+
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        await using var rest = await PrepareAsync(_pending.Count, ct);
+        await ExecuteAsync(rest, ct);
+    }
+
+    private async Task ExecuteAsync(BulkCommand command, CancellationToken ct)
+    {
+        var values = new object?[_pending.Count * _properties.Count];
+        for (var row = 0; row < _pending.Count; row++)
+        {
+            _pending[row].CopyTo(values, row * _properties.Count);
+        }
+
+        await command.ExecuteAsync(ct, values);
+        _pending.Clear();
+    }
+
+    private Task<BulkCommand> PrepareAsync(int rows, CancellationToken ct)
+    {
+        var width = _properties.Count;
+        var tuples = Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", Enumerable.Range(0, width).Select(c => $"@p{(r * width) + c}")) + ")");
+        var sql = $"INSERT INTO {_table} ({_columns}) VALUES {string.Join(", ", tuples)} {_suffix}";
+        return BulkCommand.PrepareAsync(_db, sql, [.. Enumerable.Range(0, rows).SelectMany(_ => _properties)], ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_full is not null)
+        {
+            await _full.DisposeAsync();
+        }
+    }
+}
