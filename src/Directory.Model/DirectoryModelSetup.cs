@@ -3,8 +3,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ScimBridge.Model.Audit;
+using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Provisioning;
+using ScimBridge.Model.Reconcile;
 
 namespace ScimBridge.Model;
 
@@ -40,6 +42,9 @@ public static class DirectoryModelSetup
         builder.Services.AddScoped<UserProvisioning>();
         builder.Services.AddScoped<GroupProvisioning>();
         builder.Services.AddScoped<MembershipProvisioning>();
+        builder.Services.AddScoped<ReconcileApplier>();
+        builder.Services.AddScoped<DirectoryReconciler>();
+        builder.AddMappings();
         return builder;
     }
 }

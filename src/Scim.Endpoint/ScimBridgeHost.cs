@@ -1,6 +1,8 @@
 using ScimBridge.Model;
 using ScimBridge.Model.Commands;
+using ScimBridge.Scim.Mapping;
 using ScimBridge.Scim.Organizations;
+using ScimBridge.Sync;
 using Serilog;
 using Serilog.Events;
 
@@ -31,10 +33,13 @@ public static class ScimBridgeHost
 
         builder.AddDirectoryModel();
         builder.AddScimServer();
+        builder.AddSyncWorker();
         builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
         builder.Services.AddScoped<IAdminCommand, TokensListCommand>();
         builder.Services.AddScoped<IAdminCommand, TokensRevokeCommand>();
         builder.Services.AddScoped<IAdminCommand, OrganizationOAuthCommand>();
+        builder.Services.AddScoped<IAdminCommand, MappingsValidateCommand>();
+        builder.Services.AddScoped<IAdminCommand, MappingsPreviewCommand>();
         return builder;
     }
 

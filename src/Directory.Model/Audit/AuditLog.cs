@@ -23,7 +23,22 @@ public sealed class AuditLog(ScimBridgeDbContext db, TimeProvider clock)
         object? after = null,
         string? cause = null)
     {
-        var entry = new AuditEntry
+        var entry = Create(organizationId, actor, action, targetType, targetId, before, after, cause);
+        db.AuditEntries.Add(entry);
+        return entry;
+    }
+
+    /// <summary>An entry that is not added to the unit of work, for <see cref="AuditAppender"/>'s bulk writes.</summary>
+    public AuditEntry Create(
+        Guid organizationId,
+        AuditActor actor,
+        string action,
+        string targetType,
+        string targetId,
+        object? before = null,
+        object? after = null,
+        string? cause = null) =>
+        new()
         {
             OrganizationId = organizationId,
             // Microsecond precision is what every supported database stores; the hash must survive the round trip.
@@ -36,9 +51,6 @@ public sealed class AuditLog(ScimBridgeDbContext db, TimeProvider clock)
             After = Snapshot(after),
             Cause = cause,
         };
-        db.AuditEntries.Add(entry);
-        return entry;
-    }
 
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset at) =>
         new(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);

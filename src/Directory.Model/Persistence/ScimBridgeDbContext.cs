@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Groups;
+using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
+using ScimBridge.Model.Reconcile;
 using ScimBridge.Model.Teams;
 using ScimBridge.Model.Users;
 
@@ -29,6 +31,9 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<DirectoryGroup> Groups => Set<DirectoryGroup>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+    public DbSet<SyncSourceState> SyncSourceStates => Set<SyncSourceState>();
+    public DbSet<AppliedMapping> AppliedMappings => Set<AppliedMapping>();
 
     // Read inside every audited save; precompiled so the write lock is held for as little work as possible.
     private static readonly Func<ScimBridgeDbContext, Guid, CancellationToken, Task<string?>> LastAuditHash =
@@ -65,8 +70,10 @@ public class ScimBridgeDbContext : DbContext
             .ToList();
         if (Database.CurrentTransaction is not null)
         {
-            await ChainAsync(newEntries, cancellationToken);
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var heads = await ChainAsync(newEntries, cancellationToken);
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await RechainInIdOrderAsync(newEntries, heads, cancellationToken);
+            return saved;
         }
 
         using var gate = WriteGate is { } writeGate ? await writeGate.EnterAsync(cancellationToken) : null;
@@ -78,8 +85,9 @@ public class ScimBridgeDbContext : DbContext
         // The read of the last hash and the insert must not interleave with another writer:
         // SQLite's BEGIN IMMEDIATE takes the write lock; PostgreSQL takes an advisory lock per organization.
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        await ChainAsync(newEntries, cancellationToken);
+        var previous = await ChainAsync(newEntries, cancellationToken);
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await RechainInIdOrderAsync(newEntries, previous, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return written;
     }
@@ -104,17 +112,13 @@ public class ScimBridgeDbContext : DbContext
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
-    private async Task ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
+    /// <summary>Chains the new entries in tracker order; returns each organization's last hash before them.</summary>
+    private async Task<Dictionary<Guid, string>> ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
     {
+        var heads = new Dictionary<Guid, string>();
         foreach (var organization in newEntries.GroupBy(e => e.OrganizationId))
         {
-            if (!IsSqlite)
-            {
-                await Database.ExecuteSqlAsync(
-                    $"SELECT pg_advisory_xact_lock(hashtext({organization.Key.ToString()}))", ct);
-            }
-
-            var previous = await LastAuditHash(this, organization.Key, ct) ?? "";
+            var previous = heads[organization.Key] = await LockAuditChainAsync(organization.Key, ct);
             foreach (var entry in organization)
             {
                 entry.PreviousHash = previous;
@@ -122,5 +126,47 @@ public class ScimBridgeDbContext : DbContext
                 previous = entry.Hash;
             }
         }
+
+        return heads;
+    }
+
+    /// <summary>
+    /// EF Core may insert several new entries in another order than they were tracked; the verifier walks ids, so
+    /// entries whose hash does not follow their predecessor by id are re-hashed in the same transaction.
+    /// </summary>
+    private async Task RechainInIdOrderAsync(List<AuditEntry> newEntries, Dictionary<Guid, string> heads, CancellationToken ct)
+    {
+        foreach (var organization in newEntries.GroupBy(e => e.OrganizationId).Where(g => g.Count() > 1))
+        {
+            var previous = heads[organization.Key];
+            foreach (var entry in organization.OrderBy(e => e.Id))
+            {
+                var hash = entry.ComputeHash(previous);
+                if (entry.PreviousHash != previous || entry.Hash != hash)
+                {
+                    var previousHash = previous;
+                    await AuditEntries.Where(a => a.Id == entry.Id)
+                        .ExecuteUpdateAsync(s => s.SetProperty(a => a.PreviousHash, previousHash).SetProperty(a => a.Hash, hash), ct);
+                    entry.PreviousHash = previous;
+                    entry.Hash = hash;
+                }
+
+                previous = hash;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Inside the current transaction: keeps other writers off the organization's audit chain until commit
+    /// (SQLite's BEGIN IMMEDIATE already holds the write lock; PostgreSQL takes an advisory lock) and returns its last hash.
+    /// </summary>
+    internal async Task<string> LockAuditChainAsync(Guid organizationId, CancellationToken ct)
+    {
+        if (!IsSqlite)
+        {
+            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({organizationId.ToString()}))", ct);
+        }
+
+        return await LastAuditHash(this, organizationId, ct) ?? "";
     }
 }

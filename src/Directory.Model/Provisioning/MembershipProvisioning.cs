@@ -1,26 +1,181 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using ScimBridge.Model.Audit;
+using ScimBridge.Model.Mapping;
+using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Teams;
+using ScimBridge.Model.Users;
 
 namespace ScimBridge.Model.Provisioning;
 
 /// <summary>
 /// Brings users' derived team memberships in line with their groups and the organization's mapping file.
-/// Called after every group or user change, by SCIM and by sync alike. Stages changes; the caller saves.
+/// Called after every group or user change, by SCIM and by sync alike, and by the mapping watcher after a file change.
+/// Changes the caller has staged are saved first, in the same transaction as the recomputed memberships.
 /// </summary>
-public sealed class MembershipProvisioning
+public sealed class MembershipProvisioning(
+    ScimBridgeDbContext db, MappingStore mappings, AuditLog audit, TimeProvider clock, ILogger<MembershipProvisioning> logger)
 {
+    /// <summary>A whole-organization recompute commits in slices of this many users, so SCIM writes are not held up for long.</summary>
+    private const int UsersPerTransaction = 5_000;
+
+    private MembershipPlanWriter Writer => new(db, audit, clock);
+
     /// <summary>Recomputes the derived memberships of the given users.</summary>
-    public Task RecomputeUsersAsync(Guid organizationId, IReadOnlyCollection<Guid> userIds, AuditActor actor, CancellationToken ct)
+    public async Task RecomputeUsersAsync(Guid organizationId, IReadOnlyCollection<Guid> userIds, AuditActor actor, CancellationToken ct)
     {
-        // Filled in by the mapping engine (issue 3).
-        _ = (organizationId, userIds, actor, ct);
-        return Task.CompletedTask;
+        if (userIds.Count == 0 || await MappingForAsync(organizationId, ct) is not { } file)
+        {
+            return;
+        }
+
+        var plan = await InTransactionAsync(() => RecomputeAsync(file, organizationId, userIds, actor, ct), ct);
+        await RefreshTrackedUsersAsync(plan, ct);
     }
 
     /// <summary>Recomputes the derived memberships of every user in these groups, directly or through nested groups.</summary>
-    public Task RecomputeGroupsAsync(Guid organizationId, IReadOnlyCollection<Guid> groupIds, AuditActor actor, CancellationToken ct)
+    public async Task RecomputeGroupsAsync(Guid organizationId, IReadOnlyCollection<Guid> groupIds, AuditActor actor, CancellationToken ct)
     {
-        // Filled in by the mapping engine (issue 3).
-        _ = (organizationId, groupIds, actor, ct);
-        return Task.CompletedTask;
+        if (groupIds.Count == 0 || await MappingForAsync(organizationId, ct) is not { } file)
+        {
+            return;
+        }
+
+        var plan = await InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(ct);
+            var users = await MappingInputsLoader.UsersBelowAsync(db, groupIds, ct);
+            return users.Count == 0 ? null : await RecomputeAsync(file, organizationId, users, actor, ct);
+        }, ct);
+        await RefreshTrackedUsersAsync(plan, ct);
+    }
+
+    /// <summary>
+    /// Recomputes every user of the organization with the mapping in force (after a file change, or when a sync run ends),
+    /// and records that version as applied. Returns what changed, or null when the organization has no mapping file.
+    /// </summary>
+    public async Task<MembershipPlan?> RecomputeOrganizationAsync(Guid organizationId, AuditActor actor, CancellationToken ct)
+    {
+        if (await MappingForAsync(organizationId, ct) is not { } file)
+        {
+            return null;
+        }
+
+        var inputs = await MappingInputsLoader.LoadAsync(db, organizationId, null, ct);
+        await CreateMissingTeamsAsync(file, inputs, actor, ct);
+        var plan = MappingEngine.Plan(file, inputs);
+        foreach (var slice in plan.Users.Chunk(UsersPerTransaction))
+        {
+            await InTransactionAsync(async () =>
+            {
+                await Writer.WriteAsync(plan, slice, actor, ct);
+                return plan;
+            }, ct);
+        }
+
+        var applied = await db.AppliedMappings.FirstOrDefaultAsync(a => a.OrganizationId == organizationId, ct);
+        if (applied is null)
+        {
+            applied = new AppliedMapping { OrganizationId = organizationId };
+            db.AppliedMappings.Add(applied);
+        }
+
+        applied.FileName = file.FileName;
+        applied.Version = file.Version;
+        applied.AppliedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation(
+            "Mapping {File} applied to organization {Organization}: {Users} users changed, {Memberships} membership changes, {Teams} teams created",
+            file.Describe(), file.Organization, plan.Users.Count, plan.MembershipChanges, plan.TeamsToCreate.Count);
+        return plan;
+    }
+
+    /// <summary>What <paramref name="file"/> would change for the organization's users; writes nothing.</summary>
+    public async Task<MembershipPlan> PreviewAsync(Guid organizationId, MappingFile file, CancellationToken ct)
+    {
+        var inputs = await MappingInputsLoader.LoadAsync(db, organizationId, null, ct);
+        var missing = file.CreateMissingTeams ? MappingEngine.MissingTeams(file, inputs.Teams) : [];
+        foreach (var name in missing)
+        {
+            inputs.Teams[Team.Normalize(name)] = new TeamInfo(Guid.NewGuid(), name, Exists: false, Deleted: false);
+        }
+
+        var plan = MappingEngine.Plan(file, inputs);
+        plan.TeamsToCreate.AddRange(missing);
+        return plan;
+    }
+
+    private async Task<MembershipPlan> RecomputeAsync(MappingFile file, Guid organizationId, IReadOnlyCollection<Guid> userIds, AuditActor actor, CancellationToken ct)
+    {
+        // Staged group and user changes must be visible to the queries below; they commit with the memberships.
+        await db.SaveChangesAsync(ct);
+        var inputs = await MappingInputsLoader.LoadAsync(db, organizationId, userIds, ct);
+        await CreateMissingTeamsAsync(file, inputs, actor, ct);
+        var plan = MappingEngine.Plan(file, inputs);
+        await Writer.WriteAsync(plan, plan.Users, actor, ct);
+        return plan;
+    }
+
+    private async Task CreateMissingTeamsAsync(MappingFile file, MappingInputs inputs, AuditActor actor, CancellationToken ct)
+    {
+        var missing = MappingEngine.MissingTeams(file, inputs.Teams);
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        if (!file.CreateMissingTeams)
+        {
+            logger.LogWarning("Mapping {File} names teams that do not exist and createMissingTeams is false: {Teams}", file.Describe(), missing);
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        foreach (var name in missing)
+        {
+            var team = new Team { OrganizationId = inputs.OrganizationId, CreatedAt = now, CreatedBy = AuditActor.Mapping(file.FileName).ToString() };
+            team.Rename(name);
+            db.Teams.Add(team);
+            audit.Record(inputs.OrganizationId, actor, "team.created", "team", team.Id.ToString(), after: new { team.Name },
+                cause: $"named by a rule of {file.Describe()} and createMissingTeams is true");
+            inputs.Teams[team.NormalizedName] = new TeamInfo(team.Id, team.Name, Exists: true, Deleted: false);
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<MappingFile?> MappingForAsync(Guid organizationId, CancellationToken ct)
+    {
+        var slug = await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => o.Slug).FirstOrDefaultAsync(ct);
+        return slug is null ? null : mappings.For(slug);
+    }
+
+    /// <summary>Runs in the caller's transaction when there is one, otherwise in a new one that commits at the end.</summary>
+    private async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return await work();
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var result = await work();
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>Users the caller holds were changed behind the change tracker (status, version); reload them so responses and later saves see the truth.</summary>
+    private async Task RefreshTrackedUsersAsync(MembershipPlan? plan, CancellationToken ct)
+    {
+        if (plan is null || plan.Users.Count == 0)
+        {
+            return;
+        }
+
+        var changed = plan.Users.Select(u => u.UserId).ToHashSet();
+        foreach (var entry in db.ChangeTracker.Entries<User>().Where(e => changed.Contains(e.Entity.Id)).ToList())
+        {
+            await entry.ReloadAsync(ct);
+        }
     }
 }

@@ -137,7 +137,7 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
         }
     }
 
-    private static void Validate(UserProfile profile)
+    internal static void Validate(UserProfile profile)
     {
         if (string.IsNullOrWhiteSpace(profile.UserName))
         {

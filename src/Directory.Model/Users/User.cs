@@ -1,3 +1,5 @@
+using ScimBridge.Model.Organizations;
+
 namespace ScimBridge.Model.Users;
 
 /// <summary>A platform account. Provisioning deactivates and soft-deletes; rows are never removed by a sync or a SCIM client.</summary>
@@ -42,12 +44,21 @@ public sealed class User
     public string? SubscriptionTier { get; set; }
     public Guid? DefaultTeamId { get; set; }
 
+    /// <summary>Organization-wide role; null means the platform's default.</summary>
+    public OrganizationRole? OrganizationRole { get; set; }
+
+    /// <summary>True when <see cref="OrganizationRole"/> comes from a mapping file, which may then change it; false when set by hand.</summary>
+    public bool OrganizationRoleFromMapping { get; set; }
+
     public UserStatus Status { get; private set; } = UserStatus.Prepared;
 
     /// <summary>Status to return to on reactivation.</summary>
     public UserStatus StatusBeforeDeactivation { get; private set; } = UserStatus.Prepared;
 
     public DateTimeOffset? DeactivatedAt { get; private set; }
+
+    /// <summary>The sync source that deactivated the user (only that source may reactivate it); null when anyone else did.</summary>
+    public string? DeactivatedBy { get; private set; }
 
     /// <summary>Which source manages this user: <c>scim</c>, <c>manual</c>, or a sync source's name.</summary>
     public string ManagedBy { get; set; } = ManagedBySources.Manual;
@@ -76,7 +87,7 @@ public sealed class User
         NormalizedUserName = Normalize(userName);
     }
 
-    public void Deactivate(DateTimeOffset now)
+    public void Deactivate(DateTimeOffset now, string? bySource = null)
     {
         if (Status == UserStatus.Deactivated)
         {
@@ -86,6 +97,7 @@ public sealed class User
         StatusBeforeDeactivation = Status;
         Status = UserStatus.Deactivated;
         DeactivatedAt = now;
+        DeactivatedBy = bySource;
     }
 
     public void Reactivate()
@@ -97,6 +109,7 @@ public sealed class User
 
         Status = StatusBeforeDeactivation == UserStatus.Deactivated ? UserStatus.Prepared : StatusBeforeDeactivation;
         DeactivatedAt = null;
+        DeactivatedBy = null;
     }
 
     /// <summary>Moves an account along prepared → invited → active; the platform calls this, provisioning does not.</summary>

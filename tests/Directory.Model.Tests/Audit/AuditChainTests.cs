@@ -41,4 +41,23 @@ public sealed class AuditChainTests
         Assert.False(result.Intact);
         Assert.Equal(second.Id, result.FirstBrokenEntryId);
     }
+
+    [Fact]
+    public async Task Several_entries_saved_together_chain_in_the_order_the_verifier_walks()
+    {
+        await using var directory = await TestDirectory.CreateAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            var user = await directory.Users.CreateAsync(Profiles.Person($"user{i}@example.org"), directory.Context, default);
+            await directory.Db.SaveChangesAsync();
+            var group = directory.Groups.Create($"Group {i}", null, directory.Context);
+            await directory.Groups.AddMembersAsync(group, [user.Id], directory.Context, default);
+            await directory.Db.SaveChangesAsync();
+        }
+
+        var result = await new AuditVerifier(directory.NewContext()).VerifyAsync(directory.Organization.Id, default);
+
+        Assert.True(result.Intact, $"broken at entry {result.FirstBrokenEntryId}");
+        Assert.Equal(9, result.EntriesChecked);
+    }
 }

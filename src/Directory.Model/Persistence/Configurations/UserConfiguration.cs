@@ -23,6 +23,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.HasIndex(u => new { u.OrganizationId, u.PhoneExtension }).IsUnique();
         builder.Property(u => u.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(u => u.StatusBeforeDeactivation).HasConversion<string>().HasMaxLength(20);
+        builder.Property(u => u.OrganizationRole).HasConversion<string>().HasMaxLength(10);
         builder.Ignore(u => u.Active);
         builder.Ignore(u => u.PrimaryEmail);
 

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ScimBridge.Model.Mapping;
+
+/// <summary>Registers mapping files: options, the store of files in force, and the watcher that applies changes.</summary>
+public static class MappingSetup
+{
+    public static IHostApplicationBuilder AddMappings(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MappingOptions>().BindConfiguration(MappingOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "ScimBridge:Mappings:Path is required.")
+            .Validate(o => o.DebounceMilliseconds >= 0, "ScimBridge:Mappings:DebounceMilliseconds must not be negative.")
+            .Validate(o => o.PollSeconds >= 1, "ScimBridge:Mappings:PollSeconds must be at least 1.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<MappingStore>();
+        builder.Services.AddSingleton<MappingWatcher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MappingWatcher>());
+        return builder;
+    }
+}

@@ -1,0 +1,151 @@
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Model.Audit;
+using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Teams;
+using ScimBridge.Model.Users;
+
+namespace ScimBridge.Model.Mapping;
+
+/// <summary>
+/// Writes a <see cref="MembershipPlan"/> inside the current transaction with prepared per-row statements and set-based
+/// updates (no change tracking), and appends one chained audit entry per change.
+/// </summary>
+internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock)
+{
+    private const string TargetType = "user";
+
+    public async Task WriteAsync(MembershipPlan plan, IReadOnlyList<UserPlan> users, AuditActor actor, CancellationToken ct)
+    {
+        if (users.Count == 0)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var entries = new List<AuditEntry>(users.Count * 2);
+        await using var insert = await PrepareMembershipInsertAsync(ct);
+        await using var update = await PrepareMembershipUpdateAsync(ct);
+        await using var touch = await PrepareUserTouchAsync(ct);
+        foreach (var user in users)
+        {
+            foreach (var change in user.Memberships)
+            {
+                await WriteAsync(insert, update, plan, user, change, now, ct);
+                entries.Add(audit.Create(plan.OrganizationId, actor, Action(change.Kind), TargetType, user.UserId.ToString(),
+                    change.OldRole is { } old ? new { teamId = change.TeamId, team = change.TeamName, role = old, origin = MembershipOrigin.Mapping } : null,
+                    change.NewRole is { } role && change.Kind != MembershipChangeKind.Removed
+                        ? new { teamId = change.TeamId, team = change.TeamName, role, origin = MembershipOrigin.Mapping }
+                        : null,
+                    change.Cause));
+            }
+
+            // One touch per changed user: the SCIM ETag moves because the user's teams are part of its representation.
+            await touch.ExecuteAsync(ct, user.FinalDefaultTeamId, user.FinalOrganizationRole, user.FinalOrganizationRoleFromMapping, now, user.UserId);
+            if (user.OrganizationRole is { } roleChange)
+            {
+                entries.Add(audit.Create(plan.OrganizationId, actor, "user.organization-role.changed", TargetType, user.UserId.ToString(),
+                    new { organizationRole = roleChange.Old }, new { organizationRole = roleChange.New }, $"organization role rules of {plan.File.Describe()}"));
+            }
+
+            if (user.DefaultTeam is { } teamChange)
+            {
+                entries.Add(audit.Create(plan.OrganizationId, actor, "user.default-team.changed", TargetType, user.UserId.ToString(),
+                    new { defaultTeamId = teamChange.Old }, new { defaultTeamId = teamChange.New },
+                    $"the previous default team is not among the user's teams; chosen by defaultTeam of {plan.File.Describe()}"));
+            }
+
+            if (user.Activation is { } activation)
+            {
+                entries.Add(audit.Create(plan.OrganizationId, actor,
+                    activation == ActivationChange.Deactivate ? "user.deactivated" : "user.reactivated", TargetType, user.UserId.ToString(),
+                    new { active = activation != ActivationChange.Deactivate }, new { active = activation == ActivationChange.Deactivate ? false : true },
+                    activation == ActivationChange.Deactivate
+                        ? $"in no mapped group and unmappedUsers is deactivate in {plan.File.Describe()}"
+                        : $"deactivated by a mapping before; now mapped again (or unmappedUsers is keep) in {plan.File.Describe()}"));
+            }
+        }
+
+        await SetActivationAsync(users, now, ct);
+        await AuditAppender.AppendAsync(db, plan.OrganizationId, entries, ct);
+    }
+
+    private static string Action(MembershipChangeKind kind) => kind switch
+    {
+        MembershipChangeKind.Added => "membership.added",
+        MembershipChangeKind.Removed => "membership.removed",
+        MembershipChangeKind.RoleChanged => "membership.role-changed",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static async Task WriteAsync(
+        BulkCommand insert, BulkCommand update, MembershipPlan plan, UserPlan user, MembershipChange change, DateTimeOffset now, CancellationToken ct)
+    {
+        if (change.ExistingId is { } id)
+        {
+            var removed = change.Kind == MembershipChangeKind.Removed;
+            await update.ExecuteAsync(ct, change.NewRole ?? change.OldRole, change.Cause, now, removed ? now : null, id);
+            return;
+        }
+
+        await insert.ExecuteAsync(ct, Guid.NewGuid(), plan.OrganizationId, change.TeamId, user.UserId, change.NewRole,
+            MembershipOrigin.Mapping, change.Cause, now, now);
+    }
+
+    private Task<BulkCommand> PrepareMembershipInsertAsync(CancellationToken ct)
+    {
+        string[] properties = [nameof(TeamMembership.Id), nameof(TeamMembership.OrganizationId), nameof(TeamMembership.TeamId),
+            nameof(TeamMembership.UserId), nameof(TeamMembership.Role), nameof(TeamMembership.Origin), nameof(TeamMembership.Cause),
+            nameof(TeamMembership.CreatedAt), nameof(TeamMembership.UpdatedAt)];
+        var (table, c) = BulkCommand.Names<TeamMembership>(db);
+
+        // A concurrent writer may have added the same row since it was read: take it over instead of failing.
+        var sql = $"INSERT INTO {table} ({string.Join(", ", properties.Select(c))}) VALUES ({string.Join(", ", properties.Select((_, i) => $"@p{i}"))}) " +
+                  $"ON CONFLICT ({c(nameof(TeamMembership.TeamId))}, {c(nameof(TeamMembership.UserId))}, {c(nameof(TeamMembership.Origin))}) DO UPDATE SET " +
+                  $"{c(nameof(TeamMembership.Role))} = excluded.{c(nameof(TeamMembership.Role))}, " +
+                  $"{c(nameof(TeamMembership.Cause))} = excluded.{c(nameof(TeamMembership.Cause))}, " +
+                  $"{c(nameof(TeamMembership.UpdatedAt))} = excluded.{c(nameof(TeamMembership.UpdatedAt))}, " +
+                  $"{c(nameof(TeamMembership.RemovedAt))} = NULL";
+        return BulkCommand.PrepareAsync(db, sql, [.. properties.Select(p => BulkCommand.Column<TeamMembership>(db, p))], ct);
+    }
+
+    private Task<BulkCommand> PrepareMembershipUpdateAsync(CancellationToken ct)
+    {
+        string[] properties = [nameof(TeamMembership.Role), nameof(TeamMembership.Cause), nameof(TeamMembership.UpdatedAt), nameof(TeamMembership.RemovedAt)];
+        var (table, c) = BulkCommand.Names<TeamMembership>(db);
+        var sql = $"UPDATE {table} SET {string.Join(", ", properties.Select((p, i) => $"{c(p)} = @p{i}"))} WHERE {c(nameof(TeamMembership.Id))} = @p4";
+        return BulkCommand.PrepareAsync(db, sql, [.. properties.Append(nameof(TeamMembership.Id)).Select(p => BulkCommand.Column<TeamMembership>(db, p))], ct);
+    }
+
+    private Task<BulkCommand> PrepareUserTouchAsync(CancellationToken ct)
+    {
+        string[] properties = [nameof(User.DefaultTeamId), nameof(User.OrganizationRole), nameof(User.OrganizationRoleFromMapping), nameof(User.UpdatedAt)];
+        var (table, c) = BulkCommand.Names<User>(db);
+        var sql = $"UPDATE {table} SET {string.Join(", ", properties.Select((p, i) => $"{c(p)} = @p{i}"))}, " +
+                  $"{c(nameof(User.Version))} = {c(nameof(User.Version))} + 1 WHERE {c(nameof(User.Id))} = @p4";
+        return BulkCommand.PrepareAsync(db, sql, [.. properties.Append(nameof(User.Id)).Select(p => BulkCommand.Column<User>(db, p))], ct);
+    }
+
+    private async Task SetActivationAsync(IReadOnlyList<UserPlan> users, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var chunk in users.Where(u => u.Activation == ActivationChange.Deactivate).Select(u => u.UserId).Chunk(1000))
+        {
+            await db.Users.IgnoreAutoIncludes()
+                .Where(u => chunk.Contains(u.Id) && u.Status != UserStatus.Deactivated)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(u => u.StatusBeforeDeactivation, u => u.Status)
+                    .SetProperty(u => u.Status, UserStatus.Deactivated)
+                    .SetProperty(u => u.DeactivatedAt, now)
+                    .SetProperty(u => u.DeactivatedBy, ManagedBySources.Mapping), ct);
+        }
+
+        foreach (var chunk in users.Where(u => u.Activation == ActivationChange.Reactivate).Select(u => u.UserId).Chunk(1000))
+        {
+            await db.Users.IgnoreAutoIncludes()
+                .Where(u => chunk.Contains(u.Id) && u.Status == UserStatus.Deactivated && u.DeactivatedBy == ManagedBySources.Mapping)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(u => u.Status, u => u.StatusBeforeDeactivation == UserStatus.Deactivated ? UserStatus.Prepared : u.StatusBeforeDeactivation)
+                    .SetProperty(u => u.DeactivatedAt, (DateTimeOffset?)null)
+                    .SetProperty(u => u.DeactivatedBy, (string?)null), ct);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Model.Mapping;
+using ScimBridge.Model.Persistence;
+
+namespace ScimBridge.Scim.Mapping;
+
+/// <summary>Prints a <see cref="MembershipPlan"/> per user: <c>+</c> added, <c>-</c> removed, <c>~</c> role changed.</summary>
+internal sealed class MappingPreviewPrinter(ScimBridgeDbContext db, TextWriter output)
+{
+    public async Task PrintAsync(MembershipPlan plan, string slug, CancellationToken ct)
+    {
+        await output.WriteLineAsync($"Preview of {plan.File.Describe()} for organization {slug} (nothing is written).");
+        if (plan.TeamsToCreate.Count > 0)
+        {
+            await output.WriteLineAsync($"Teams to create: {string.Join(", ", plan.TeamsToCreate)}");
+        }
+
+        var names = new Dictionary<Guid, string>();
+        foreach (var chunk in plan.Users.Select(u => u.UserId).Chunk(1000))
+        {
+            foreach (var user in await db.Users.AsNoTracking().IgnoreAutoIncludes().Where(u => chunk.Contains(u.Id))
+                         .Select(u => new { u.Id, u.UserName }).ToListAsync(ct))
+            {
+                names[user.Id] = user.UserName;
+            }
+        }
+
+        var teams = await db.Teams.AsNoTracking().Where(t => t.OrganizationId == plan.OrganizationId).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        foreach (var user in plan.Users.OrderBy(u => names.GetValueOrDefault(u.UserId), StringComparer.OrdinalIgnoreCase))
+        {
+            await output.WriteLineAsync(names.GetValueOrDefault(user.UserId, user.UserId.ToString()));
+            foreach (var change in user.Memberships.OrderBy(c => c.TeamName, StringComparer.OrdinalIgnoreCase))
+            {
+                var line = change.Kind switch
+                {
+                    MembershipChangeKind.Added => $"  + {change.TeamName} {Role(change.NewRole)}",
+                    MembershipChangeKind.Removed => $"  - {change.TeamName} {Role(change.OldRole)}",
+                    _ => $"  ~ {change.TeamName} {Role(change.OldRole)} -> {Role(change.NewRole)}",
+                };
+                await output.WriteLineAsync($"{line}   ({change.Cause})");
+            }
+
+            if (user.Activation is { } activation)
+            {
+                await output.WriteLineAsync(activation == ActivationChange.Deactivate
+                    ? "  deactivate (in no mapped group; unmappedUsers: deactivate)"
+                    : "  reactivate (deactivated by a mapping before)");
+            }
+
+            if (user.OrganizationRole is { } role)
+            {
+                await output.WriteLineAsync($"  organization role: {role.Old?.ToString() ?? "(none)"} -> {role.New?.ToString() ?? "(none)"}");
+            }
+
+            if (user.DefaultTeam is { } team)
+            {
+                await output.WriteLineAsync($"  default team: {TeamName(teams, team.Old)} -> {TeamName(teams, team.New, user)}");
+            }
+        }
+
+        await output.WriteLineAsync(
+            $"{plan.Users.Count} users change: {Count(plan, MembershipChangeKind.Added)} memberships added, " +
+            $"{Count(plan, MembershipChangeKind.Removed)} removed, {Count(plan, MembershipChangeKind.RoleChanged)} role changes, " +
+            $"{plan.Users.Count(u => u.Activation == ActivationChange.Deactivate)} deactivations, " +
+            $"{plan.Users.Count(u => u.Activation == ActivationChange.Reactivate)} reactivations.");
+    }
+
+    private static int Count(MembershipPlan plan, MembershipChangeKind kind) => plan.Users.Sum(u => u.Memberships.Count(m => m.Kind == kind));
+
+    private static string Role(Model.Teams.TeamRole? role) => role?.ToString().ToUpperInvariant() ?? "";
+
+    private static string TeamName(Dictionary<Guid, string> teams, Guid? id, UserPlan? user = null) =>
+        id is not { } value ? "(none)"
+        : teams.TryGetValue(value, out var name) ? name
+        : user?.Memberships.FirstOrDefault(m => m.TeamId == value)?.TeamName ?? value.ToString();
+}

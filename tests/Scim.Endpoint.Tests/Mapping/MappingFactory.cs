@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using ScimBridge.Model.Mapping;
+using ScimBridge.Scim.Tests.Infrastructure;
+
+namespace ScimBridge.Scim.Tests.Mapping;
+
+/// <summary>The service with a temporary mappings folder that is watched with short debounce and polling intervals.</summary>
+public sealed class MappingFactory : ScimBridgeFactory
+{
+    public MappingFactory()
+    {
+        System.IO.Directory.CreateDirectory(MappingsFolder);
+    }
+
+    public string MappingsFolder => Path.Combine(DataFolder, "mappings");
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["ScimBridge:Mappings:DebounceMilliseconds"] = "100",
+        ["ScimBridge:Mappings:PollSeconds"] = "1",
+    };
+
+    public MappingStore Store => Services.GetRequiredService<MappingStore>();
+
+    public void WriteMapping(string fileName, string yaml) => File.WriteAllText(Path.Combine(MappingsFolder, fileName), yaml);
+
+    /// <summary>Waits until <paramref name="condition"/> holds, for up to 15 seconds.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(15), $"Timed out waiting for: {what}");
+            await Task.Delay(100);
+        }
+    }
+}
