@@ -112,10 +112,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         };
         info.Environment["ScimBridge__Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "bench.db")}";
         info.Environment["ScimBridge__Mappings__Path"] = Path.Combine(folder, "mappings");
-        info.Environment["ScimBridge__Scim__RequestsPerSecondPerOrganization"] = "0";
+        // As users run it: default log levels (a line per request), the per-organization limiter on, only raised
+        // above what the load generator can send.
+        info.Environment["ScimBridge__Scim__RequestsPerSecondPerOrganization"] = "1000000";
+        info.Environment["ScimBridge__Scim__RequestBurstPerOrganization"] = "1000000";
         info.Environment["ScimBridge__Sync__Sources"] = "";
-        info.Environment["Serilog__MinimumLevel__Default"] = "Warning";
-        info.Environment["DOTNET_gcServer"] = "1";
         return info;
     }
 

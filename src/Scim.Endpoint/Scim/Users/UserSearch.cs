@@ -37,20 +37,29 @@ public static class UserSearch
     private static async Task<IResult> RespondByUserNameAsync(
         HttpContext http, ScimBridgeDbContext db, Guid organizationId, string userName, ScimListQuery query, CancellationToken ct)
     {
-        User? user = null;
-        await foreach (var found in ByNormalizedUserName(db, organizationId, User.Normalize(userName)).WithCancellation(ct))
+        // Both queries on one connection open: EF would otherwise take it from the pool and give it back per query.
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            user = found;
-        }
+            User? user = null;
+            await foreach (var found in ByNormalizedUserName(db, organizationId, User.Normalize(userName)).WithCancellation(ct))
+            {
+                user = found;
+            }
 
-        if (user is null || query.Offset > 0 || query.Count == 0)
+            if (user is null || query.Offset > 0 || query.Count == 0)
+            {
+                return ScimListResponse.Create(user is null ? 0 : 1, query.StartIndex, []);
+            }
+
+            var relations = await UserRelations.LoadAsync(db, user, query.Attributes, ct);
+            var resource = query.Attributes.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
+            return ScimListResponse.Create(1, query.StartIndex, [resource]);
+        }
+        finally
         {
-            return ScimListResponse.Create(user is null ? 0 : 1, query.StartIndex, []);
+            await db.Database.CloseConnectionAsync();
         }
-
-        var relations = await UserRelations.LoadAsync(db, user, query.Attributes, ct);
-        var resource = query.Attributes.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
-        return ScimListResponse.Create(1, query.StartIndex, [resource]);
     }
 
     /// <summary>The organization's visible users that match the filter.</summary>
