@@ -13,7 +13,7 @@ using ScimBridge.Model.Persistence;
 namespace ScimBridge.Model.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresScimBridgeDbContext))]
-    [Migration("20261201174926_InitialCreate")]
+    [Migration("20261201181147_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />

@@ -11,7 +11,7 @@ using ScimBridge.Model.Persistence;
 namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteScimBridgeDbContext))]
-    [Migration("20261201174803_InitialCreate")]
+    [Migration("20261201181053_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
