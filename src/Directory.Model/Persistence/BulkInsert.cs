@@ -9,13 +9,19 @@ namespace ScimBridge.Model.Persistence;
 /// </summary>
 internal sealed class BulkInsert : IAsyncDisposable
 {
-    private const int RowsPerStatement = 50;
+    private const int MaxRowsPerStatement = 50;
+
+    /// <summary>
+    /// SQLite finds each named parameter by a linear scan of the statement's names, so binding costs grow with the
+    /// square of the parameter count: wide rows (a user has ~47 columns) go a few at a time.
+    /// </summary>
+    private const int MaxParametersPerStatement = 250;
     private readonly ScimBridgeDbContext _db;
     private readonly string _table;
     private readonly string _columns;
     private readonly string _suffix;
     private readonly IReadOnlyList<IProperty> _properties;
-    private readonly List<object?[]> _pending = new(RowsPerStatement);
+    private readonly List<object?[]> _pending = new(MaxRowsPerStatement);
     private BulkCommand? _full;
 
     private BulkInsert(ScimBridgeDbContext db, string table, string columns, string suffix, IReadOnlyList<IProperty> properties)
@@ -25,7 +31,10 @@ internal sealed class BulkInsert : IAsyncDisposable
         _columns = columns;
         _suffix = suffix;
         _properties = properties;
+        RowsPerStatement = Math.Clamp(MaxParametersPerStatement / Math.Max(1, properties.Count), 1, MaxRowsPerStatement);
     }
+
+    private int RowsPerStatement { get; }
 
     /// <param name="suffix">SQL after the VALUES list, e.g. an <c>ON CONFLICT</c> clause.</param>
     public static BulkInsert For<T>(ScimBridgeDbContext db, IReadOnlyList<string> properties, string suffix = "")
