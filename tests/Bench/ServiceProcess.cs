@@ -38,10 +38,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<(ServiceProcess Service, string Token)> StartAsync(string organization)
+    /// <param name="prepare">Runs on the service's fresh working folder before it starts (e.g. to write mapping files).</param>
+    public static async Task<(ServiceProcess Service, string Token)> StartAsync(string organization, Action<string>? prepare = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-bench-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(folder);
+        prepare?.Invoke(folder);
         var token = (await RunToCompletionAsync(folder, $"tokens create --org {organization} --name bench")).Trim().Split('\n')[^1].Trim();
 
         var port = FreePort();
@@ -110,10 +112,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         };
         info.Environment["ScimBridge__Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "bench.db")}";
         info.Environment["ScimBridge__Mappings__Path"] = Path.Combine(folder, "mappings");
-        info.Environment["ScimBridge__Scim__RequestsPerSecondPerOrganization"] = "0";
+        // As users run it: default log levels (a line per request), the per-organization limiter on, only raised
+        // above what the load generator can send.
+        info.Environment["ScimBridge__Scim__RequestsPerSecondPerOrganization"] = "1000000";
+        info.Environment["ScimBridge__Scim__RequestBurstPerOrganization"] = "1000000";
         info.Environment["ScimBridge__Sync__Sources"] = "";
-        info.Environment["Serilog__MinimumLevel__Default"] = "Warning";
-        info.Environment["DOTNET_gcServer"] = "1";
         return info;
     }
 

@@ -45,6 +45,18 @@ public sealed class TokenCommandTests(ScimBridgeFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Token_in_use_is_refused_by_the_next_request_after_its_revocation()
+    {
+        var secret = (await AdminCli.RunAsync(factory, "tokens", "create", "--org", "cli-revoke-live", "--name", "okta")).Output.TrimEnd().Split('\n')[^1].Trim();
+        Assert.Equal(HttpStatusCode.OK, await ListUsersWithAsync(secret));
+
+        var (exit, _, _) = await AdminCli.RunAsync(factory, "tokens", "revoke", "--org", "cli-revoke-live", "--prefix", secret[..12]);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(HttpStatusCode.Unauthorized, await ListUsersWithAsync(secret));
+    }
+
+    [Fact]
     public async Task Unknown_organization_or_prefix_is_a_usage_error()
     {
         await AdminCli.RunAsync(factory, "tokens", "create", "--org", "cli-known");

@@ -36,12 +36,12 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<AppliedMapping> AppliedMappings => Set<AppliedMapping>();
 
     // Read inside every audited save; precompiled so the write lock is held for as little work as possible.
-    private static readonly Func<ScimBridgeDbContext, Guid, CancellationToken, Task<string?>> LastAuditHash =
-        EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, CancellationToken ct) => db.AuditEntries
+    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, CancellationToken, Task<string?>>> LastAuditHash =
+        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, CancellationToken ct) => db.AuditEntries
             .Where(a => a.OrganizationId == organizationId)
             .OrderByDescending(a => a.Id)
             .Select(a => a.Hash)
-            .FirstOrDefault());
+            .FirstOrDefault()));
 
     private SqliteWriteGate? _writeGate;
     private bool _writeGateResolved;
@@ -113,7 +113,7 @@ public class ScimBridgeDbContext : DbContext
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
     /// <summary>Chains the new entries in tracker order; returns each organization's last hash before them.</summary>
-    private async Task<Dictionary<Guid, string>> ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
+    internal async Task<Dictionary<Guid, string>> ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
     {
         var heads = new Dictionary<Guid, string>();
         foreach (var organization in newEntries.GroupBy(e => e.OrganizationId))
@@ -167,6 +167,6 @@ public class ScimBridgeDbContext : DbContext
             await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({organizationId.ToString()}))", ct);
         }
 
-        return await LastAuditHash(this, organizationId, ct) ?? "";
+        return await LastAuditHash.For(this)(this, organizationId, ct) ?? "";
     }
 }

@@ -1,12 +1,14 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Commands;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Scim.Auth;
 
 namespace ScimBridge.Scim.Organizations;
 
 /// <summary><c>tokens revoke --org SLUG --prefix PREFIX</c>: the token stops working; the row stays for the audit trail.</summary>
-public sealed class TokensRevokeCommand(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock) : IAdminCommand
+public sealed class TokensRevokeCommand(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock, IMemoryCache cache) : IAdminCommand
 {
     public IReadOnlyList<string> Verb { get; } = ["tokens", "revoke"];
 
@@ -28,6 +30,7 @@ public sealed class TokensRevokeCommand(ScimBridgeDbContext db, AuditLog audit, 
         audit.Record(organization.Id, AuditActor.CommandLine("tokens revoke"), "scim-token.revoked", "scim-token", token.Id.ToString(),
             before: new { token.Name, token.Prefix }, after: new { token.Name, token.Prefix, token.RevokedAt });
         await db.SaveChangesAsync(ct);
+        ScimTokenAuthentication.Forget(cache, token);
         await output.WriteLineAsync($"Token {token.Prefix} ('{token.Name}') of organization '{organization.Slug}' is revoked.");
         return 0;
     }

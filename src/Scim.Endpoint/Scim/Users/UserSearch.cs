@@ -16,9 +16,9 @@ public static class UserSearch
     /// The IdP's probe for one user (<c>userName eq "…"</c>), precompiled: the unique index gives at most one row, so
     /// paging and sorting reduce to whether that row is on the requested page.
     /// </summary>
-    private static readonly Func<ScimBridgeDbContext, Guid, string, IAsyncEnumerable<User>> ByNormalizedUserName =
-        EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, string normalized) => db.Users.AsNoTracking()
-            .Where(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized && u.DeletedAt == null));
+    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, string, IAsyncEnumerable<User>>> ByNormalizedUserName =
+        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, string normalized) => db.Users.AsNoTracking()
+            .Where(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized && u.DeletedAt == null)));
 
     public static async Task<IResult> RespondAsync(HttpContext http, ScimBridgeDbContext db, ScimListQuery query, CancellationToken ct)
     {
@@ -37,20 +37,29 @@ public static class UserSearch
     private static async Task<IResult> RespondByUserNameAsync(
         HttpContext http, ScimBridgeDbContext db, Guid organizationId, string userName, ScimListQuery query, CancellationToken ct)
     {
-        User? user = null;
-        await foreach (var found in ByNormalizedUserName(db, organizationId, User.Normalize(userName)).WithCancellation(ct))
+        // Both queries on one connection open: EF would otherwise take it from the pool and give it back per query.
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            user = found;
-        }
+            User? user = null;
+            await foreach (var found in ByNormalizedUserName.For(db)(db, organizationId, User.Normalize(userName)).WithCancellation(ct))
+            {
+                user = found;
+            }
 
-        if (user is null || query.Offset > 0 || query.Count == 0)
+            if (user is null || query.Offset > 0 || query.Count == 0)
+            {
+                return ScimListResponse.Create(user is null ? 0 : 1, query.StartIndex, []);
+            }
+
+            var relations = await UserRelations.LoadAsync(db, user, query.Attributes, ct);
+            var resource = query.Attributes.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
+            return ScimListResponse.Create(1, query.StartIndex, [resource]);
+        }
+        finally
         {
-            return ScimListResponse.Create(user is null ? 0 : 1, query.StartIndex, []);
+            await db.Database.CloseConnectionAsync();
         }
-
-        var relations = await UserRelations.LoadAsync(db, user, query.Attributes, ct);
-        var resource = query.Attributes.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
-        return ScimListResponse.Create(1, query.StartIndex, [resource]);
     }
 
     /// <summary>The organization's visible users that match the filter.</summary>
