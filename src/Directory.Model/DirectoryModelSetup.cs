@@ -6,6 +6,7 @@ using ScimBridge.Model.Audit;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Provisioning;
+using ScimBridge.Model.Reconcile;
 
 namespace ScimBridge.Model;
 
@@ -22,6 +23,7 @@ public static class DirectoryModelSetup
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
+                builder.Services.AddSingleton<SqliteWriteGate>();
                 builder.Services.AddDbContextPool<ScimBridgeDbContext, SqliteScimBridgeDbContext>(o => o
                     .UseSqlite(options.ConnectionString)
                     .AddInterceptors(new SqlitePragmas()));
@@ -40,6 +42,8 @@ public static class DirectoryModelSetup
         builder.Services.AddScoped<UserProvisioning>();
         builder.Services.AddScoped<GroupProvisioning>();
         builder.Services.AddScoped<MembershipProvisioning>();
+        builder.Services.AddScoped<ReconcileApplier>();
+        builder.Services.AddScoped<DirectoryReconciler>();
         builder.AddMappings();
         return builder;
     }

@@ -2,6 +2,7 @@ using ScimBridge.Model;
 using ScimBridge.Model.Commands;
 using ScimBridge.Scim.Mapping;
 using ScimBridge.Scim.Organizations;
+using ScimBridge.Sync;
 using Serilog;
 using Serilog.Events;
 
@@ -12,16 +13,31 @@ public static class ScimBridgeHost
 {
     public static WebApplicationBuilder AddScimBridge(this WebApplicationBuilder builder, bool commandMode)
     {
-        builder.Services.AddSerilog((services, log) => log
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext()
-            // In command mode stdout carries the command's own output (a token, a preview); logs go to stderr.
-            .WriteTo.Console(standardErrorFromLevel: commandMode ? LogEventLevel.Verbose : null));
+        builder.Services.AddSerilog((services, log) =>
+        {
+            log.ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext();
+            if (commandMode)
+            {
+                // In command mode stdout carries the command's own output (a token, a preview); logs go to stderr.
+                log.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose);
+            }
+            else
+            {
+                // A request thread hands its log line to a background writer instead of waiting on the console;
+                // when the writer falls behind by the whole buffer, requests wait rather than lines being dropped.
+                log.WriteTo.Async(sink => sink.Console(), bufferSize: 10_000, blockWhenFull: true);
+            }
+        });
 
         builder.AddDirectoryModel();
         builder.AddScimServer();
+        builder.AddSyncWorker();
         builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
+        builder.Services.AddScoped<IAdminCommand, TokensListCommand>();
+        builder.Services.AddScoped<IAdminCommand, TokensRevokeCommand>();
+        builder.Services.AddScoped<IAdminCommand, OrganizationOAuthCommand>();
         builder.Services.AddScoped<IAdminCommand, MappingsValidateCommand>();
         builder.Services.AddScoped<IAdminCommand, MappingsPreviewCommand>();
         return builder;

@@ -1,5 +1,6 @@
 using ScimBridge.Model;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Sync;
 using Serilog;
 
 var builder = Host.CreateApplicationBuilder(args);
@@ -9,6 +10,7 @@ builder.Services.AddSerilog((services, log) => log
     .Enrich.FromLogContext()
     .WriteTo.Console());
 builder.AddDirectoryModel();
+builder.AddSyncWorker();
 
 var host = builder.Build();
 await host.Services.MigrateDatabaseAsync();

@@ -7,10 +7,20 @@ switch (which)
     case "scim":
         await ScimBenchmark.RunAsync(args);
         break;
+    case "entra-delta":
+        return await EntraDeltaBenchmark.RunAsync(args);
+    case "reconcile":
+        return await ReconcileBenchmark.RunAsync(args);
+    case "ldap-sync":
+        return await LdapSyncBenchmark.RunAsync(args);
+    case "baseline-server":
+        await BaselineServer.RunAsync(args);
+        break;
     case "mapping":
         await MappingBenchmark.RunAsync(args);
         break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS] | mapping [USERS]>");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS]] | entra-delta | reconcile [USERS] | ldap-sync [USERS] | mapping [USERS]>");
         break;
 }
+return 0;

@@ -28,6 +28,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU time the service process has used so far (user and kernel).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <param name="prepare">Runs on the service's fresh working folder before it starts (e.g. to write mapping files).</param>
     public static async Task<(ServiceProcess Service, string Token)> StartAsync(string organization, Action<string>? prepare = null)
     {
@@ -37,7 +47,28 @@ public sealed class ServiceProcess : IAsyncDisposable
         var token = (await RunToCompletionAsync(folder, $"tokens create --org {organization} --name bench")).Trim().Split('\n')[^1].Trim();
 
         var port = FreePort();
-        var process = Process.Start(StartInfo(folder, $"--urls http://127.0.0.1:{port}"))!;
+        return (await StartAndProbeAsync(StartInfo(folder, $"--urls http://127.0.0.1:{port}"), folder, port, "/healthz"), token);
+    }
+
+    /// <summary>The raw baseline (<see cref="BaselineServer"/>) as its own process, measured the same way as the service.</summary>
+    public static Task<ServiceProcess> StartBaselineAsync()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-baseline-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(folder);
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "ScimBridge.Bench.dll")}\" baseline-server \"{folder}\" --urls http://127.0.0.1:{port}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = folder,
+        };
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        return StartAndProbeAsync(info, folder, port, "/fixed/Users/probe");
+    }
+
+    private static async Task<ServiceProcess> StartAndProbeAsync(ProcessStartInfo info, string folder, int port, string probePath)
+    {
+        var process = Process.Start(info)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var service = new ServiceProcess(process, folder, new Uri($"http://127.0.0.1:{port}"));
@@ -46,9 +77,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             try
             {
-                if ((await probe.GetAsync("/healthz")).IsSuccessStatusCode)
+                if ((await probe.GetAsync(probePath)).IsSuccessStatusCode)
                 {
-                    return (service, token);
+                    return service;
                 }
             }
             catch (HttpRequestException)
@@ -58,7 +89,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new InvalidOperationException("The service did not start.");
+        await service.DisposeAsync();
+        throw new InvalidOperationException($"'{info.Arguments}' did not start.");
     }
 
     private static async Task<string> RunToCompletionAsync(string folder, string arguments)
@@ -80,10 +112,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         };
         info.Environment["ScimBridge__Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "bench.db")}";
         info.Environment["ScimBridge__Mappings__Path"] = Path.Combine(folder, "mappings");
-        info.Environment["ScimBridge__Scim__RequestsPerSecondPerOrganization"] = "0";
+        // As users run it: default log levels (a line per request), the per-organization limiter on, only raised
+        // above what the load generator can send.
+        info.Environment["ScimBridge__Scim__RequestsPerSecondPerOrganization"] = "1000000";
+        info.Environment["ScimBridge__Scim__RequestBurstPerOrganization"] = "1000000";
         info.Environment["ScimBridge__Sync__Sources"] = "";
-        info.Environment["Serilog__MinimumLevel__Default"] = "Warning";
-        info.Environment["DOTNET_gcServer"] = "1";
         return info;
     }
 

@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using ScimBridge.Model.Persistence;
 using ScimBridge.Scim.Tests.Infrastructure;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -46,12 +43,8 @@ public sealed class OAuthAccessTokenTests : IClassFixture<ScimBridgeFactory>, ID
             }));
 
         await _factory.CreateOrganizationClientAsync(slug);
-        await using var scope = _factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
-        var organization = await db.Organizations.SingleAsync(o => o.Slug == slug);
-        organization.ScimJwtIssuer = issuer;
-        organization.ScimJwtAudience = Audience;
-        await db.SaveChangesAsync();
+        var (exit, _, error) = await AdminCli.RunAsync(_factory, "orgs", "oauth", "--org", slug, "--issuer", issuer, "--audience", Audience);
+        Assert.True(exit == 0, error);
         return issuer;
     }
 
@@ -116,6 +109,31 @@ public sealed class OAuthAccessTokenTests : IClassFixture<ScimBridgeFactory>, ID
         var response = await GetUsersAsync(Token(issuer, Audience, _key, expired: true));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Access_tokens_stop_working_when_the_organization_clears_its_issuer()
+    {
+        var issuer = await TrustIssuerAsync("oauth-cleared");
+        var token = Token(issuer, Audience, _key);
+        Assert.Equal(HttpStatusCode.OK, (await GetUsersAsync(token)).StatusCode);
+
+        var (exit, _, _) = await AdminCli.RunAsync(_factory, "orgs", "oauth", "--org", "oauth-cleared", "--clear");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetUsersAsync(token)).StatusCode);
+    }
+
+    [Fact]
+    public async Task One_issuer_cannot_be_trusted_by_two_organizations()
+    {
+        var issuer = await TrustIssuerAsync("oauth-first");
+        await _factory.CreateOrganizationClientAsync("oauth-second");
+
+        var (exit, _, error) = await AdminCli.RunAsync(_factory, "orgs", "oauth", "--org", "oauth-second", "--issuer", issuer);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("already trusted by organization 'oauth-first'", error, StringComparison.Ordinal);
     }
 
     public void Dispose() => _issuer.Stop();

@@ -29,7 +29,7 @@ internal static class MappingInputsLoader
         }
 
         var userRows = await users
-            .Select(u => new MappedUser(u.Id, u.Status != UserStatus.Deactivated, u.DeactivatedByMapping, u.DeletedAt != null,
+            .Select(u => new MappedUser(u.Id, u.Status != UserStatus.Deactivated, u.DeactivatedBy == ManagedBySources.Mapping, u.DeletedAt != null,
                 u.ManagedBy != ManagedBySources.Manual, u.OrganizationRole, u.OrganizationRoleFromMapping, u.DefaultTeamId))
             .ToListAsync(ct);
         if (wanted is not null && scan)

@@ -142,17 +142,17 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
                     .SetProperty(u => u.StatusBeforeDeactivation, u => u.Status)
                     .SetProperty(u => u.Status, UserStatus.Deactivated)
                     .SetProperty(u => u.DeactivatedAt, now)
-                    .SetProperty(u => u.DeactivatedByMapping, true), ct);
+                    .SetProperty(u => u.DeactivatedBy, ManagedBySources.Mapping), ct);
         }
 
         foreach (var chunk in users.Where(u => u.Activation == ActivationChange.Reactivate).Select(u => u.UserId).Chunk(1000))
         {
             await db.Users.IgnoreAutoIncludes()
-                .Where(u => chunk.Contains(u.Id) && u.Status == UserStatus.Deactivated && u.DeactivatedByMapping)
+                .Where(u => chunk.Contains(u.Id) && u.Status == UserStatus.Deactivated && u.DeactivatedBy == ManagedBySources.Mapping)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(u => u.Status, u => u.StatusBeforeDeactivation == UserStatus.Deactivated ? UserStatus.Prepared : u.StatusBeforeDeactivation)
                     .SetProperty(u => u.DeactivatedAt, (DateTimeOffset?)null)
-                    .SetProperty(u => u.DeactivatedByMapping, false), ct);
+                    .SetProperty(u => u.DeactivatedBy, (string?)null), ct);
         }
     }
 }

@@ -35,6 +35,27 @@ internal sealed class BulkInsert : IAsyncDisposable
             [.. properties.Select(p => BulkCommand.Column<T>(db, p))]);
     }
 
+    /// <summary>
+    /// Inserts whole entities of one type, every mapped column as EF Core would store it; store-generated identity
+    /// keys are left to the database and not read back. For first runs of 100,000 users, where tracking costs far more
+    /// than the database.
+    /// </summary>
+    public static async Task RunAsync<T>(ScimBridgeDbContext db, IEnumerable<T> rows, CancellationToken ct)
+        where T : class
+    {
+        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not an entity.");
+        var properties = entity.GetProperties()
+            .Where(p => !(p.ValueGenerated == ValueGenerated.OnAdd && p.IsPrimaryKey() && p.ClrType == typeof(long)))
+            .ToList();
+        await using var insert = For<T>(db, [.. properties.Select(p => p.Name)]);
+        foreach (var row in rows)
+        {
+            await insert.AddAsync(ct, [.. properties.Select(p => p.GetGetter().GetClrValue(row))]);
+        }
+
+        await insert.FlushAsync(ct);
+    }
+
     public async Task AddAsync(CancellationToken ct, params object?[] values)
     {
         _pending.Add(values);

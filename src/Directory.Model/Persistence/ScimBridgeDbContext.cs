@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Groups;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
+using ScimBridge.Model.Reconcile;
 using ScimBridge.Model.Teams;
 using ScimBridge.Model.Users;
 
@@ -29,7 +31,20 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<DirectoryGroup> Groups => Set<DirectoryGroup>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+    public DbSet<SyncSourceState> SyncSourceStates => Set<SyncSourceState>();
     public DbSet<AppliedMapping> AppliedMappings => Set<AppliedMapping>();
+
+    // Read inside every audited save; precompiled so the write lock is held for as little work as possible.
+    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, CancellationToken, Task<string?>>> LastAuditHash =
+        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, CancellationToken ct) => db.AuditEntries
+            .Where(a => a.OrganizationId == organizationId)
+            .OrderByDescending(a => a.Id)
+            .Select(a => a.Hash)
+            .FirstOrDefault()));
+
+    private SqliteWriteGate? _writeGate;
+    private bool _writeGateResolved;
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -53,17 +68,18 @@ public class ScimBridgeDbContext : DbContext
             .Where(e => e.State == EntityState.Added)
             .Select(e => e.Entity)
             .ToList();
-        if (newEntries.Count == 0)
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-
         if (Database.CurrentTransaction is not null)
         {
             var heads = await ChainAsync(newEntries, cancellationToken);
             var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             await RechainInIdOrderAsync(newEntries, heads, cancellationToken);
             return saved;
+        }
+
+        using var gate = WriteGate is { } writeGate ? await writeGate.EnterAsync(cancellationToken) : null;
+        if (newEntries.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
         // The read of the last hash and the insert must not interleave with another writer:
@@ -76,11 +92,28 @@ public class ScimBridgeDbContext : DbContext
         return written;
     }
 
+    /// <summary>The process-wide SQLite writer gate, when the application registered one (see <see cref="SqliteWriteGate"/>).</summary>
+    private SqliteWriteGate? WriteGate
+    {
+        get
+        {
+            if (!_writeGateResolved)
+            {
+                _writeGate = IsSqlite
+                    ? this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(SqliteWriteGate)) as SqliteWriteGate
+                    : null;
+                _writeGateResolved = true;
+            }
+
+            return _writeGate;
+        }
+    }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
     /// <summary>Chains the new entries in tracker order; returns each organization's last hash before them.</summary>
-    private async Task<Dictionary<Guid, string>> ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
+    internal async Task<Dictionary<Guid, string>> ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
     {
         var heads = new Dictionary<Guid, string>();
         foreach (var organization in newEntries.GroupBy(e => e.OrganizationId))
@@ -134,10 +167,6 @@ public class ScimBridgeDbContext : DbContext
             await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({organizationId.ToString()}))", ct);
         }
 
-        return await AuditEntries.AsNoTracking()
-            .Where(a => a.OrganizationId == organizationId)
-            .OrderByDescending(a => a.Id)
-            .Select(a => a.Hash)
-            .FirstOrDefaultAsync(ct) ?? "";
+        return await LastAuditHash.For(this)(this, organizationId, ct) ?? "";
     }
 }

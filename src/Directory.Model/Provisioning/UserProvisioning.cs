@@ -11,6 +11,11 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
 {
     public const string TargetType = "user";
 
+    // Runs before every create and rename; precompiled so it costs one indexed lookup, not a LINQ translation.
+    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, string, Guid?, CancellationToken, Task<bool>>> UserNameTaken =
+        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, string normalized, Guid? exceptUserId, CancellationToken ct) => db.Users.IgnoreAutoIncludes()
+            .Any(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized && u.Id != exceptUserId)));
+
     public async Task<User> CreateAsync(UserProfile profile, ProvisioningContext context, CancellationToken ct, string? sourceKey = null)
     {
         Validate(profile);
@@ -126,16 +131,13 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
 
     private async Task EnsureUserNameFreeAsync(Guid organizationId, string userName, Guid? exceptUserId, CancellationToken ct)
     {
-        var normalized = User.Normalize(userName);
-        var taken = await db.Users.IgnoreAutoIncludes()
-            .AnyAsync(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized && u.Id != exceptUserId, ct);
-        if (taken)
+        if (await UserNameTaken.For(db)(db, organizationId, User.Normalize(userName), exceptUserId, ct))
         {
             throw new UniquenessConflictException($"userName '{userName}' is already taken in this organization.");
         }
     }
 
-    private static void Validate(UserProfile profile)
+    internal static void Validate(UserProfile profile)
     {
         if (string.IsNullOrWhiteSpace(profile.UserName))
         {

@@ -57,14 +57,17 @@ public sealed class User
 
     public DateTimeOffset? DeactivatedAt { get; private set; }
 
-    /// <summary>Set when a mapping file deactivated the user for being in no mapped group; only then may a mapping reactivate.</summary>
-    public bool DeactivatedByMapping { get; private set; }
+    /// <summary>The sync source that deactivated the user (only that source may reactivate it); null when anyone else did.</summary>
+    public string? DeactivatedBy { get; private set; }
 
     /// <summary>Which source manages this user: <c>scim</c>, <c>manual</c>, or a sync source's name.</summary>
     public string ManagedBy { get; set; } = ManagedBySources.Manual;
 
     /// <summary>The managing source's stable id for the user (entryUUID, objectGUID, Entra object id).</summary>
     public string? SourceKey { get; set; }
+
+    /// <summary>Fingerprint of the profile the managing source last supplied; a re-sync skips users whose fingerprint is unchanged.</summary>
+    public string? SourceFingerprint { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -87,7 +90,7 @@ public sealed class User
         NormalizedUserName = Normalize(userName);
     }
 
-    public void Deactivate(DateTimeOffset now)
+    public void Deactivate(DateTimeOffset now, string? bySource = null)
     {
         if (Status == UserStatus.Deactivated)
         {
@@ -97,6 +100,7 @@ public sealed class User
         StatusBeforeDeactivation = Status;
         Status = UserStatus.Deactivated;
         DeactivatedAt = now;
+        DeactivatedBy = bySource;
     }
 
     public void Reactivate()
@@ -108,7 +112,7 @@ public sealed class User
 
         Status = StatusBeforeDeactivation == UserStatus.Deactivated ? UserStatus.Prepared : StatusBeforeDeactivation;
         DeactivatedAt = null;
-        DeactivatedByMapping = false;
+        DeactivatedBy = null;
     }
 
     /// <summary>Moves an account along prepared → invited → active; the platform calls this, provisioning does not.</summary>

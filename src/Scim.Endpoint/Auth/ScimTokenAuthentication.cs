@@ -23,7 +23,12 @@ public sealed class ScimTokenAuthentication(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ScimBearer";
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a token lookup is reused. A revocation made in this process evicts its entry at once
+    /// (<see cref="Forget"/>); one made by the admin command in another process takes effect within this time.
+    /// </summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -47,15 +52,20 @@ public sealed class ScimTokenAuthentication(
                 : Success(jwt.Value.OrganizationId, jwt.Value.ClientName);
         }
 
-        var hash = Convert.ToHexString(ScimToken.HashSecret(secret));
-        if (!cache.TryGetValue(hash, out (Guid OrganizationId, string Name)? tenant))
+        var key = CacheKey(ScimToken.HashSecret(secret));
+        if (!cache.TryGetValue(key, out (Guid OrganizationId, string Name)? tenant))
         {
             tenant = await FindTokenAsync(secret);
-            cache.Set(hash, tenant, CacheFor);
+            cache.Set(key, tenant, CacheFor);
         }
 
         return tenant is { } t ? Success(t.OrganizationId, t.Name) : AuthenticateResult.Fail("Unknown or revoked token.");
     }
+
+    /// <summary>Drops a token's cached lookup, so a revocation is seen by the next request.</summary>
+    public static void Forget(IMemoryCache cache, ScimToken token) => cache.Remove(CacheKey(token.Hash));
+
+    private static string CacheKey(byte[] hash) => "scim-token:" + Convert.ToHexString(hash);
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

@@ -170,7 +170,7 @@ public sealed class MembershipMappingTests
 
         var stored = await scenario.ReadUserAsync(ada.Id);
         Assert.Equal(UserStatus.Deactivated, stored.Status);
-        Assert.True(stored.DeactivatedByMapping);
+        Assert.Equal(ManagedBySources.Mapping, stored.DeactivatedBy);
         await using (var read = scenario.Directory.NewContext())
         {
             var entry = await read.AuditEntries.SingleAsync(a => a.Action == "user.deactivated" && a.TargetId == ada.Id.ToString());
@@ -181,7 +181,7 @@ public sealed class MembershipMappingTests
         await scenario.Memberships.RecomputeUsersAsync(scenario.OrganizationId, [ada.Id, left.Id], AuditActor.ScimClient("test"), default);
 
         Assert.Equal(UserStatus.Prepared, (await scenario.ReadUserAsync(ada.Id)).Status);
-        Assert.False((await scenario.ReadUserAsync(ada.Id)).DeactivatedByMapping);
+        Assert.Null((await scenario.ReadUserAsync(ada.Id)).DeactivatedBy);
 
         // The identity provider deactivated this one; a mapping never overrides that.
         Assert.Equal(UserStatus.Deactivated, (await scenario.ReadUserAsync(left.Id)).Status);

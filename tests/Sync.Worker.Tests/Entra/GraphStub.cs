@@ -72,6 +72,13 @@ public sealed class GraphStub : IDisposable
         return new EntraDirectorySource(settings, logger ?? NullLogger<EntraDirectorySource>.Instance, TimeProvider.System, transport);
     }
 
+    /// <summary>Network pieces that reach this stub (trusting its certificate), for sources made by the real factory.</summary>
+    public EntraSourceTransport Transport() => new()
+    {
+        GraphHandler = TrustingHandler(),
+        CredentialTransport = new HttpClientTransport(TrustingHandler()),
+    };
+
     /// <summary>Answers GET <paramref name="path"/> (below /v1.0) with <paramref name="body"/>; with a query parameter when given.</summary>
     public void Get(string path, JsonNode body, (string Name, string Value)? query = null, int status = 200)
     {

@@ -18,6 +18,37 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
 {
     public static readonly UserRelations None = new([], [], null);
 
+    // One user's rows (GET by id, the userName probe, writes) through precompiled queries: no expression-tree work per request.
+    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> TeamsOfUser =
+        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
+            from m in db.TeamMemberships.AsNoTracking()
+            where m.OrganizationId == organizationId && m.UserId == userId && m.RemovedAt == null
+            join t in db.Teams.AsNoTracking() on m.TeamId equals t.Id
+            where t.DeletedAt == null
+            select new RelationRow { UserId = m.UserId, Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true }));
+
+    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> TeamsAndGroupsOfUser =
+        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
+            (from m in db.TeamMemberships.AsNoTracking()
+             where m.OrganizationId == organizationId && m.UserId == userId && m.RemovedAt == null
+             join t in db.Teams.AsNoTracking() on m.TeamId equals t.Id
+             where t.DeletedAt == null
+             select new RelationRow { UserId = m.UserId, Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true })
+            .Concat(
+                from m in db.GroupMembers.AsNoTracking()
+                where m.MemberId == userId && m.MemberType == GroupMemberType.User
+                join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
+                where g.OrganizationId == organizationId && g.DeletedAt == null
+                select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false })));
+
+    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> GroupsOfUser =
+        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
+            from m in db.GroupMembers.AsNoTracking()
+            where m.MemberId == userId && m.MemberType == GroupMemberType.User
+            join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
+            where g.OrganizationId == organizationId && g.DeletedAt == null
+            select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false }));
+
     /// <summary>Loads relations for a page of users in at most three queries, skipping what the response will not show.</summary>
     public static async Task<Dictionary<Guid, UserRelations>> LoadAsync(
         ScimBridgeDbContext db, Guid organizationId, IReadOnlyList<User> users, ScimAttributeSelection selection, CancellationToken ct)
@@ -31,24 +62,11 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
         var ids = users.Select(u => u.Id).ToList();
         var teams = new Dictionary<Guid, List<UserTeam>>();
         var groups = new Dictionary<Guid, List<UserGroup>>();
-        var teamRows =
-            from m in db.TeamMemberships.AsNoTracking()
-            where m.OrganizationId == organizationId && ids.Contains(m.UserId) && m.RemovedAt == null
-            join t in db.Teams.AsNoTracking() on m.TeamId equals t.Id
-            where t.DeletedAt == null
-            select new RelationRow { UserId = m.UserId, Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true };
-        var groupRows =
-            from m in db.GroupMembers.AsNoTracking()
-            where ids.Contains(m.MemberId) && m.MemberType == GroupMemberType.User
-            join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
-            where g.OrganizationId == organizationId && g.DeletedAt == null
-            select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false };
         var wantTeams = selection.Returns(ScimUrns.PlatformUser);
         var wantGroups = selection.Returns("groups");
-
-        // Teams and groups come back in one round trip (UNION ALL) when both are shown.
-        var query = wantTeams && wantGroups ? teamRows.Concat(groupRows) : wantTeams ? teamRows : wantGroups ? groupRows : null;
-        var rows = query is null ? [] : await query.ToListAsync(ct);
+        var rows = ids.Count == 1
+            ? await LoadOneAsync(db, organizationId, ids[0], wantTeams, wantGroups, ct)
+            : await LoadManyAsync(db, organizationId, ids, wantTeams, wantGroups, ct);
         foreach (var byUser in rows.Where(r => r.IsTeam).GroupBy(r => r.UserId))
         {
             teams[byUser.Key] = [.. byUser
@@ -94,6 +112,43 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
 
     public static async Task<UserRelations> LoadAsync(ScimBridgeDbContext db, User user, ScimAttributeSelection selection, CancellationToken ct) =>
         (await LoadAsync(db, user.OrganizationId, [user], selection, ct))[user.Id];
+
+    private static async Task<List<RelationRow>> LoadManyAsync(
+        ScimBridgeDbContext db, Guid organizationId, List<Guid> ids, bool wantTeams, bool wantGroups, CancellationToken ct)
+    {
+        var teamRows =
+            from m in db.TeamMemberships.AsNoTracking()
+            where m.OrganizationId == organizationId && ids.Contains(m.UserId) && m.RemovedAt == null
+            join t in db.Teams.AsNoTracking() on m.TeamId equals t.Id
+            where t.DeletedAt == null
+            select new RelationRow { UserId = m.UserId, Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true };
+        var groupRows =
+            from m in db.GroupMembers.AsNoTracking()
+            where ids.Contains(m.MemberId) && m.MemberType == GroupMemberType.User
+            join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
+            where g.OrganizationId == organizationId && g.DeletedAt == null
+            select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false };
+
+        // Teams and groups come back in one round trip (UNION ALL) when both are shown.
+        var query = wantTeams && wantGroups ? teamRows.Concat(groupRows) : wantTeams ? teamRows : wantGroups ? groupRows : null;
+        return query is null ? [] : await query.ToListAsync(ct);
+    }
+
+    private static async Task<List<RelationRow>> LoadOneAsync(
+        ScimBridgeDbContext db, Guid organizationId, Guid userId, bool wantTeams, bool wantGroups, CancellationToken ct)
+    {
+        var rows = new List<RelationRow>();
+        var query = wantTeams && wantGroups ? TeamsAndGroupsOfUser : wantTeams ? TeamsOfUser : wantGroups ? GroupsOfUser : null;
+        if (query is not null)
+        {
+            await foreach (var row in query.For(db)(db, organizationId, userId).WithCancellation(ct))
+            {
+                rows.Add(row);
+            }
+        }
+
+        return rows;
+    }
 
     private sealed class RelationRow
     {

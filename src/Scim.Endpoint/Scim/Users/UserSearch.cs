@@ -12,12 +12,54 @@ namespace ScimBridge.Scim.Users;
 /// <summary>Filtered, sorted, paged user queries; everything runs in SQL and a page's relations load in bulk.</summary>
 public static class UserSearch
 {
+    /// <summary>
+    /// The IdP's probe for one user (<c>userName eq "…"</c>), precompiled: the unique index gives at most one row, so
+    /// paging and sorting reduce to whether that row is on the requested page.
+    /// </summary>
+    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, string, IAsyncEnumerable<User>>> ByNormalizedUserName =
+        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, string normalized) => db.Users.AsNoTracking()
+            .Where(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized && u.DeletedAt == null)));
+
     public static async Task<IResult> RespondAsync(HttpContext http, ScimBridgeDbContext db, ScimListQuery query, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var matching = Matching(db, tenant.OrganizationId, query.Filter is null ? null : ScimFilterParser.Parse(query.Filter));
+        var filter = query.Filter is null ? null : ScimFilterParser.Parse(query.Filter);
+        if (filter is not null && UserNameEquals(filter) is { } userName)
+        {
+            return await RespondByUserNameAsync(http, db, tenant.OrganizationId, userName, query, ct);
+        }
+
+        var matching = Matching(db, tenant.OrganizationId, filter);
         var (resources, total) = await PageAsync(db, tenant.OrganizationId, matching, query, query.Offset, query.Count, ScimUrls.For(http.Request), ct);
         return ScimListResponse.Create(total, query.StartIndex, resources);
+    }
+
+    private static async Task<IResult> RespondByUserNameAsync(
+        HttpContext http, ScimBridgeDbContext db, Guid organizationId, string userName, ScimListQuery query, CancellationToken ct)
+    {
+        // Both queries on one connection open: EF would otherwise take it from the pool and give it back per query.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            User? user = null;
+            await foreach (var found in ByNormalizedUserName.For(db)(db, organizationId, User.Normalize(userName)).WithCancellation(ct))
+            {
+                user = found;
+            }
+
+            if (user is null || query.Offset > 0 || query.Count == 0)
+            {
+                return ScimListResponse.Create(user is null ? 0 : 1, query.StartIndex, []);
+            }
+
+            var relations = await UserRelations.LoadAsync(db, user, query.Attributes, ct);
+            var resource = query.Attributes.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
+            return ScimListResponse.Create(1, query.StartIndex, [resource]);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>The organization's visible users that match the filter.</summary>

@@ -249,6 +249,109 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.ToTable("ScimTokens");
                 });
 
+            modelBuilder.Entity("ScimBridge.Model.Reconcile.SyncRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AbortedReason")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Deactivated")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ErrorCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Errors")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Forced")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Full")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("GroupsChanged")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MembershipsChanged")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Organization")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Reactivated")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UsersRead")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Source", "StartedAt");
+
+                    b.ToTable("SyncRuns");
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Reconcile.SyncSourceState", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("DeltaState")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LastFullRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastSucceededAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RunsSinceFull")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Source");
+
+                    b.ToTable("SyncSourceStates");
+                });
+
             modelBuilder.Entity("ScimBridge.Model.Teams.Team", b =>
                 {
                     b.Property<Guid>("Id")
@@ -382,8 +485,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("DeactivatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<bool>("DeactivatedByMapping")
-                        .HasColumnType("boolean");
+                    b.Property<string>("DeactivatedBy")
+                        .HasColumnType("text");
 
                     b.Property<Guid?>("DefaultTeamId")
                         .HasColumnType("uuid");
@@ -464,6 +567,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("ProfileUrl")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SourceFingerprint")
                         .HasColumnType("text");
 
                     b.Property<string>("SourceKey")

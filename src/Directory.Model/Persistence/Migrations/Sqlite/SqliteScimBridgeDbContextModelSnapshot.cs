@@ -241,6 +241,107 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.ToTable("ScimTokens");
                 });
 
+            modelBuilder.Entity("ScimBridge.Model.Reconcile.SyncRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AbortedReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Deactivated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErrorCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Errors")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Forced")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Full")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GroupsChanged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MembershipsChanged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Organization")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Reactivated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UsersRead")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Source", "StartedAt");
+
+                    b.ToTable("SyncRuns");
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Reconcile.SyncSourceState", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeltaState")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastFullRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastSucceededAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RunsSinceFull")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Source");
+
+                    b.ToTable("SyncSourceStates");
+                });
+
             modelBuilder.Entity("ScimBridge.Model.Teams.Team", b =>
                 {
                     b.Property<Guid>("Id")
@@ -374,8 +475,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.Property<long?>("DeactivatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<bool>("DeactivatedByMapping")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("DeactivatedBy")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("DefaultTeamId")
                         .HasColumnType("TEXT");
@@ -456,6 +557,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProfileUrl")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceFingerprint")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SourceKey")

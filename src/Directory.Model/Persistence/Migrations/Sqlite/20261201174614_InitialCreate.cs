@@ -51,6 +51,52 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "SyncRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Organization = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Trigger = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Full = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Forced = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UsersRead = table.Column<int>(type: "INTEGER", nullable: false),
+                    Created = table.Column<int>(type: "INTEGER", nullable: false),
+                    Updated = table.Column<int>(type: "INTEGER", nullable: false),
+                    Deactivated = table.Column<int>(type: "INTEGER", nullable: false),
+                    Reactivated = table.Column<int>(type: "INTEGER", nullable: false),
+                    GroupsChanged = table.Column<int>(type: "INTEGER", nullable: false),
+                    MembershipsChanged = table.Column<int>(type: "INTEGER", nullable: false),
+                    Errors = table.Column<string>(type: "TEXT", nullable: true),
+                    ErrorCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    AbortedReason = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SyncRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SyncSourceStates",
+                columns: table => new
+                {
+                    Source = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    DeltaState = table.Column<string>(type: "TEXT", nullable: true),
+                    RunsSinceFull = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastFullRunAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastSucceededAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SyncSourceStates", x => x.Source);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AppliedMappings",
                 columns: table => new
                 {
@@ -191,9 +237,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     StatusBeforeDeactivation = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     DeactivatedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    DeactivatedByMapping = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DeactivatedBy = table.Column<string>(type: "TEXT", nullable: true),
                     ManagedBy = table.Column<string>(type: "TEXT", nullable: false),
                     SourceKey = table.Column<string>(type: "TEXT", nullable: true),
+                    SourceFingerprint = table.Column<string>(type: "TEXT", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
@@ -363,6 +410,11 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                 column: "OrganizationId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_SyncRuns_Source_StartedAt",
+                table: "SyncRuns",
+                columns: new[] { "Source", "StartedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TeamMemberships_OrganizationId_UserId",
                 table: "TeamMemberships",
                 columns: new[] { "OrganizationId", "UserId" });
@@ -436,6 +488,12 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "ScimTokens");
+
+            migrationBuilder.DropTable(
+                name: "SyncRuns");
+
+            migrationBuilder.DropTable(
+                name: "SyncSourceStates");
 
             migrationBuilder.DropTable(
                 name: "TeamMemberships");

@@ -53,6 +53,52 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "SyncRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Source = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Organization = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Trigger = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Full = table.Column<bool>(type: "boolean", nullable: false),
+                    Forced = table.Column<bool>(type: "boolean", nullable: false),
+                    UsersRead = table.Column<int>(type: "integer", nullable: false),
+                    Created = table.Column<int>(type: "integer", nullable: false),
+                    Updated = table.Column<int>(type: "integer", nullable: false),
+                    Deactivated = table.Column<int>(type: "integer", nullable: false),
+                    Reactivated = table.Column<int>(type: "integer", nullable: false),
+                    GroupsChanged = table.Column<int>(type: "integer", nullable: false),
+                    MembershipsChanged = table.Column<int>(type: "integer", nullable: false),
+                    Errors = table.Column<string>(type: "text", nullable: true),
+                    ErrorCount = table.Column<int>(type: "integer", nullable: false),
+                    AbortedReason = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SyncRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SyncSourceStates",
+                columns: table => new
+                {
+                    Source = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    DeltaState = table.Column<string>(type: "text", nullable: true),
+                    RunsSinceFull = table.Column<int>(type: "integer", nullable: false),
+                    LastFullRunAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastSucceededAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SyncSourceStates", x => x.Source);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AppliedMappings",
                 columns: table => new
                 {
@@ -193,9 +239,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     StatusBeforeDeactivation = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     DeactivatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    DeactivatedByMapping = table.Column<bool>(type: "boolean", nullable: false),
+                    DeactivatedBy = table.Column<string>(type: "text", nullable: true),
                     ManagedBy = table.Column<string>(type: "text", nullable: false),
                     SourceKey = table.Column<string>(type: "text", nullable: true),
+                    SourceFingerprint = table.Column<string>(type: "text", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     DeletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -365,6 +412,11 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                 column: "OrganizationId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_SyncRuns_Source_StartedAt",
+                table: "SyncRuns",
+                columns: new[] { "Source", "StartedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TeamMemberships_OrganizationId_UserId",
                 table: "TeamMemberships",
                 columns: new[] { "OrganizationId", "UserId" });
@@ -438,6 +490,12 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "ScimTokens");
+
+            migrationBuilder.DropTable(
+                name: "SyncRuns");
+
+            migrationBuilder.DropTable(
+                name: "SyncSourceStates");
 
             migrationBuilder.DropTable(
                 name: "TeamMemberships");

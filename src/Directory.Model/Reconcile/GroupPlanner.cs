@@ -1,0 +1,146 @@
+namespace ScimBridge.Model.Reconcile;
+
+/// <summary>
+/// The group half of <see cref="ReconcilePlanner"/>: creates, renames, restores and deletions of the source's groups and
+/// their member changes. Complete member lists replace the stored ones; delta lists add and remove only what they name.
+/// Members the source names but the directory does not know (out of the source's user scope) are left out.
+/// </summary>
+internal sealed class GroupPlanner(DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan, Dictionary<string, Guid> userIds)
+{
+    private readonly Dictionary<string, Guid> _groupIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, HashSet<Guid>> _members = [];
+    private readonly HashSet<Guid> _groups = [];
+
+    public void Plan()
+    {
+        var current = new Dictionary<string, ManagedGroup>(StringComparer.Ordinal);
+        foreach (var group in state.Groups)
+        {
+            current.TryAdd(group.SourceKey, group);
+            _groupIds.TryAdd(group.SourceKey, group.Id);
+            _groups.Add(group.Id);
+        }
+        foreach (var member in state.Members)
+        {
+            MembersOf(member.GroupId).Add(member.MemberId);
+            if (member.IsGroup)
+            {
+                _groups.Add(member.MemberId);
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var incoming = new List<(SourceGroup Group, Guid Id)>();
+        foreach (var group in snapshot.Groups)
+        {
+            if (!seen.Add(group.Key))
+            {
+                plan.Errors.Add($"group key {group.Key} appears twice in the read; the second entry was ignored");
+                continue;
+            }
+            if (string.IsNullOrWhiteSpace(group.DisplayName))
+            {
+                plan.Errors.Add($"group [{group.Key}] skipped: it has no name");
+                continue;
+            }
+            incoming.Add((group, PlanGroup(group, current.GetValueOrDefault(group.Key))));
+        }
+
+        var removed = snapshot.IsFull
+            ? state.Groups.Where(g => !seen.Contains(g.SourceKey))
+            : snapshot.RemovedGroupKeys.Where(k => !seen.Contains(k) && current.ContainsKey(k)).Distinct(StringComparer.Ordinal).Select(k => current[k]);
+        foreach (var group in removed.Where(g => !g.Deleted))
+        {
+            plan.GroupDeletions.Add(new GroupDeletion(group.Id, group.SourceKey, group.DisplayName));
+        }
+
+        // Members after groups, so nested groups created in this run can be named.
+        foreach (var (group, id) in incoming)
+        {
+            PlanMembers(group, id);
+        }
+    }
+
+    private Guid PlanGroup(SourceGroup group, ManagedGroup? existing)
+    {
+        if (existing is null)
+        {
+            var id = Guid.NewGuid();
+            _groupIds[group.Key] = id;
+            _groups.Add(id);
+            plan.GroupCreates.Add(new GroupCreate(id, group.Key, group.DisplayName, group.DistinguishedName));
+            return id;
+        }
+
+        var renamed = existing.DisplayName != group.DisplayName
+            || (group.DistinguishedName is not null && existing.DistinguishedName != group.DistinguishedName);
+        if (renamed || existing.Deleted)
+        {
+            plan.GroupUpdates.Add(new GroupUpdate(existing.Id, group.Key, existing.DisplayName, group.DisplayName,
+                group.DistinguishedName ?? existing.DistinguishedName, existing.Deleted));
+        }
+        return existing.Id;
+    }
+
+    private void PlanMembers(SourceGroup group, Guid groupId)
+    {
+        var stored = MembersOf(groupId);
+        if (group.MembersAreComplete)
+        {
+            var wanted = new HashSet<Guid>();
+            foreach (var key in group.MemberUserKeys)
+            {
+                if (userIds.TryGetValue(key, out var id))
+                {
+                    wanted.Add(id);
+                }
+            }
+            foreach (var key in group.MemberGroupKeys)
+            {
+                if (_groupIds.TryGetValue(key, out var id) && id != groupId)
+                {
+                    wanted.Add(id);
+                }
+            }
+            foreach (var id in wanted.Where(id => !stored.Contains(id)))
+            {
+                plan.MemberAdds.Add(Change(group, groupId, id));
+            }
+            foreach (var id in stored.Where(id => !wanted.Contains(id)))
+            {
+                plan.MemberRemoves.Add(Change(group, groupId, id));
+            }
+            return;
+        }
+
+        foreach (var id in Resolve(group.AddedMemberKeys, groupId).Where(id => !stored.Contains(id)))
+        {
+            plan.MemberAdds.Add(Change(group, groupId, id));
+        }
+        foreach (var id in Resolve(group.RemovedMemberKeys, groupId).Where(stored.Contains))
+        {
+            plan.MemberRemoves.Add(Change(group, groupId, id));
+        }
+    }
+
+    /// <summary>Delta member keys may name users or groups; users are looked up first.</summary>
+    private IEnumerable<Guid> Resolve(IReadOnlyList<string> keys, Guid groupId) =>
+        keys.Select(k => userIds.TryGetValue(k, out var user) ? user : _groupIds.TryGetValue(k, out var g) && g != groupId ? g : Guid.Empty)
+            .Where(id => id != Guid.Empty)
+            .Distinct();
+
+    private MemberChange Change(SourceGroup group, Guid groupId, Guid memberId) =>
+        new(groupId, group.DisplayName, memberId, IsGroupMember(memberId));
+
+    private bool IsGroupMember(Guid id) => _groups.Contains(id);
+
+    private HashSet<Guid> MembersOf(Guid groupId)
+    {
+        if (!_members.TryGetValue(groupId, out var set))
+        {
+            set = [];
+            _members[groupId] = set;
+        }
+        return set;
+    }
+}

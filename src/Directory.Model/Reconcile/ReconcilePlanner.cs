@@ -1,0 +1,156 @@
+using ScimBridge.Model.Provisioning;
+using ScimBridge.Model.Users;
+
+namespace ScimBridge.Model.Reconcile;
+
+/// <summary>
+/// Pure: compares what a source returned with what the directory holds for that source and lists the changes. Users
+/// are matched by the source's stable key, so renames and e-mail changes are updates. Only a full read deactivates by
+/// absence; a delta deactivates only what it reports removed or disabled. Users of other sources are never planned.
+/// </summary>
+public static class ReconcilePlanner
+{
+    public static ReconcilePlan Plan(string source, DirectorySnapshot snapshot, ReconcileState state)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(state);
+        var plan = new ReconcilePlan
+        {
+            Source = source,
+            IsFull = snapshot.IsFull,
+            UsersRead = snapshot.Users.Count,
+            ManagedActiveUsers = state.Users.Count(u => u.Active && !u.Deleted),
+        };
+        var userIds = PlanUsers(source, snapshot, state, plan);
+        new GroupPlanner(snapshot, state, plan, userIds).Plan();
+        return plan;
+    }
+
+    /// <summary>Plans user changes; returns source key → user id for every user that will exist after the run.</summary>
+    private static Dictionary<string, Guid> PlanUsers(string source, DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan)
+    {
+        var current = new Dictionary<string, ManagedUser>(state.Users.Count, StringComparer.Ordinal);
+        foreach (var user in state.Users)
+        {
+            current.TryAdd(user.SourceKey, user);
+        }
+
+        // Final userName of each source key, so that two users swapping names are not reported as a collision.
+        var incomingNames = new Dictionary<string, string>(snapshot.Users.Count, StringComparer.Ordinal);
+        foreach (var user in snapshot.Users)
+        {
+            incomingNames.TryAdd(user.Key, User.Normalize(user.Profile.UserName));
+        }
+        var owners = new Dictionary<string, string>(state.Users.Count + snapshot.Users.Count, StringComparer.Ordinal);
+        foreach (var user in state.Users)
+        {
+            owners.TryAdd(User.Normalize(user.UserName), user.SourceKey);
+        }
+
+        var ids = current.ToDictionary(p => p.Key, p => p.Value.Id, StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var incoming in snapshot.Users)
+        {
+            if (!seen.Add(incoming.Key))
+            {
+                plan.Errors.Add($"user key {incoming.Key} appears twice in the read; the second entry was ignored");
+                continue;
+            }
+
+            current.TryGetValue(incoming.Key, out var existing);
+            if (existing is { Deleted: true })
+            {
+                continue; // deleted by an admin: kept out of sync until restored
+            }
+
+            var problem = Problem(incoming, existing, state, owners, incomingNames, current);
+            if (problem is not null)
+            {
+                plan.Errors.Add(problem);
+                if (existing is null)
+                {
+                    continue;
+                }
+            }
+
+            var fingerprint = state.FingerprintOf(incoming);
+            if (existing is null)
+            {
+                var id = Guid.NewGuid();
+                ids[incoming.Key] = id;
+                owners[User.Normalize(incoming.Profile.UserName)] = incoming.Key;
+                plan.Creates.Add(new UserCreate(id, incoming.Key, incoming.Profile with { Active = incoming.Enabled }, incoming.Enabled, fingerprint));
+                continue;
+            }
+
+            var desired = incoming.Profile with { Active = existing.Active };
+            var changed = existing.Profile is null ? existing.Fingerprint != fingerprint : !existing.Profile.SameAs(desired);
+            if (problem is null && changed)
+            {
+                owners[User.Normalize(desired.UserName)] = incoming.Key;
+                plan.Updates.Add(new UserUpdate(existing.Id, existing.SourceKey, existing.Profile, desired, fingerprint));
+            }
+            if (!incoming.Enabled && existing.Active)
+            {
+                plan.Deactivations.Add(new UserDeactivation(existing.Id, existing.SourceKey, desired.UserName, DeactivationReason.DisabledInSource));
+            }
+            else if (incoming.Enabled && !existing.Active && existing.DeactivatedBy == source)
+            {
+                plan.Reactivations.Add(new UserReactivation(existing.Id, existing.SourceKey, desired.UserName));
+            }
+        }
+
+        IEnumerable<(ManagedUser User, DeactivationReason Reason)> gone = snapshot.IsFull
+            ? state.Users.Where(u => !seen.Contains(u.SourceKey)).Select(u => (u, DeactivationReason.AbsentFromFullRead))
+            : snapshot.RemovedUserKeys.Where(k => !seen.Contains(k) && current.ContainsKey(k)).Distinct(StringComparer.Ordinal)
+                .Select(k => (current[k], DeactivationReason.RemovedFromSource));
+        foreach (var (user, reason) in gone)
+        {
+            if (user.Active && !user.Deleted)
+            {
+                plan.Deactivations.Add(new UserDeactivation(user.Id, user.SourceKey, user.UserName, reason));
+            }
+        }
+        foreach (var removed in plan.Deactivations.Where(d => d.Reason == DeactivationReason.RemovedFromSource))
+        {
+            ids.Remove(removed.SourceKey);
+        }
+        return ids;
+    }
+
+    /// <summary>Why the incoming user cannot be applied (invalid values, a userName held by someone else), or null.</summary>
+    private static string? Problem(
+        SourceUser incoming, ManagedUser? existing, ReconcileState state, Dictionary<string, string> owners,
+        Dictionary<string, string> incomingNames, Dictionary<string, ManagedUser> current)
+    {
+        try
+        {
+            UserProvisioning.Validate(incoming.Profile);
+        }
+        catch (InvalidValueException ex)
+        {
+            return $"user {incoming.Profile.UserName} [{incoming.Key}] skipped: {ex.Message}";
+        }
+
+        var name = User.Normalize(incoming.Profile.UserName);
+        if (existing is not null && User.Normalize(existing.UserName) == name)
+        {
+            return null;
+        }
+        if (state.OtherUserNames.TryGetValue(name, out var managedBy))
+        {
+            return $"user {incoming.Profile.UserName} [{incoming.Key}] skipped: userName is already taken by a user managed by '{managedBy}'";
+        }
+        if (owners.TryGetValue(name, out var owner) && owner != incoming.Key)
+        {
+            // The holder keeps the name unless it is itself renamed away in this read.
+            var holderFinal = incomingNames.TryGetValue(owner, out var renamed) ? renamed
+                : current.TryGetValue(owner, out var holder) ? User.Normalize(holder.UserName) : name;
+            if (holderFinal == name)
+            {
+                return $"user {incoming.Profile.UserName} [{incoming.Key}] skipped: userName is already taken by another user of this source [{owner}]";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,97 @@
+using System.DirectoryServices.Protocols;
+using Microsoft.Extensions.Logging;
+using ScimBridge.Model.Reconcile;
+
+namespace ScimBridge.Sync.Sources.Ldap;
+
+/// <summary>
+/// LDAP or Active Directory through System.DirectoryServices.Protocols: simple bind over ldap://, StartTLS or ldaps://,
+/// Simple Paged Results, ranged member reads, nested groups. A read that fails anywhere, runs out of time or pages
+/// incompletely throws <see cref="DirectoryReadException"/>: never a partial snapshot.
+/// </summary>
+public sealed class LdapDirectorySource : IDirectorySource
+{
+    private readonly LdapSourceSettings _settings;
+    private readonly ILogger<LdapDirectorySource> _logger;
+    private readonly TimeProvider _time;
+
+    public LdapDirectorySource(LdapSourceSettings settings, ILogger<LdapDirectorySource> logger, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var problems = LdapSourceSettings.Validate(settings);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(settings));
+        }
+        _settings = settings;
+        _logger = logger;
+        _time = time;
+    }
+
+    public string Name => _settings.Name;
+
+    public async Task<DirectorySnapshot> ReadAsync(string? deltaState, CancellationToken ct)
+    {
+        var started = _time.GetTimestamp();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(_settings.ReadTimeoutSeconds), _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        try
+        {
+            var cursor = Cursor(deltaState);
+            using var session = await LdapSession.OpenAsync(_settings, linked.Token);
+            var snapshot = await new LdapRead(session, _settings, _logger).ReadAsync(cursor, linked.Token);
+            _logger.LogInformation(
+                "LDAP source {Source}: {ReadKind} read of {UserCount} users and {GroupCount} groups in {ElapsedMs} ms",
+                Name, snapshot.IsFull ? "full" : "incremental", snapshot.Users.Count, snapshot.Groups.Count,
+                (long)_time.GetElapsedTime(started).TotalMilliseconds);
+            return snapshot;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested)
+        {
+            _logger.LogError("LDAP source {Source}: read did not finish within {ReadTimeoutSeconds} s; nothing from it may be applied",
+                Name, _settings.ReadTimeoutSeconds);
+            throw new DirectoryReadException($"LDAP source '{Name}': read did not finish within {_settings.ReadTimeoutSeconds} s.", ex);
+        }
+        catch (DirectoryReadException ex)
+        {
+            _logger.LogError(ex, "LDAP source {Source}: read is incomplete, nothing from it may be applied", Name);
+            throw new DirectoryReadException($"LDAP source '{Name}': {ex.Message}", ex);
+        }
+        catch (Exception ex)
+        {
+            var reason = Describe(ex);
+            _logger.LogError(ex, "LDAP source {Source}: read failed ({Reason}); nothing from it may be applied", Name, reason);
+            throw new DirectoryReadException($"LDAP source '{Name}': read failed: {reason}", ex);
+        }
+    }
+
+    private LdapCursor? Cursor(string? deltaState)
+    {
+        if (_settings.EffectiveIncrementalAttribute is not { } marker)
+        {
+            return null;
+        }
+        var cursor = LdapCursor.TryParse(deltaState, marker, LdapCursor.ScopeOf(_settings), out var reason);
+        if (cursor is null)
+        {
+            _logger.LogInformation("LDAP source {Source}: full read ({Reason})", Name, reason);
+        }
+        return cursor;
+    }
+
+    /// <summary>A reason safe to log and show: result codes and server messages, never the bind password.</summary>
+    private static string Describe(Exception ex) => ex switch
+    {
+        DirectoryOperationException op => $"the server answered {op.Response?.ResultCode}: {op.Response?.ErrorMessage ?? op.Message}",
+        LdapException { ErrorCode: 49 } => "bind refused: wrong BindDn or password",
+        LdapException { ErrorCode: 81 } => "the server cannot be reached",
+        LdapException { ErrorCode: 85 } => "the server did not answer in time",
+        LdapException ldap => $"LDAP error {ldap.ErrorCode}: {ldap.Message} {ldap.ServerErrorMessage}".TrimEnd(),
+        IOException io => $"cannot read a configured file: {io.Message}",
+        _ => ex.GetType().Name + ": " + ex.Message,
+    };
+}

@@ -1,0 +1,219 @@
+using System.DirectoryServices.Protocols;
+using Microsoft.Extensions.Logging;
+using ScimBridge.Model.Reconcile;
+
+namespace ScimBridge.Sync.Sources.Ldap;
+
+/// <summary>
+/// One read over a bound session: users (with disabled detection), then groups with their members resolved from DNs
+/// to user and group keys. Without a cursor the read is full; with one it returns only entries changed since, and
+/// is never full (an incremental read cannot see deletions).
+/// </summary>
+internal sealed class LdapRead
+{
+    private readonly LdapSession _session;
+    private readonly LdapSourceSettings _settings;
+    private readonly LdapAttributes _attributes;
+    private readonly LdapUserMapping _mapping;
+    private readonly ILogger _logger;
+    private readonly string? _markerAttribute;
+    private readonly Dictionary<string, string> _userKeysByDn = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _groupKeysByDn = new(StringComparer.Ordinal);
+    private string? _latestMarker;
+
+    public LdapRead(LdapSession session, LdapSourceSettings settings, ILogger logger)
+    {
+        _session = session;
+        _settings = settings;
+        _logger = logger;
+        _attributes = settings.Attributes.Resolve(settings.ServerKind);
+        _markerAttribute = settings.EffectiveIncrementalAttribute;
+        _mapping = new LdapUserMapping(_attributes, _markerAttribute);
+    }
+
+    public async Task<DirectorySnapshot> ReadAsync(LdapCursor? since, CancellationToken ct)
+    {
+        var changedOnly = since?.FilterClause(TimeSpan.FromSeconds(_settings.IncrementalOverlapSeconds));
+        var startMarker = _markerAttribute is not null && LdapCursor.KindOf(_markerAttribute) == LdapCursorKind.Usn
+            ? await HighestCommittedUsnAsync(ct)
+            : null;
+
+        var disabled = await ReadDisabledDnsAsync(changedOnly, ct);
+        var users = await ReadUsersAsync(changedOnly, disabled, ct);
+        var groups = await ReadGroupsAsync(changedOnly, ct);
+        if (since is not null && groups.Any(g => g.MemberDns.Any(dn => !IsKnown(dn))))
+        {
+            // Members of a changed group need not have changed themselves: learn every key in scope by DN (ids only).
+            await IndexKeysAsync(ct);
+        }
+
+        var resolved = groups.Select(Resolve).ToList();
+        var next = NextCursor(since, startMarker);
+        return new DirectorySnapshot { IsFull = since is null, Users = users, Groups = resolved, NextDeltaState = next?.Serialize() };
+    }
+
+    private async Task<HashSet<string>> ReadDisabledDnsAsync(string? changedOnly, CancellationToken ct)
+    {
+        var disabled = new HashSet<string>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(_settings.DisabledFilter))
+        {
+            return disabled;
+        }
+        var filter = And(_settings.EffectiveUserFilter, _settings.DisabledFilter, changedOnly);
+        foreach (var baseDn in _settings.EffectiveUserBaseDns)
+        {
+            await _session.SearchPagedAsync(baseDn, filter, [LdapSession.NoAttributes], entry =>
+            {
+                disabled.Add(DistinguishedName.Normalize(entry.DistinguishedName));
+                return Task.CompletedTask;
+            }, ct, prefetch: true);
+        }
+        return disabled;
+    }
+
+    private async Task<List<SourceUser>> ReadUsersAsync(string? changedOnly, HashSet<string> disabled, CancellationToken ct)
+    {
+        var users = new Dictionary<string, SourceUser>(StringComparer.Ordinal);
+        var filter = And(_settings.EffectiveUserFilter, changedOnly);
+        foreach (var baseDn in _settings.EffectiveUserBaseDns)
+        {
+            await _session.SearchPagedAsync(baseDn, filter, _mapping.UserAttributes, entry =>
+            {
+                var dn = DistinguishedName.Normalize(entry.DistinguishedName);
+                var user = _mapping.ToSourceUser(entry, disabled.Contains(dn));
+                users[user.Key] = user;
+                _userKeysByDn[dn] = user.Key;
+                Observe(entry);
+                return Task.CompletedTask;
+            }, ct, prefetch: true);
+        }
+        return users.Values.ToList();
+    }
+
+    private async Task<List<GroupEntry>> ReadGroupsAsync(string? changedOnly, CancellationToken ct)
+    {
+        var groups = new Dictionary<string, GroupEntry>(StringComparer.Ordinal);
+        var filter = And(_settings.EffectiveGroupFilter, changedOnly);
+        foreach (var baseDn in _settings.EffectiveGroupBaseDns)
+        {
+            await _session.SearchPagedAsync(baseDn, filter, _mapping.GroupAttributes, async entry =>
+            {
+                var key = _mapping.KeyOf(entry);
+                var members = await RangedAttributeReader.ReadAllAsync(
+                    entry.DistinguishedName, _attributes.Member, LdapUserMapping.ValuesOf(entry, _attributes.Member),
+                    (range, token) => ReadRangeAsync(entry.DistinguishedName, range, token), ct);
+                groups[key] = new GroupEntry(key, _mapping.GroupNameOf(entry), entry.DistinguishedName, members);
+                _groupKeysByDn[DistinguishedName.Normalize(entry.DistinguishedName)] = key;
+                Observe(entry);
+            }, ct);
+        }
+        return groups.Values.ToList();
+    }
+
+    private async Task<IReadOnlyList<LdapValues>> ReadRangeAsync(string dn, string range, CancellationToken ct)
+    {
+        var entry = await _session.ReadEntryAsync(dn, [range], ct)
+            ?? throw new DirectoryReadException($"Group '{dn}' disappeared while its members were read.");
+        return LdapUserMapping.ValuesOf(entry, _attributes.Member);
+    }
+
+    private async Task IndexKeysAsync(CancellationToken ct)
+    {
+        foreach (var (bases, filter, index) in new[]
+        {
+            (_settings.EffectiveUserBaseDns, _settings.EffectiveUserFilter, _userKeysByDn),
+            (_settings.EffectiveGroupBaseDns, _settings.EffectiveGroupFilter, _groupKeysByDn),
+        })
+        {
+            foreach (var baseDn in bases)
+            {
+                await _session.SearchPagedAsync(baseDn, filter, _mapping.IdOnly, entry =>
+                {
+                    index[DistinguishedName.Normalize(entry.DistinguishedName)] = _mapping.KeyOf(entry);
+                    return Task.CompletedTask;
+                }, ct, prefetch: true);
+            }
+        }
+    }
+
+    private bool IsKnown(string memberDn)
+    {
+        var dn = DistinguishedName.Normalize(memberDn);
+        return _userKeysByDn.ContainsKey(dn) || _groupKeysByDn.ContainsKey(dn);
+    }
+
+    private SourceGroup Resolve(GroupEntry group)
+    {
+        var userKeys = new List<string>();
+        var groupKeys = new List<string>();
+        var outOfScope = 0;
+        foreach (var memberDn in group.MemberDns)
+        {
+            var dn = DistinguishedName.Normalize(memberDn);
+            if (_userKeysByDn.TryGetValue(dn, out var userKey))
+            {
+                userKeys.Add(userKey);
+            }
+            else if (_groupKeysByDn.TryGetValue(dn, out var groupKey))
+            {
+                groupKeys.Add(groupKey);
+            }
+            else
+            {
+                outOfScope++;
+            }
+        }
+        if (outOfScope > 0)
+        {
+            // Members outside the user and group bases or filters (service accounts, foreign principals) are not synced.
+            _logger.LogDebug("LDAP group {GroupDn}: {OutOfScope} members outside the configured scope left out", group.Dn, outOfScope);
+        }
+        return new SourceGroup(group.Key, group.Name)
+        {
+            DistinguishedName = group.Dn,
+            MemberUserKeys = userKeys.Distinct(StringComparer.Ordinal).ToList(),
+            MemberGroupKeys = groupKeys.Where(k => k != group.Key).Distinct(StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    private void Observe(SearchResultEntry entry)
+    {
+        if (_markerAttribute is not null)
+        {
+            _latestMarker = LdapCursor.Later(_markerAttribute, _latestMarker,
+                LdapCursor.Normalize(_markerAttribute, LdapUserMapping.First(entry, _markerAttribute)));
+        }
+    }
+
+    /// <summary>
+    /// Where the next incremental read starts. Update sequence numbers use the server's highest committed USN from
+    /// before this read (changes made while reading are then read again); timestamps use the latest one seen and
+    /// look back by the configured overlap.
+    /// </summary>
+    private LdapCursor? NextCursor(LdapCursor? since, string? startMarker)
+    {
+        if (_markerAttribute is null)
+        {
+            return null;
+        }
+        var value = startMarker is not null
+            ? (long.Parse(startMarker, System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : _latestMarker;
+        value = LdapCursor.Later(_markerAttribute, since?.Value, value);
+        return value is null ? null : new LdapCursor(_markerAttribute, LdapCursor.ScopeOf(_settings), value);
+    }
+
+    private async Task<string?> HighestCommittedUsnAsync(CancellationToken ct)
+    {
+        var rootDse = await _session.ReadEntryAsync("", ["highestCommittedUSN"], ct);
+        return rootDse is null ? null : LdapCursor.Normalize("uSNChanged", LdapUserMapping.First(rootDse, "highestCommittedUSN"));
+    }
+
+    private static string And(params string?[] filters)
+    {
+        var parts = filters.Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => f!.Trim()).ToList();
+        return parts.Count == 1 ? parts[0] : $"(&{string.Concat(parts)})";
+    }
+
+    private sealed record GroupEntry(string Key, string Name, string Dn, List<string> MemberDns);
+}

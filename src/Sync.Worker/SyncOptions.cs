@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+using ScimBridge.Sync.Sources;
+
+namespace ScimBridge.Sync;
+
+/// <summary><c>ScimBridge:Sync</c>: whether scheduled sync runs in this process. Sources are read by <see cref="SyncSourceCatalog"/>.</summary>
+public sealed class SyncOptions
+{
+    public const string Section = "ScimBridge:Sync";
+
+    /// <summary>False stops the scheduler in this process; <c>sync run</c> still works.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Quartz job store connection string; default: <c>scimbridge.quartz.db</c> beside a SQLite database, or the PostgreSQL database itself.</summary>
+    public string? JobStoreConnectionString { get; set; }
+
+    /// <summary>How late a fire may start before it counts as missed (then it runs once at once and the schedule continues).</summary>
+    public int MisfireThresholdSeconds { get; set; } = 60;
+}
+
+/// <summary>Start-up check of every configured source (common keys, type, cron, type-specific keys).</summary>
+internal sealed class SyncOptionsValidator(SyncSourceCatalog catalog) : IValidateOptions<SyncOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SyncOptions options)
+    {
+        var problems = catalog.Validate().ToList();
+        if (options.MisfireThresholdSeconds < 1)
+        {
+            problems.Add("ScimBridge:Sync:MisfireThresholdSeconds must be at least 1.");
+        }
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ScimBridge.Sync.Tests.Ldap;
+
+namespace ScimBridge.Bench;
+
+/// <summary>
+/// Full LDAP sync of 100,000 users in 1,000 groups (each user in two groups) from a local slapd into an empty SQLite
+/// database through the real <c>sync run</c> command in its own process (targets: under 60 s, peak working set under
+/// 1 GiB), a no-change re-sync (under 15 s), and a plain paged <c>ldapsearch</c> of the same entries for comparison.
+/// </summary>
+public static class LdapSyncBenchmark
+{
+    private const string Source = "bench-ldap";
+    private const string Organization = "bench";
+    private const string People = "ou=people," + SlapdServer.Suffix;
+    private const string Groups = "ou=groups," + SlapdServer.Suffix;
+    private static readonly TimeSpan FullTarget = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ResyncTarget = TimeSpan.FromSeconds(15);
+    private const long MemoryTarget = 1L << 30;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var users = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+        var groups = Math.Max(1, users / 100);
+        var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-ldap-bench-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(folder);
+        try
+        {
+            var ldif = Path.Combine(folder, "seed.ldif");
+            var clock = Stopwatch.StartNew();
+            await WriteLdifAsync(ldif, users, groups);
+            var generated = clock.Elapsed;
+            clock.Restart();
+            using var slapd = await SlapdServer.StartAsync(new SlapdOptions { SeedLdifPath = ldif });
+            Console.WriteLine(Invariant($"slapd: {users:N0} users, {groups:N0} groups written in {generated.TotalSeconds:F1} s, slapadd + start {clock.Elapsed.TotalSeconds:F1} s"));
+
+            await RunCommandAsync(folder, slapd, $"tokens create --org {Organization} --name bench");
+            var full = await RunCommandAsync(folder, slapd, $"sync run --source {Source} --full");
+            var resync = await RunCommandAsync(folder, slapd, $"sync run --source {Source} --full");
+            var incremental = await RunCommandAsync(folder, slapd, $"sync run --source {Source}");
+            var search = await LdapSearchAsync(slapd);
+
+            Report("full sync into empty SQLite", full, FullTarget);
+            Report("no-change full re-sync", resync, ResyncTarget);
+            Report("no-change incremental re-sync", incremental, ResyncTarget);
+            Console.WriteLine(Invariant($"ldapsearch -E pr=1000/noprompt of the same users and groups: {search.TotalSeconds:F1} s"));
+            var met = full.Elapsed < FullTarget && full.PeakBytes < MemoryTarget && resync.Elapsed < ResyncTarget
+                && full.Output.Contains(Invariant($"full, {users} users"), StringComparison.Ordinal);
+            Console.WriteLine(met ? "targets met" : "TARGETS MISSED");
+            return met ? 0 : 1;
+        }
+        finally
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static void Report(string what, CommandRun run, TimeSpan target)
+    {
+        Console.WriteLine(Invariant(
+            $"{what}: {run.Elapsed.TotalSeconds:F1} s (target < {target.TotalSeconds:F0} s), peak working set {run.PeakBytes / (1024 * 1024)} MiB"));
+        foreach (var line in run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1))
+        {
+            Console.WriteLine("    " + line);
+        }
+    }
+
+    /// <summary>Users <c>user000001</c>… with the attributes the source maps; user i is in groups i mod G and i / 100 mod G.</summary>
+    private static async Task WriteLdifAsync(string path, int users, int groups)
+    {
+        await using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false), bufferSize: 1 << 20);
+        await writer.WriteAsync(Invariant($"dn: {SlapdServer.Suffix}\nobjectClass: top\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n"));
+        foreach (var ou in new[] { "people", "groups" })
+        {
+            await writer.WriteAsync(Invariant($"dn: ou={ou},{SlapdServer.Suffix}\nobjectClass: top\nobjectClass: organizationalUnit\nou: {ou}\n\n"));
+        }
+        for (var i = 1; i <= users; i++)
+        {
+            await writer.WriteAsync(Invariant(
+                $"dn: uid=user{i:D6},{People}\nobjectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: inetOrgPerson\n"));
+            await writer.WriteAsync(Invariant(
+                $"uid: user{i:D6}\ncn: User {i}\nsn: {i}\ngivenName: User\ndisplayName: User {i}\nmail: user{i:D6}@example.org\n"));
+            await writer.WriteAsync(Invariant($"telephoneNumber: +1 425 555 {i % 10000:D4}\nemployeeNumber: {i}\n\n"));
+        }
+        var members = new List<int>[groups];
+        for (var g = 0; g < groups; g++)
+        {
+            members[g] = [];
+        }
+        for (var i = 1; i <= users; i++)
+        {
+            members[i % groups].Add(i);
+            var second = i / 100 % groups;
+            if (second != i % groups)
+            {
+                members[second].Add(i);
+            }
+        }
+        for (var g = 0; g < groups; g++)
+        {
+            await writer.WriteAsync(Invariant($"dn: cn=team{g:D4},{Groups}\nobjectClass: top\nobjectClass: groupOfNames\ncn: team{g:D4}\n"));
+            foreach (var i in members[g].DefaultIfEmpty(1))
+            {
+                await writer.WriteAsync(Invariant($"member: uid=user{i:D6},{People}\n"));
+            }
+            await writer.WriteAsync("\n");
+        }
+    }
+
+    private sealed record CommandRun(TimeSpan Elapsed, long PeakBytes, string Output);
+
+    /// <summary>Runs the service's executable with a command; peak working set is sampled from /proc (VmHWM) while it runs.</summary>
+    private static async Task<CommandRun> RunCommandAsync(string folder, SlapdServer slapd, string arguments)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.Scim.dll");
+        var info = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = folder,
+        };
+        var environment = info.Environment;
+        environment["ScimBridge__Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "bench.db")}";
+        environment["ScimBridge__Mappings__Path"] = Path.Combine(folder, "mappings");
+        // Information for the source's own "read of N users in M ms" line, which splits reading from reconciling.
+        environment["Serilog__MinimumLevel__Default"] = "Warning";
+        environment["Serilog__MinimumLevel__Override__ScimBridge.Sync"] = "Information";
+        const string prefix = "ScimBridge__Sync__Sources__0__";
+        environment[prefix + "Name"] = Source;
+        environment[prefix + "Organization"] = Organization;
+        environment[prefix + "Type"] = "Ldap";
+        environment[prefix + "Url"] = slapd.Url;
+        environment[prefix + "BindDn"] = SlapdServer.AdminDn;
+        environment[prefix + "Password"] = SlapdServer.AdminPassword;
+        environment[prefix + "UserBaseDn"] = People;
+        environment[prefix + "GroupBaseDn"] = Groups;
+        environment[prefix + "PageSize"] = "1000";
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("the service did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        long peak = 0;
+        while (!process.HasExited)
+        {
+            peak = Math.Max(peak, PeakWorkingSet(process.Id));
+            await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(50));
+        }
+        await process.WaitForExitAsync();
+        var elapsed = clock.Elapsed;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"'{arguments}' exited with {process.ExitCode}: {await output}{await errors}");
+        }
+        var readLine = (await errors).Split('\n').FirstOrDefault(l => l.Contains("LDAP source", StringComparison.Ordinal) && l.Contains(" read of ", StringComparison.Ordinal));
+        return new CommandRun(elapsed, peak, await output + (readLine is null ? "" : "\n" + readLine.Trim()));
+    }
+
+    private static long PeakWorkingSet(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task<TimeSpan> LdapSearchAsync(SlapdServer slapd)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var (baseDn, filter) in new[] { (People, "(objectClass=inetOrgPerson)"), (Groups, "(objectClass=groupOfNames)") })
+        {
+            var info = new ProcessStartInfo("ldapsearch")
+            {
+                ArgumentList = { "-x", "-LLL", "-H", slapd.Url, "-D", SlapdServer.AdminDn, "-w", SlapdServer.AdminPassword, "-b", baseDn, "-E", "pr=1000/noprompt", filter, "*", "entryUUID", "modifyTimestamp" },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = Process.Start(info) ?? throw new InvalidOperationException("ldapsearch did not start");
+            var drained = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+            await process.WaitForExitAsync();
+            await drained;
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"ldapsearch failed: {await process.StandardError.ReadToEndAsync()}");
+            }
+        }
+        return clock.Elapsed;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,64 @@
+using ScimBridge.Model.Reconcile;
+using ScimBridge.Model.Users;
+
+namespace ScimBridge.Sync.Tests.Ldap;
+
+/// <summary>A directory that goes away during a run: the run fails, nobody is deactivated, the cursor stays.</summary>
+public sealed class LdapSyncFailureTests : IAsyncLifetime
+{
+    private SlapdServer _server = null!;
+    private LdapTree _tree = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await SlapdServer.StartAsync();
+        _server.Add(SlapdServer.Suffix, ("objectClass", ["top", "dcObject", "organization"]), ("dc", ["example"]), ("o", ["Example"]));
+        _tree = LdapTree.Create(_server, "down");
+    }
+
+    public Task DisposeAsync()
+    {
+        _server.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Slapd_stopped_during_the_read_fails_the_run_and_deactivates_nobody()
+    {
+        for (var i = 0; i < 1500; i++)
+        {
+            _tree.AddUser($"user{i:0000}");
+        }
+        await using var host = await LdapSyncHost.CreateAsync(_tree, new Dictionary<string, string?> { ["PageSize"] = "5" });
+        await host.RunAsync();
+        var before = await host.Host.DirectoryFingerprintAsync();
+
+        var running = host.RunAsync(full: true);
+        await Task.Delay(300);
+        Assert.False(running.IsCompleted, "the read should still be paging when slapd stops");
+        _server.Stop();
+        var (run, _) = await running;
+
+        Assert.Equal((SyncRunStatus.Failed, 0), (run.Status, run.Deactivated));
+        Assert.Contains("nothing was changed", run.AbortedReason, StringComparison.Ordinal);
+        Assert.Equal(before, await host.Host.DirectoryFingerprintAsync());
+        Assert.All((await host.UsersAsync()).Values, u => Assert.NotEqual(UserStatus.Deactivated, u.Status));
+    }
+
+    [Fact]
+    public async Task A_dead_port_fails_the_run_through_sync_run()
+    {
+        _tree.AddUser("adele");
+        await using var host = await LdapSyncHost.CreateAsync(_tree);
+        await host.RunAsync();
+        var before = await host.Host.DirectoryFingerprintAsync();
+        _server.Stop();
+
+        var (exit, output, run) = await host.CommandAsync("--full");
+
+        Assert.Equal((1, SyncRunStatus.Failed), (exit, run.Status));
+        Assert.Contains("Failed", output, StringComparison.Ordinal);
+        Assert.Contains("server cannot be reached", run.AbortedReason, StringComparison.Ordinal);
+        Assert.Equal(before, await host.Host.DirectoryFingerprintAsync());
+    }
+}

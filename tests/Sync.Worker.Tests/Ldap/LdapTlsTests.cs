@@ -1,0 +1,63 @@
+using ScimBridge.Model.Reconcile;
+
+namespace ScimBridge.Sync.Tests.Ldap;
+
+/// <summary>ldaps:// and StartTLS against slapd with a certificate from a CA made for the test.</summary>
+public sealed class LdapTlsTests : IAsyncLifetime
+{
+    private SlapdServer _server = null!;
+    private LdapTree _tree = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await SlapdServer.StartAsync(new SlapdOptions { Tls = true });
+        _server.Add(SlapdServer.Suffix, ("objectClass", ["top", "dcObject", "organization"]), ("dc", ["example"]), ("o", ["Example"]));
+        _tree = LdapTree.Create(_server, "tls");
+        _tree.AddUser("adele");
+    }
+
+    public Task DisposeAsync()
+    {
+        _server.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Ldaps_with_the_CA_file_configured_reads_the_directory()
+    {
+        var snapshot = await _tree.Source(s => { s.Url = _server.LdapsUrl; s.CaCertificatePath = _server.CaCertificatePath; })
+            .ReadAsync(null, CancellationToken.None);
+
+        Assert.Equal("adele", Assert.Single(snapshot.Users).Profile.UserName);
+    }
+
+    [Fact]
+    public async Task StartTls_with_the_CA_directory_configured_reads_the_directory()
+    {
+        var directory = Path.GetDirectoryName(_server.CaCertificatePath)!;
+        var trusted = Path.Combine(directory, "trusted");
+        System.IO.Directory.CreateDirectory(trusted);
+        File.Copy(_server.CaCertificatePath, Path.Combine(trusted, "test-ca.pem"), overwrite: true);
+
+        var snapshot = await _tree.Source(s => { s.StartTls = true; s.TrustedCertificatesDirectory = trusted; })
+            .ReadAsync(null, CancellationToken.None);
+
+        Assert.Equal("adele", Assert.Single(snapshot.Users).Profile.UserName);
+    }
+
+    [Fact]
+    public async Task Ldaps_without_trusting_the_CA_fails_the_read()
+    {
+        var error = await Assert.ThrowsAsync<DirectoryReadException>(
+            () => _tree.Source(s => s.Url = _server.LdapsUrl).ReadAsync(null, CancellationToken.None));
+
+        Assert.Contains("corp-ldap", error.Message);
+    }
+
+    [Fact]
+    public async Task StartTls_without_trusting_the_CA_fails_the_read_instead_of_going_on_in_clear_text()
+    {
+        await Assert.ThrowsAsync<DirectoryReadException>(
+            () => _tree.Source(s => s.StartTls = true).ReadAsync(null, CancellationToken.None));
+    }
+}
