@@ -9,7 +9,7 @@ namespace ScimBridge.Model.Persistence;
 /// </summary>
 internal sealed class BulkInsert : IAsyncDisposable
 {
-    private const int RowsPerStatement = 50;
+    private const int RowsPerStatement = 10;
     private readonly ScimBridgeDbContext _db;
     private readonly string _table;
     private readonly string _columns;
