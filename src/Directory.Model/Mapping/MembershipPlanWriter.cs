@@ -23,6 +23,12 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
 
         var now = clock.GetUtcNow();
         var entries = new List<AuditEntry>(users.Count * 2);
+        if (db.IsSqlite && users.Count > 1_000)
+        {
+            // The indexes a large recompute touches outgrow SQLite's 2 MB default page cache; give this connection 64 MB.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-65536", ct);
+        }
+
         await using var insert = MembershipInsert();
         await using var update = await PrepareMembershipUpdateAsync(ct);
         await using var touch = await PrepareUserTouchAsync(ct);
@@ -88,7 +94,8 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
             return;
         }
 
-        await insert.AddAsync(ct, Guid.NewGuid(), plan.OrganizationId, change.TeamId, user.UserId, change.NewRole,
+        // Time-ordered ids append to the primary key's B-tree instead of splitting pages all over it.
+        await insert.AddAsync(ct, Guid.CreateVersion7(now), plan.OrganizationId, change.TeamId, user.UserId, change.NewRole,
             MembershipOrigin.Mapping, change.Cause, now, now);
     }
 

@@ -93,7 +93,7 @@ public class ScimBridgeDbContext : DbContext
     }
 
     /// <summary>The process-wide SQLite writer gate, when the application registered one (see <see cref="SqliteWriteGate"/>).</summary>
-    private SqliteWriteGate? WriteGate
+    internal SqliteWriteGate? WriteGate
     {
         get
         {

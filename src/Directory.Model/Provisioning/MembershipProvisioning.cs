@@ -158,6 +158,7 @@ public sealed class MembershipProvisioning(
             return await work();
         }
 
+        using var gate = db.WriteGate is { } writeGate ? await writeGate.EnterAsync(ct) : null;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var result = await work();
         await transaction.CommitAsync(ct);

@@ -13,9 +13,8 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await SlapdServer.StartAsync();
-        _server.Add(SlapdServer.Suffix, ("objectClass", ["top", "dcObject", "organization"]), ("dc", ["example"]), ("o", ["Example"]));
-        _tree = LdapTree.Create(_server, "failures");
+        _tree = await LdapTree.StartServerAsync("failures");
+        _server = _tree.Server;
     }
 
     public Task DisposeAsync()

@@ -14,9 +14,8 @@ public sealed class LdapSyncCommandLineTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await SlapdServer.StartAsync(new SlapdOptions { Tls = true });
-        _server.Add(SlapdServer.Suffix, ("objectClass", ["top", "dcObject", "organization"]), ("dc", ["example"]), ("o", ["Example"]));
-        _tree = LdapTree.Create(_server, "cli");
+        _tree = await LdapTree.StartServerAsync("cli", new SlapdOptions { Tls = true });
+        _server = _tree.Server;
         _tree.AddUser("adele");
         _tree.AddUser("alex");
         _folder = Path.Combine(Path.GetTempPath(), "scimbridge-ldap-cli-" + Guid.NewGuid().ToString("N")[..12]);
@@ -80,14 +79,11 @@ public sealed class LdapSyncCommandLineTests : IAsyncLifetime
             [source + "GroupBaseDn"] = _tree.Groups,
             [source + "TimeoutSeconds"] = "10",
         };
+        // Only what the test gives: an LDAPTLS_CACERT inherited from the machine would decide the outcome.
+        info.Environment.Remove("LDAPTLS_CACERT");
         foreach (var (key, value) in settings.Concat(environment))
         {
             info.Environment[key] = value;
-        }
-        info.Environment.Remove("LDAPTLS_CACERT");
-        if (environment.TryGetValue("LDAPTLS_CACERT", out var ca))
-        {
-            info.Environment["LDAPTLS_CACERT"] = ca;
         }
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();

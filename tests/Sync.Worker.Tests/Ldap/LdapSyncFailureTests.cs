@@ -11,9 +11,8 @@ public sealed class LdapSyncFailureTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await SlapdServer.StartAsync();
-        _server.Add(SlapdServer.Suffix, ("objectClass", ["top", "dcObject", "organization"]), ("dc", ["example"]), ("o", ["Example"]));
-        _tree = LdapTree.Create(_server, "down");
+        _tree = await LdapTree.StartServerAsync("down");
+        _server = _tree.Server;
     }
 
     public Task DisposeAsync()

@@ -10,9 +10,8 @@ public sealed class LdapTlsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await SlapdServer.StartAsync(new SlapdOptions { Tls = true });
-        _server.Add(SlapdServer.Suffix, ("objectClass", ["top", "dcObject", "organization"]), ("dc", ["example"]), ("o", ["Example"]));
-        _tree = LdapTree.Create(_server, "tls");
+        _tree = await LdapTree.StartServerAsync("tls", new SlapdOptions { Tls = true });
+        _server = _tree.Server;
         _tree.AddUser("adele");
     }
 

@@ -17,6 +17,26 @@ public sealed class LdapTree
     public string People => $"ou=people,{Root}";
     public string Groups => $"ou=groups,{Root}";
 
+    /// <summary>A slapd of its own with the suffix entry and one tree <paramref name="name"/>; dispose its <see cref="Server"/>.</summary>
+    public static async Task<LdapTree> StartServerAsync(string name, SlapdOptions? options = null)
+    {
+        var server = await SlapdServer.StartAsync(options);
+        try
+        {
+            AddSuffix(server);
+            return Create(server, name);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The organization entry for <see cref="SlapdServer.Suffix"/>, parent of every tree.</summary>
+    public static void AddSuffix(SlapdServer server) =>
+        server.Add(SlapdServer.Suffix, ("objectClass", ["top", "dcObject", "organization"]), ("dc", ["example"]), ("o", ["Example"]));
+
     public static LdapTree Create(SlapdServer server, string name)
     {
         var tree = new LdapTree(server, $"ou={name},{SlapdServer.Suffix}");

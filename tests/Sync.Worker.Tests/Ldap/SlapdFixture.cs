@@ -10,7 +10,7 @@ public sealed class SlapdFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await SlapdServer.StartAsync();
-        Server.Add(SlapdServer.Suffix, ("objectClass", ["top", "dcObject", "organization"]), ("dc", ["example"]), ("o", ["Example"]));
+        LdapTree.AddSuffix(Server);
     }
 
     /// <summary>A fresh subtree <c>ou=tN,dc=example,dc=org</c> with people and groups below it.</summary>

@@ -72,7 +72,7 @@ internal sealed class LdapSession : IDisposable
                 {
                     // libldap gets the server's URI when .NET first connects, which StartTLS does not do: an
                     // anonymous root DSE read (before any credentials are sent) opens the connection first.
-                    connection.SendRequest(new SearchRequest("", "(objectClass=*)", SearchScope.Base, NoAttributes));
+                    OpenConnection(connection);
                     options.StartTransportLayerSecurity(null);
                 }
                 connection.Bind();
@@ -155,6 +155,18 @@ internal sealed class LdapSession : IDisposable
                 $"Search of '{request.DistinguishedName}' ended with {response.ResultCode}: {response.ErrorMessage}");
         }
         return response;
+    }
+
+    private static void OpenConnection(LdapConnection connection)
+    {
+        try
+        {
+            connection.SendRequest(new SearchRequest("", "(objectClass=*)", SearchScope.Base, NoAttributes));
+        }
+        catch (DirectoryOperationException)
+        {
+            // A server that refuses anonymous reads still answered: the connection is open, which is all this was for.
+        }
     }
 
     private Task<DirectoryResponse> SendAsync(DirectoryRequest request, CancellationToken ct) =>
