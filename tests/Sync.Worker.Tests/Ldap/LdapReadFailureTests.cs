@@ -62,9 +62,10 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
         {
             _tree.AddUser($"user{i:0000}");
         }
-        var source = _tree.Source(s => s.PageSize = 5);
+        // One entry per page: 1,500 round trips keep the read busy long enough to interrupt it.
+        var source = _tree.Source(s => s.PageSize = 1);
         var read = source.ReadAsync(null, CancellationToken.None);
-        await Task.Delay(300);
+        await Task.Delay(50);
         Assert.False(read.IsCompleted, "the read should still be paging when the server stops");
 
         _server.Stop();
@@ -79,10 +80,10 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
         {
             _tree.AddUser($"user{i:0000}");
         }
-        var source = _tree.Source(s => { s.PageSize = 5; s.TimeoutSeconds = 2; });
+        var source = _tree.Source(s => { s.PageSize = 1; s.TimeoutSeconds = 2; });
         var clock = Stopwatch.StartNew();
         var read = source.ReadAsync(null, CancellationToken.None);
-        await Task.Delay(300);
+        await Task.Delay(50);
         Assert.False(read.IsCompleted, "the read should still be paging when the server freezes");
 
         _server.Pause();
@@ -123,10 +124,10 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
         {
             _tree.AddUser($"user{i:0000}");
         }
-        var source = _tree.Source(s => { s.PageSize = 5; s.TimeoutSeconds = 120; s.ReadTimeoutSeconds = 600; });
+        var source = _tree.Source(s => { s.PageSize = 1; s.TimeoutSeconds = 120; s.ReadTimeoutSeconds = 600; });
         using var cancel = new CancellationTokenSource();
         var read = source.ReadAsync(null, cancel.Token);
-        await Task.Delay(300);
+        await Task.Delay(50);
         Assert.False(read.IsCompleted, "the read should still be paging when the server freezes");
 
         // Frozen: the outstanding page request would wait 120 s for its answer; cancelling ends the read now.
@@ -156,7 +157,7 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
         try
         {
             var read = source.ReadAsync(null, CancellationToken.None);
-            await Task.Delay(300);
+            await Task.Delay(50);
             time.Advance(TimeSpan.FromSeconds(31));
 
             var error = await Assert.ThrowsAsync<DirectoryReadException>(() => read);

@@ -28,12 +28,13 @@ public sealed class LdapSyncFailureTests : IAsyncLifetime
         {
             _tree.AddUser($"user{i:0000}");
         }
-        await using var host = await LdapSyncHost.CreateAsync(_tree, new Dictionary<string, string?> { ["PageSize"] = "5" });
+        // One entry per page: 1,500 round trips keep the read busy long enough to stop slapd in the middle of it.
+        await using var host = await LdapSyncHost.CreateAsync(_tree, new Dictionary<string, string?> { ["PageSize"] = "1" });
         await host.RunAsync();
         var before = await host.Host.DirectoryFingerprintAsync();
 
         var running = host.RunAsync(full: true);
-        await Task.Delay(300);
+        await Task.Delay(100);
         Assert.False(running.IsCompleted, "the read should still be paging when slapd stops");
         _server.Stop();
         var (run, _) = await running;
