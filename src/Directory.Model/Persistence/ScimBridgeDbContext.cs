@@ -36,12 +36,12 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<AppliedMapping> AppliedMappings => Set<AppliedMapping>();
 
     // Read inside every audited save; precompiled so the write lock is held for as little work as possible.
-    private static readonly Func<ScimBridgeDbContext, Guid, CancellationToken, Task<string?>> LastAuditHash =
+    private static readonly CompiledQueryPerModel<Func<ScimBridgeDbContext, Guid, CancellationToken, Task<string?>>> LastAuditHash = new(() =>
         EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, CancellationToken ct) => db.AuditEntries
             .Where(a => a.OrganizationId == organizationId)
             .OrderByDescending(a => a.Id)
             .Select(a => a.Hash)
-            .FirstOrDefault());
+            .FirstOrDefault()));
 
     private SqliteWriteGate? _writeGate;
     private bool _writeGateResolved;
@@ -167,6 +167,6 @@ public class ScimBridgeDbContext : DbContext
             await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({organizationId.ToString()}))", ct);
         }
 
-        return await LastAuditHash(this, organizationId, ct) ?? "";
+        return await LastAuditHash.For(this)(this, organizationId, ct) ?? "";
     }
 }

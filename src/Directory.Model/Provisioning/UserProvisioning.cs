@@ -12,9 +12,9 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
     public const string TargetType = "user";
 
     // Runs before every create and rename; precompiled so it costs one indexed lookup, not a LINQ translation.
-    private static readonly Func<ScimBridgeDbContext, Guid, string, Guid?, CancellationToken, Task<bool>> UserNameTaken =
+    private static readonly CompiledQueryPerModel<Func<ScimBridgeDbContext, Guid, string, Guid?, CancellationToken, Task<bool>>> UserNameTaken = new(() =>
         EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, string normalized, Guid? exceptUserId, CancellationToken ct) => db.Users.IgnoreAutoIncludes()
-            .Any(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized && u.Id != exceptUserId));
+            .Any(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized && u.Id != exceptUserId)));
 
     public async Task<User> CreateAsync(UserProfile profile, ProvisioningContext context, CancellationToken ct, string? sourceKey = null)
     {
@@ -131,7 +131,7 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
 
     private async Task EnsureUserNameFreeAsync(Guid organizationId, string userName, Guid? exceptUserId, CancellationToken ct)
     {
-        if (await UserNameTaken(db, organizationId, User.Normalize(userName), exceptUserId, ct))
+        if (await UserNameTaken.For(db)(db, organizationId, User.Normalize(userName), exceptUserId, ct))
         {
             throw new UniquenessConflictException($"userName '{userName}' is already taken in this organization.");
         }

@@ -19,15 +19,15 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
     public static readonly UserRelations None = new([], [], null);
 
     // One user's rows (GET by id, the userName probe, writes) through precompiled queries: no expression-tree work per request.
-    private static readonly Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>> TeamsOfUser =
+    private static readonly CompiledQueryPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> TeamsOfUser = new(() =>
         EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
             from m in db.TeamMemberships.AsNoTracking()
             where m.OrganizationId == organizationId && m.UserId == userId && m.RemovedAt == null
             join t in db.Teams.AsNoTracking() on m.TeamId equals t.Id
             where t.DeletedAt == null
-            select new RelationRow { UserId = m.UserId, Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true });
+            select new RelationRow { UserId = m.UserId, Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true }));
 
-    private static readonly Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>> TeamsAndGroupsOfUser =
+    private static readonly CompiledQueryPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> TeamsAndGroupsOfUser = new(() =>
         EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
             (from m in db.TeamMemberships.AsNoTracking()
              where m.OrganizationId == organizationId && m.UserId == userId && m.RemovedAt == null
@@ -39,15 +39,15 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
                 where m.MemberId == userId && m.MemberType == GroupMemberType.User
                 join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
                 where g.OrganizationId == organizationId && g.DeletedAt == null
-                select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false }));
+                select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false })));
 
-    private static readonly Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>> GroupsOfUser =
+    private static readonly CompiledQueryPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> GroupsOfUser = new(() =>
         EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
             from m in db.GroupMembers.AsNoTracking()
             where m.MemberId == userId && m.MemberType == GroupMemberType.User
             join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
             where g.OrganizationId == organizationId && g.DeletedAt == null
-            select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false });
+            select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false }));
 
     /// <summary>Loads relations for a page of users in at most three queries, skipping what the response will not show.</summary>
     public static async Task<Dictionary<Guid, UserRelations>> LoadAsync(
@@ -138,7 +138,7 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
         ScimBridgeDbContext db, Guid organizationId, Guid userId, bool wantTeams, bool wantGroups, CancellationToken ct)
     {
         var rows = new List<RelationRow>();
-        var query = wantTeams && wantGroups ? TeamsAndGroupsOfUser : wantTeams ? TeamsOfUser : wantGroups ? GroupsOfUser : null;
+        var query = (wantTeams && wantGroups ? TeamsAndGroupsOfUser : wantTeams ? TeamsOfUser : wantGroups ? GroupsOfUser : null)?.For(db);
         if (query is not null)
         {
             await foreach (var row in query(db, organizationId, userId).WithCancellation(ct))

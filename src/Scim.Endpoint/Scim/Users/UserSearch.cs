@@ -16,9 +16,9 @@ public static class UserSearch
     /// The IdP's probe for one user (<c>userName eq "…"</c>), precompiled: the unique index gives at most one row, so
     /// paging and sorting reduce to whether that row is on the requested page.
     /// </summary>
-    private static readonly Func<ScimBridgeDbContext, Guid, string, IAsyncEnumerable<User>> ByNormalizedUserName =
+    private static readonly CompiledQueryPerModel<Func<ScimBridgeDbContext, Guid, string, IAsyncEnumerable<User>>> ByNormalizedUserName = new(() =>
         EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, string normalized) => db.Users.AsNoTracking()
-            .Where(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized && u.DeletedAt == null));
+            .Where(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized && u.DeletedAt == null)));
 
     public static async Task<IResult> RespondAsync(HttpContext http, ScimBridgeDbContext db, ScimListQuery query, CancellationToken ct)
     {
@@ -42,7 +42,7 @@ public static class UserSearch
         try
         {
             User? user = null;
-            await foreach (var found in ByNormalizedUserName(db, organizationId, User.Normalize(userName)).WithCancellation(ct))
+            await foreach (var found in ByNormalizedUserName.For(db)(db, organizationId, User.Normalize(userName)).WithCancellation(ct))
             {
                 user = found;
             }
