@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using ScimBridge.Model.Audit;
@@ -43,6 +44,8 @@ public class ScimBridgeDbContext : DbContext
             .Select(a => a.Hash)
             .FirstOrDefault()));
 
+    private const int BulkMemberInsertThreshold = 100;
+
     private SqliteWriteGate? _writeGate;
     private bool _writeGateResolved;
 
@@ -71,7 +74,7 @@ public class ScimBridgeDbContext : DbContext
         if (Database.CurrentTransaction is not null)
         {
             var heads = await ChainAsync(newEntries, cancellationToken);
-            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var saved = await SaveTrackedAsync(acceptAllChangesOnSuccess, cancellationToken);
             await RechainInIdOrderAsync(newEntries, heads, cancellationToken);
             return saved;
         }
@@ -86,10 +89,64 @@ public class ScimBridgeDbContext : DbContext
         // SQLite's BEGIN IMMEDIATE takes the write lock; PostgreSQL takes an advisory lock per organization.
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
         var previous = await ChainAsync(newEntries, cancellationToken);
-        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var written = await SaveTrackedAsync(acceptAllChangesOnSuccess, cancellationToken);
         await RechainInIdOrderAsync(newEntries, previous, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return written;
+    }
+
+    /// <summary>EF's save of the tracked changes, with many new group members written set-based (inside a transaction only).</summary>
+    private async Task<int> SaveTrackedAsync(bool acceptAllChangesOnSuccess, CancellationToken ct)
+    {
+        var bulkMembers = TakeBulkMemberInserts();
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        return written + await InsertMembersAsync(bulkMembers, ct);
+    }
+
+    /// <summary>
+    /// Many new group members (a 1,000-member PATCH) are written by one set-based statement instead of one INSERT each.
+    /// They leave the change tracker here and are inserted after EF's save, so a group created in the same unit of work
+    /// exists first. SQLite only: PostgreSQL keeps EF's batched inserts.
+    /// </summary>
+    private List<GroupMember> TakeBulkMemberInserts()
+    {
+        if (!IsSqlite)
+        {
+            return [];
+        }
+
+        var added = ChangeTracker.Entries<GroupMember>().Where(e => e.State == EntityState.Added).ToList();
+        if (added.Count < BulkMemberInsertThreshold)
+        {
+            return [];
+        }
+
+        foreach (var entry in added)
+        {
+            entry.State = EntityState.Detached;
+        }
+
+        return [.. added.Select(e => e.Entity)];
+    }
+
+    private async Task<int> InsertMembersAsync(List<GroupMember> members, CancellationToken ct)
+    {
+        if (members.Count == 0)
+        {
+            return 0;
+        }
+
+        // Values as EF stores them on SQLite: Guids as upper-case text, the enum by name, instants as UTC ticks.
+        // OR IGNORE keeps adds idempotent should a concurrent request have added the same member meanwhile.
+        var rows = JsonSerializer.Serialize(members.Select(m => new object[]
+        {
+            m.GroupId.ToString().ToUpperInvariant(), m.MemberId.ToString().ToUpperInvariant(), m.MemberType.ToString(), m.AddedAt.UtcTicks,
+        }));
+        return await Database.ExecuteSqlAsync($"""
+            INSERT OR IGNORE INTO "GroupMembers" ("GroupId", "MemberId", "MemberType", "AddedAt")
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+            FROM json_each({rows})
+            """, ct);
     }
 
     /// <summary>The process-wide SQLite writer gate, when the application registered one (see <see cref="SqliteWriteGate"/>).</summary>
