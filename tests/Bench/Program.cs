@@ -16,8 +16,11 @@ switch (which)
     case "baseline-server":
         await BaselineServer.RunAsync(args);
         break;
+    case "mapping":
+        await MappingBenchmark.RunAsync(args);
+        break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS]] | entra-delta | reconcile [USERS] | ldap-sync [USERS]>");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS]] | entra-delta | reconcile [USERS] | ldap-sync [USERS] | mapping [USERS]>");
         break;
 }
 return 0;

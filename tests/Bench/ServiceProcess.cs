@@ -38,10 +38,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<(ServiceProcess Service, string Token)> StartAsync(string organization)
+    /// <param name="prepare">Runs on the service's fresh working folder before it starts (e.g. to write mapping files).</param>
+    public static async Task<(ServiceProcess Service, string Token)> StartAsync(string organization, Action<string>? prepare = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-bench-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(folder);
+        prepare?.Invoke(folder);
         var token = (await RunToCompletionAsync(folder, $"tokens create --org {organization} --name bench")).Trim().Split('\n')[^1].Trim();
 
         var port = FreePort();

@@ -16,21 +16,20 @@ internal static class AuditAppender
         }
 
         var previous = await db.LockAuditChainAsync(organizationId, ct);
-        string[] properties = [nameof(AuditEntry.OrganizationId), nameof(AuditEntry.At), nameof(AuditEntry.Actor), nameof(AuditEntry.Action),
-            nameof(AuditEntry.TargetType), nameof(AuditEntry.TargetId), nameof(AuditEntry.Before), nameof(AuditEntry.After),
-            nameof(AuditEntry.Cause), nameof(AuditEntry.PreviousHash), nameof(AuditEntry.Hash)];
-        var (table, column) = BulkCommand.Names<AuditEntry>(db);
-        var sql = $"INSERT INTO {table} ({string.Join(", ", properties.Select(column))}) " +
-                  $"VALUES ({string.Join(", ", properties.Select((_, i) => $"@p{i}"))})";
-        await using var insert = await BulkCommand.PrepareAsync(db, sql, [.. properties.Select(p => BulkCommand.Column<AuditEntry>(db, p))], ct);
+        await using var insert = BulkInsert.For<AuditEntry>(db, [nameof(AuditEntry.OrganizationId), nameof(AuditEntry.At), nameof(AuditEntry.Actor),
+            nameof(AuditEntry.Action), nameof(AuditEntry.TargetType), nameof(AuditEntry.TargetId), nameof(AuditEntry.Before), nameof(AuditEntry.After),
+            nameof(AuditEntry.Cause), nameof(AuditEntry.PreviousHash), nameof(AuditEntry.Hash)]);
         foreach (var entry in entries)
         {
             entry.OrganizationId = organizationId;
             entry.PreviousHash = previous;
             entry.Hash = entry.ComputeHash(previous);
             previous = entry.Hash;
-            await insert.ExecuteAsync(ct, entry.OrganizationId, entry.At, entry.Actor, entry.Action, entry.TargetType, entry.TargetId,
+            await insert.AddAsync(ct, entry.OrganizationId, entry.At, entry.Actor, entry.Action, entry.TargetType, entry.TargetId,
                 entry.Before, entry.After, entry.Cause, entry.PreviousHash, entry.Hash);
         }
+
+        // Ids grow in insert order, which is the chain order the verifier walks.
+        await insert.FlushAsync(ct);
     }
 }

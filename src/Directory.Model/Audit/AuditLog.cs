@@ -28,7 +28,7 @@ public sealed class AuditLog(ScimBridgeDbContext db, TimeProvider clock)
         return entry;
     }
 
-    /// <summary>An entry that is not added to the unit of work, for <see cref="AuditAppender"/>'s bulk writes.</summary>
+    /// <summary>An entry not yet added to the unit of work, for bulk writers that insert and chain it themselves.</summary>
     public AuditEntry Create(
         Guid organizationId,
         AuditActor actor,
@@ -37,8 +37,10 @@ public sealed class AuditLog(ScimBridgeDbContext db, TimeProvider clock)
         string targetId,
         object? before = null,
         object? after = null,
-        string? cause = null) =>
-        new()
+        string? cause = null)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return new AuditEntry
         {
             OrganizationId = organizationId,
             // Microsecond precision is what every supported database stores; the hash must survive the round trip.
@@ -51,6 +53,7 @@ public sealed class AuditLog(ScimBridgeDbContext db, TimeProvider clock)
             After = Snapshot(after),
             Cause = cause,
         };
+    }
 
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset at) =>
         new(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);

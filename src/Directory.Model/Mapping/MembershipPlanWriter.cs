@@ -23,7 +23,7 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
 
         var now = clock.GetUtcNow();
         var entries = new List<AuditEntry>(users.Count * 2);
-        await using var insert = await PrepareMembershipInsertAsync(ct);
+        await using var insert = MembershipInsert();
         await using var update = await PrepareMembershipUpdateAsync(ct);
         await using var touch = await PrepareUserTouchAsync(ct);
         foreach (var user in users)
@@ -65,6 +65,7 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
             }
         }
 
+        await insert.FlushAsync(ct);
         await SetActivationAsync(users, now, ct);
         await AuditAppender.AppendAsync(db, plan.OrganizationId, entries, ct);
     }
@@ -78,7 +79,7 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
     };
 
     private static async Task WriteAsync(
-        BulkCommand insert, BulkCommand update, MembershipPlan plan, UserPlan user, MembershipChange change, DateTimeOffset now, CancellationToken ct)
+        BulkInsert insert, BulkCommand update, MembershipPlan plan, UserPlan user, MembershipChange change, DateTimeOffset now, CancellationToken ct)
     {
         if (change.ExistingId is { } id)
         {
@@ -87,25 +88,24 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
             return;
         }
 
-        await insert.ExecuteAsync(ct, Guid.NewGuid(), plan.OrganizationId, change.TeamId, user.UserId, change.NewRole,
+        await insert.AddAsync(ct, Guid.NewGuid(), plan.OrganizationId, change.TeamId, user.UserId, change.NewRole,
             MembershipOrigin.Mapping, change.Cause, now, now);
     }
 
-    private Task<BulkCommand> PrepareMembershipInsertAsync(CancellationToken ct)
+    private BulkInsert MembershipInsert()
     {
-        string[] properties = [nameof(TeamMembership.Id), nameof(TeamMembership.OrganizationId), nameof(TeamMembership.TeamId),
-            nameof(TeamMembership.UserId), nameof(TeamMembership.Role), nameof(TeamMembership.Origin), nameof(TeamMembership.Cause),
-            nameof(TeamMembership.CreatedAt), nameof(TeamMembership.UpdatedAt)];
-        var (table, c) = BulkCommand.Names<TeamMembership>(db);
+        var (_, c) = BulkCommand.Names<TeamMembership>(db);
 
         // A concurrent writer may have added the same row since it was read: take it over instead of failing.
-        var sql = $"INSERT INTO {table} ({string.Join(", ", properties.Select(c))}) VALUES ({string.Join(", ", properties.Select((_, i) => $"@p{i}"))}) " +
-                  $"ON CONFLICT ({c(nameof(TeamMembership.TeamId))}, {c(nameof(TeamMembership.UserId))}, {c(nameof(TeamMembership.Origin))}) DO UPDATE SET " +
-                  $"{c(nameof(TeamMembership.Role))} = excluded.{c(nameof(TeamMembership.Role))}, " +
-                  $"{c(nameof(TeamMembership.Cause))} = excluded.{c(nameof(TeamMembership.Cause))}, " +
-                  $"{c(nameof(TeamMembership.UpdatedAt))} = excluded.{c(nameof(TeamMembership.UpdatedAt))}, " +
-                  $"{c(nameof(TeamMembership.RemovedAt))} = NULL";
-        return BulkCommand.PrepareAsync(db, sql, [.. properties.Select(p => BulkCommand.Column<TeamMembership>(db, p))], ct);
+        return BulkInsert.For<TeamMembership>(db,
+            [nameof(TeamMembership.Id), nameof(TeamMembership.OrganizationId), nameof(TeamMembership.TeamId), nameof(TeamMembership.UserId),
+                nameof(TeamMembership.Role), nameof(TeamMembership.Origin), nameof(TeamMembership.Cause), nameof(TeamMembership.CreatedAt),
+                nameof(TeamMembership.UpdatedAt)],
+            $"ON CONFLICT ({c(nameof(TeamMembership.TeamId))}, {c(nameof(TeamMembership.UserId))}, {c(nameof(TeamMembership.Origin))}) DO UPDATE SET " +
+            $"{c(nameof(TeamMembership.Role))} = excluded.{c(nameof(TeamMembership.Role))}, " +
+            $"{c(nameof(TeamMembership.Cause))} = excluded.{c(nameof(TeamMembership.Cause))}, " +
+            $"{c(nameof(TeamMembership.UpdatedAt))} = excluded.{c(nameof(TeamMembership.UpdatedAt))}, " +
+            $"{c(nameof(TeamMembership.RemovedAt))} = NULL");
     }
 
     private Task<BulkCommand> PrepareMembershipUpdateAsync(CancellationToken ct)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using ScimBridge.Model.Audit;
@@ -37,8 +36,8 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<AppliedMapping> AppliedMappings => Set<AppliedMapping>();
 
     // Read inside every audited save; precompiled so the write lock is held for as little work as possible.
-    private static readonly CompiledQueryPerModel<Func<ScimBridgeDbContext, Guid, CancellationToken, Task<string?>>> LastAuditHash = new(() =>
-        EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, CancellationToken ct) => db.AuditEntries
+    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, CancellationToken, Task<string?>>> LastAuditHash =
+        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, CancellationToken ct) => db.AuditEntries
             .Where(a => a.OrganizationId == organizationId)
             .OrderByDescending(a => a.Id)
             .Select(a => a.Hash)
@@ -104,7 +103,7 @@ public class ScimBridgeDbContext : DbContext
     }
 
     /// <summary>
-    /// Many new group members (a 1,000-member PATCH) are written by one set-based statement instead of one INSERT each.
+    /// Many new group members (a 1,000-member PATCH) are written by multi-row INSERTs instead of one INSERT each.
     /// They leave the change tracker here and are inserted after EF's save, so a group created in the same unit of work
     /// exists first. SQLite only: PostgreSQL keeps EF's batched inserts.
     /// </summary>
@@ -136,17 +135,17 @@ public class ScimBridgeDbContext : DbContext
             return 0;
         }
 
-        // Values as EF stores them on SQLite: Guids as upper-case text, the enum by name, instants as UTC ticks.
-        // OR IGNORE keeps adds idempotent should a concurrent request have added the same member meanwhile.
-        var rows = JsonSerializer.Serialize(members.Select(m => new object[]
+        // ON CONFLICT DO NOTHING keeps adds idempotent should a concurrent request have added the same member meanwhile.
+        await using var insert = BulkInsert.For<GroupMember>(this,
+            [nameof(GroupMember.GroupId), nameof(GroupMember.MemberId), nameof(GroupMember.MemberType), nameof(GroupMember.AddedAt)],
+            "ON CONFLICT DO NOTHING");
+        foreach (var member in members)
         {
-            m.GroupId.ToString().ToUpperInvariant(), m.MemberId.ToString().ToUpperInvariant(), m.MemberType.ToString(), m.AddedAt.UtcTicks,
-        }));
-        return await Database.ExecuteSqlAsync($"""
-            INSERT OR IGNORE INTO "GroupMembers" ("GroupId", "MemberId", "MemberType", "AddedAt")
-            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
-            FROM json_each({rows})
-            """, ct);
+            await insert.AddAsync(ct, member.GroupId, member.MemberId, member.MemberType, member.AddedAt);
+        }
+
+        await insert.FlushAsync(ct);
+        return members.Count;
     }
 
     /// <summary>The process-wide SQLite writer gate, when the application registered one (see <see cref="SqliteWriteGate"/>).</summary>
@@ -170,7 +169,7 @@ public class ScimBridgeDbContext : DbContext
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
     /// <summary>Chains the new entries in tracker order; returns each organization's last hash before them.</summary>
-    private async Task<Dictionary<Guid, string>> ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
+    internal async Task<Dictionary<Guid, string>> ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
     {
         var heads = new Dictionary<Guid, string>();
         foreach (var organization in newEntries.GroupBy(e => e.OrganizationId))

@@ -26,7 +26,7 @@ public sealed class DirectoryReconciler(ScimBridgeDbContext db, ReconcileApplier
     public async Task<ReconcileOutcome> ReconcileAsync(ReconcileRequest request, DirectorySnapshot snapshot, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var state = await ReconcileStateLoader.LoadAsync(db, request.OrganizationId, request.Source, ct);
+        var state = await ReconcileStateLoader.LoadAsync(db, request.OrganizationId, request.Source, snapshot, ct);
         var plan = ReconcilePlanner.Plan(request.Source, snapshot, state);
         var verdict = DeactivationGuard.Check(plan, request.Policy, request.Force);
         if (!verdict.Allowed || request.DryRun || plan.IsEmpty)

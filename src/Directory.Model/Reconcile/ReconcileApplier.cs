@@ -24,42 +24,42 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
         var source = context.ManagedBy;
         var now = clock.GetUtcNow();
 
-        await InBatchesAsync(plan.GroupCreates, batch =>
+        await InBatchesAsync(plan.GroupCreates, batch => InsertAsync(batch.Select(create =>
         {
-            foreach (var create in batch)
+            var group = new DirectoryGroup
             {
-                var group = new DirectoryGroup
-                {
-                    Id = create.Id, OrganizationId = context.OrganizationId, ExternalId = create.SourceKey,
-                    DistinguishedName = create.DistinguishedName, ManagedBy = source, CreatedAt = now, UpdatedAt = now,
-                };
-                group.Rename(create.DisplayName);
-                db.Groups.Add(group);
-                Record(context, "group.created", GroupProvisioning.TargetType, group.Id, after: new { group.DisplayName, group.ExternalId, group.DistinguishedName });
-            }
-            return Task.CompletedTask;
-        }, ct);
+                Id = create.Id, OrganizationId = context.OrganizationId, ExternalId = create.SourceKey,
+                DistinguishedName = create.DistinguishedName, ManagedBy = source, CreatedAt = now, UpdatedAt = now,
+            };
+            group.Rename(create.DisplayName);
+            return (group, Created(context, "group.created", GroupProvisioning.TargetType, group.Id, new { group.DisplayName, group.ExternalId, group.DistinguishedName }));
+        }).ToList(), (rows, token) => BulkInsert.RunAsync(db, rows, token), ct), ct, save: false);
         await ChangeGroupsAsync(plan, context, now, ct);
 
-        await InBatchesAsync(plan.Creates, batch =>
+        await InBatchesAsync(plan.Creates, batch => InsertAsync(batch.Select(create =>
         {
-            foreach (var create in batch)
+            var user = new User
             {
-                var user = new User { Id = create.Id, OrganizationId = context.OrganizationId, ManagedBy = source, SourceKey = create.SourceKey, CreatedAt = now, UpdatedAt = now };
-                user.ApplyProfile(create.Profile);
-                if (!create.Enabled)
-                {
-                    user.Deactivate(now, source);
-                }
-                db.Users.Add(user);
-                Record(context, "user.created", UserProvisioning.TargetType, user.Id, after: user.ToProfile());
+                Id = create.Id, OrganizationId = context.OrganizationId, ManagedBy = source, SourceKey = create.SourceKey,
+                SourceFingerprint = create.Fingerprint, CreatedAt = now, UpdatedAt = now,
+            };
+            user.ApplyProfile(create.Profile);
+            if (!create.Enabled)
+            {
+                user.Deactivate(now, source);
             }
-            return Task.CompletedTask;
-        }, ct);
+            return (user, Created(context, "user.created", UserProvisioning.TargetType, user.Id, user.ToProfile()));
+        }).ToList(), async (rows, token) =>
+        {
+            await BulkInsert.RunAsync(db, rows, token);
+            await BulkInsert.RunAsync(db, rows.SelectMany(u => u.Emails), token);
+            await BulkInsert.RunAsync(db, rows.SelectMany(u => u.PhoneNumbers), token);
+        }, ct), ct, save: false);
         await ChangeUsersAsync(plan.Updates, u => u.Id, (user, update) =>
         {
             var before = user.ToProfile();
             user.ApplyProfile(update.After);
+            user.SourceFingerprint = update.Fingerprint;
             return ("user.updated", before, null);
         }, context, now, ct);
         await ChangeUsersAsync(plan.Deactivations, d => d.Id, (user, deactivation) =>
@@ -129,6 +129,7 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
             }
         }, ct);
 
+    /// <summary>Member rows added in bulk; removals, group versions and audit entries through EF, all in one transaction per batch.</summary>
     private async Task ChangeMembersAsync(ReconcilePlan plan, ProvisioningContext context, DateTimeOffset now, CancellationToken ct)
     {
         var byGroup = plan.MemberAdds.Select(m => (Change: m, Added: true))
@@ -137,13 +138,15 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
             .ToList();
         await InBatchesAsync(byGroup, async batch =>
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var ids = batch.Select(g => g.Key).ToList();
             var groups = await db.Groups.Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, ct);
+            var rows = new List<GroupMember>();
             foreach (var changes in batch)
             {
                 var added = changes.Where(c => c.Added).Select(c => c.Change).ToList();
                 var removed = changes.Where(c => !c.Added).Select(c => c.Change).ToList();
-                db.GroupMembers.AddRange(added.Select(a => new GroupMember
+                rows.AddRange(added.Select(a => new GroupMember
                 {
                     GroupId = a.GroupId, MemberId = a.MemberId, AddedAt = now,
                     MemberType = a.IsGroup ? GroupMemberType.Group : GroupMemberType.User,
@@ -161,7 +164,11 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
                 group.UpdatedAt = now;
                 group.Version++;
             }
-        }, ct, weight: g => g.Count());
+            await BulkInsert.RunAsync(db, rows, ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+        }, ct, weight: g => g.Count(), save: false);
     }
 
     /// <summary>Team memberships follow groups and activation: recompute them for everyone the run touched.</summary>
@@ -183,7 +190,7 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
     }
 
     /// <summary>Runs <paramref name="stage"/> on slices of about <see cref="BatchSize"/> changes, saving (one transaction) after each.</summary>
-    private async Task InBatchesAsync<T>(IReadOnlyList<T> items, Func<List<T>, Task> stage, CancellationToken ct, Func<T, int>? weight = null)
+    private async Task InBatchesAsync<T>(IReadOnlyList<T> items, Func<List<T>, Task> stage, CancellationToken ct, Func<T, int>? weight = null, bool save = true)
     {
         var batch = new List<T>();
         var size = 0;
@@ -193,23 +200,43 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
             size += weight?.Invoke(item) ?? 1;
             if (size >= BatchSize)
             {
-                await SaveAsync(batch, stage, ct);
+                await SaveAsync(batch, stage, save, ct);
                 batch.Clear();
                 size = 0;
             }
         }
         if (batch.Count > 0)
         {
-            await SaveAsync(batch, stage, ct);
+            await SaveAsync(batch, stage, save, ct);
         }
     }
 
-    private async Task SaveAsync<T>(List<T> batch, Func<List<T>, Task> stage, CancellationToken ct)
+    private async Task SaveAsync<T>(List<T> batch, Func<List<T>, Task> stage, bool save, CancellationToken ct)
     {
         await stage(batch);
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
+        if (save)
+        {
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
     }
+
+    /// <summary>
+    /// New rows and their audit entries in one transaction, without change tracking: the rows through
+    /// <paramref name="insert"/>, then the entries chained after the organization's last hash (as SaveChanges would).
+    /// </summary>
+    private async Task InsertAsync<T>(List<(T Row, AuditEntry Audit)> created, Func<List<T>, CancellationToken, Task> insert, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await insert([.. created.Select(c => c.Row)], ct);
+        var entries = created.Select(c => c.Audit).ToList();
+        await db.ChainAsync(entries, ct);
+        await BulkInsert.RunAsync(db, entries, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    private AuditEntry Created(ProvisioningContext context, string action, string targetType, Guid id, object after) =>
+        audit.Create(context.OrganizationId, context.Actor, action, targetType, id.ToString(), after: after, cause: context.Cause);
 
     private void Record(ProvisioningContext context, string action, string targetType, Guid id, object? before = null, object? after = null, string? cause = null) =>
         audit.Record(context.OrganizationId, context.Actor, action, targetType, id.ToString(), before, after, cause ?? context.Cause);

@@ -98,16 +98,20 @@ public sealed class ReconcilePlan
 }
 
 /// <summary>A user to create with the id the planner chose (so memberships can name it).</summary>
-public sealed record UserCreate(Guid Id, string SourceKey, UserProfile Profile, bool Enabled);
+public sealed record UserCreate(Guid Id, string SourceKey, UserProfile Profile, bool Enabled, string? Fingerprint = null);
 
-/// <summary>New attributes for a user (activation is planned separately).</summary>
-public sealed record UserUpdate(Guid Id, string SourceKey, UserProfile Before, UserProfile After)
+/// <summary>New attributes for a user (activation is planned separately). <see cref="Before"/> is null when it was not loaded.</summary>
+public sealed record UserUpdate(Guid Id, string SourceKey, UserProfile? Before, UserProfile After, string? Fingerprint = null)
 {
     /// <summary>Names of the attributes that differ, for the diff.</summary>
-    public static IEnumerable<string> ChangedFields(UserProfile before, UserProfile after)
+    public static IEnumerable<string> ChangedFields(UserProfile? before, UserProfile after)
     {
-        ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
+        if (before is null)
+        {
+            yield return "profile";
+            yield break;
+        }
         if (before.UserName != after.UserName)
         {
             yield return $"userName {before.UserName} -> {after.UserName}";

@@ -44,7 +44,7 @@ public static class ReconcilePlanner
         var owners = new Dictionary<string, string>(state.Users.Count + snapshot.Users.Count, StringComparer.Ordinal);
         foreach (var user in state.Users)
         {
-            owners.TryAdd(User.Normalize(user.Profile.UserName), user.SourceKey);
+            owners.TryAdd(User.Normalize(user.UserName), user.SourceKey);
         }
 
         var ids = current.ToDictionary(p => p.Key, p => p.Value.Id, StringComparer.Ordinal);
@@ -73,20 +73,22 @@ public static class ReconcilePlanner
                 }
             }
 
+            var fingerprint = state.FingerprintOf(incoming);
             if (existing is null)
             {
                 var id = Guid.NewGuid();
                 ids[incoming.Key] = id;
                 owners[User.Normalize(incoming.Profile.UserName)] = incoming.Key;
-                plan.Creates.Add(new UserCreate(id, incoming.Key, incoming.Profile with { Active = incoming.Enabled }, incoming.Enabled));
+                plan.Creates.Add(new UserCreate(id, incoming.Key, incoming.Profile with { Active = incoming.Enabled }, incoming.Enabled, fingerprint));
                 continue;
             }
 
             var desired = incoming.Profile with { Active = existing.Active };
-            if (problem is null && !existing.Profile.SameAs(desired))
+            var changed = existing.Profile is null ? existing.Fingerprint != fingerprint : !existing.Profile.SameAs(desired);
+            if (problem is null && changed)
             {
                 owners[User.Normalize(desired.UserName)] = incoming.Key;
-                plan.Updates.Add(new UserUpdate(existing.Id, existing.SourceKey, existing.Profile, desired));
+                plan.Updates.Add(new UserUpdate(existing.Id, existing.SourceKey, existing.Profile, desired, fingerprint));
             }
             if (!incoming.Enabled && existing.Active)
             {
@@ -106,7 +108,7 @@ public static class ReconcilePlanner
         {
             if (user.Active && !user.Deleted)
             {
-                plan.Deactivations.Add(new UserDeactivation(user.Id, user.SourceKey, user.Profile.UserName, reason));
+                plan.Deactivations.Add(new UserDeactivation(user.Id, user.SourceKey, user.UserName, reason));
             }
         }
         foreach (var removed in plan.Deactivations.Where(d => d.Reason == DeactivationReason.RemovedFromSource))
@@ -131,7 +133,7 @@ public static class ReconcilePlanner
         }
 
         var name = User.Normalize(incoming.Profile.UserName);
-        if (existing is not null && User.Normalize(existing.Profile.UserName) == name)
+        if (existing is not null && User.Normalize(existing.UserName) == name)
         {
             return null;
         }
@@ -143,7 +145,7 @@ public static class ReconcilePlanner
         {
             // The holder keeps the name unless it is itself renamed away in this read.
             var holderFinal = incomingNames.TryGetValue(owner, out var renamed) ? renamed
-                : current.TryGetValue(owner, out var holder) ? User.Normalize(holder.Profile.UserName) : name;
+                : current.TryGetValue(owner, out var holder) ? User.Normalize(holder.UserName) : name;
             if (holderFinal == name)
             {
                 return $"user {incoming.Profile.UserName} [{incoming.Key}] skipped: userName is already taken by another user of this source [{owner}]";

@@ -16,12 +16,26 @@ public sealed record ReconcileState
 
     /// <summary>Normalized userName → ManagedBy of users the source does not manage.</summary>
     public IReadOnlyDictionary<string, string> OtherUserNames { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Source key → <see cref="ProfileFingerprint"/> of the incoming profile, when the loader computed them already.</summary>
+    public IReadOnlyDictionary<string, string> IncomingFingerprints { get; init; } = new Dictionary<string, string>();
+
+    internal string FingerprintOf(SourceUser user) =>
+        IncomingFingerprints.TryGetValue(user.Key, out var fingerprint) ? fingerprint : ProfileFingerprint.Of(user.Profile);
 }
 
-/// <summary>A user the source manages, as stored. <paramref name="DeactivatedBy"/> is the source that deactivated it, if any.</summary>
-public sealed record ManagedUser(Guid Id, string SourceKey, UserProfile Profile, string? DeactivatedBy, bool Deleted)
+/// <summary>
+/// A user the source manages, as stored. <see cref="Profile"/> is null when the loader found the stored
+/// <see cref="Fingerprint"/> equal to the incoming one (nothing to compare); otherwise it is the stored profile.
+/// </summary>
+public sealed record ManagedUser(Guid Id, string SourceKey, string UserName, bool Active, string? DeactivatedBy, bool Deleted)
 {
-    public bool Active => Profile.Active;
+    public string? Fingerprint { get; init; }
+    public UserProfile? Profile { get; init; }
+
+    /// <summary>A managed user with its full stored profile (fingerprint unknown).</summary>
+    public static ManagedUser WithProfile(Guid id, string sourceKey, UserProfile profile, string? deactivatedBy = null, bool deleted = false) =>
+        new(id, sourceKey, profile.UserName, profile.Active, deactivatedBy, deleted) { Profile = profile };
 }
 
 /// <summary>A group the source manages, as stored; <paramref name="SourceKey"/> is the group's <c>ExternalId</c>.</summary>

@@ -1,18 +1,47 @@
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Groups;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Users;
 
 namespace ScimBridge.Model.Reconcile;
 
-/// <summary>Reads a source's <see cref="ReconcileState"/> without tracking, in a handful of set-based queries.</summary>
+/// <summary>
+/// Reads a source's <see cref="ReconcileState"/> without tracking, in a handful of set-based queries. Stored profiles
+/// are loaded only for users whose stored fingerprint differs from the incoming one, so an unchanged re-sync reads
+/// a few columns per user.
+/// </summary>
 public static class ReconcileStateLoader
 {
-    public static async Task<ReconcileState> LoadAsync(ScimBridgeDbContext db, Guid organizationId, string source, CancellationToken ct)
+    private const int ProfileBatch = 1000;
+
+    public static async Task<ReconcileState> LoadAsync(
+        ScimBridgeDbContext db, Guid organizationId, string source, DirectorySnapshot snapshot, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var users = await db.Users.AsNoTracking().AsSplitQuery()
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var rows = await db.Users.AsNoTracking().IgnoreAutoIncludes()
             .Where(u => u.OrganizationId == organizationId && u.ManagedBy == source && u.SourceKey != null)
+            .Select(u => new { u.Id, u.SourceKey, u.UserName, u.Status, u.DeactivatedBy, u.DeletedAt, u.SourceFingerprint })
             .ToListAsync(ct);
+
+        var incoming = new Dictionary<string, string>(snapshot.Users.Count, StringComparer.Ordinal);
+        foreach (var user in snapshot.Users)
+        {
+            incoming.TryAdd(user.Key, ProfileFingerprint.Of(user.Profile));
+        }
+        var stale = rows
+            .Where(r => incoming.TryGetValue(r.SourceKey!, out var fingerprint) && fingerprint != r.SourceFingerprint)
+            .Select(r => r.Id)
+            .ToList();
+        var profiles = new Dictionary<Guid, UserProfile>(stale.Count);
+        foreach (var batch in stale.Chunk(ProfileBatch))
+        {
+            await foreach (var user in db.Users.AsNoTracking().AsSplitQuery().Where(u => batch.Contains(u.Id)).AsAsyncEnumerable().WithCancellation(ct))
+            {
+                profiles[user.Id] = user.ToProfile();
+            }
+        }
+
         var others = await db.Users.AsNoTracking().IgnoreAutoIncludes()
             .Where(u => u.OrganizationId == organizationId && u.ManagedBy != source)
             .Select(u => new { u.NormalizedUserName, u.ManagedBy })
@@ -35,10 +64,15 @@ public static class ReconcileStateLoader
         }
         return new ReconcileState
         {
-            Users = [.. users.Select(u => new ManagedUser(u.Id, u.SourceKey!, u.ToProfile(), u.DeactivatedBy, u.DeletedAt != null))],
+            Users = [.. rows.Select(r => new ManagedUser(r.Id, r.SourceKey!, r.UserName, r.Status != UserStatus.Deactivated, r.DeactivatedBy, r.DeletedAt != null)
+            {
+                Fingerprint = r.SourceFingerprint,
+                Profile = profiles.GetValueOrDefault(r.Id),
+            })],
             Groups = groups,
             Members = [.. members.Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group))],
             OtherUserNames = otherNames,
+            IncomingFingerprints = incoming,
         };
     }
 }

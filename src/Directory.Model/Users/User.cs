@@ -66,6 +66,9 @@ public sealed class User
     /// <summary>The managing source's stable id for the user (entryUUID, objectGUID, Entra object id).</summary>
     public string? SourceKey { get; set; }
 
+    /// <summary>Fingerprint of the profile the managing source last supplied; a re-sync skips users whose fingerprint is unchanged.</summary>
+    public string? SourceFingerprint { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -26,7 +26,7 @@ public sealed class MappingsValidateCommand(ScimBridgeDbContext db, MappingStore
         var failed = 0;
         foreach (var path in paths)
         {
-            var name = Path.GetRelativePath(Environment.CurrentDirectory, Path.GetFullPath(path));
+            var name = Shown(path);
             var errors = new List<MappingError>();
             MappingFile? file = null;
             if (!File.Exists(path))
@@ -73,5 +73,17 @@ public sealed class MappingsValidateCommand(ScimBridgeDbContext db, MappingStore
         }
 
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>A path as the user gave it, or relative to the current directory when it lies below it.</summary>
+    private static string Shown(string path)
+    {
+        if (!Path.IsPathRooted(path))
+        {
+            return path;
+        }
+
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 }

@@ -118,7 +118,7 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cancelling_abandons_an_outstanding_search_at_once()
+    public async Task Cancelling_stops_waiting_for_an_outstanding_page_at_once()
     {
         for (var i = 0; i < 1500; i++)
         {
@@ -130,7 +130,7 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
         await Task.Delay(300);
         Assert.False(read.IsCompleted, "the read should still be paging when the server freezes");
 
-        // Frozen: the outstanding page request would wait 120 s for its answer; cancelling abandons it now.
+        // Frozen: the outstanding page request would wait 120 s for its answer; cancelling ends the read now.
         _server.Pause();
         try
         {

@@ -21,7 +21,7 @@ internal static class PlannerData
     };
 
     public static ManagedUser Stored(int n, bool active = true, string? deactivatedBy = null) =>
-        new(Id(n), $"k{n}", Profile(n, active: active), active ? null : deactivatedBy, Deleted: false);
+        ManagedUser.WithProfile(Id(n), $"k{n}", Profile(n, active: active), active ? null : deactivatedBy);
 
     public static Guid Id(int n) => new($"00000000-0000-0000-0000-{n:D12}");
 

@@ -36,6 +36,10 @@ public sealed class SyncRunTests : IAsyncLifetime
         Assert.Equal((20, 0, 0, 20), (run.Created, run.Deactivated, run.ErrorCount, run.MembershipsChanged));
         var users = await _host.WithDbAsync(db => db.Users.Where(u => u.ManagedBy == SyncTestHost.Source && u.SourceKey != null).CountAsync());
         Assert.Equal(20, users);
+        var stored = await _host.WithDbAsync(db => db.Users.SingleAsync(u => u.SourceKey == "k7"));
+        Assert.True(stored.ToProfile().SameAs(Profile(7)), "the stored user reads back as the source sent it");
+        var members = await _host.WithDbAsync(db => db.GroupMembers.CountAsync(m => m.MemberId == stored.Id));
+        Assert.Equal(1, members);
         var actors = await _host.WithDbAsync(db => db.AuditEntries.Select(a => a.Actor).Distinct().ToListAsync());
         Assert.Contains($"sync:{SyncTestHost.Source}#{run.Id}", actors);
         Assert.True((await _host.VerifyAuditAsync()).Intact);

@@ -19,16 +19,16 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
     public static readonly UserRelations None = new([], [], null);
 
     // One user's rows (GET by id, the userName probe, writes) through precompiled queries: no expression-tree work per request.
-    private static readonly CompiledQueryPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> TeamsOfUser = new(() =>
-        EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
+    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> TeamsOfUser =
+        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
             from m in db.TeamMemberships.AsNoTracking()
             where m.OrganizationId == organizationId && m.UserId == userId && m.RemovedAt == null
             join t in db.Teams.AsNoTracking() on m.TeamId equals t.Id
             where t.DeletedAt == null
             select new RelationRow { UserId = m.UserId, Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true }));
 
-    private static readonly CompiledQueryPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> TeamsAndGroupsOfUser = new(() =>
-        EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
+    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> TeamsAndGroupsOfUser =
+        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
             (from m in db.TeamMemberships.AsNoTracking()
              where m.OrganizationId == organizationId && m.UserId == userId && m.RemovedAt == null
              join t in db.Teams.AsNoTracking() on m.TeamId equals t.Id
@@ -41,8 +41,8 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
                 where g.OrganizationId == organizationId && g.DeletedAt == null
                 select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false })));
 
-    private static readonly CompiledQueryPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> GroupsOfUser = new(() =>
-        EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
+    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> GroupsOfUser =
+        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
             from m in db.GroupMembers.AsNoTracking()
             where m.MemberId == userId && m.MemberType == GroupMemberType.User
             join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
@@ -138,10 +138,10 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
         ScimBridgeDbContext db, Guid organizationId, Guid userId, bool wantTeams, bool wantGroups, CancellationToken ct)
     {
         var rows = new List<RelationRow>();
-        var query = (wantTeams && wantGroups ? TeamsAndGroupsOfUser : wantTeams ? TeamsOfUser : wantGroups ? GroupsOfUser : null)?.For(db);
+        var query = wantTeams && wantGroups ? TeamsAndGroupsOfUser : wantTeams ? TeamsOfUser : wantGroups ? GroupsOfUser : null;
         if (query is not null)
         {
-            await foreach (var row in query(db, organizationId, userId).WithCancellation(ct))
+            await foreach (var row in query.For(db)(db, organizationId, userId).WithCancellation(ct))
             {
                 rows.Add(row);
             }

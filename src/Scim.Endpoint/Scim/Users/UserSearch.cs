@@ -16,8 +16,8 @@ public static class UserSearch
     /// The IdP's probe for one user (<c>userName eq "…"</c>), precompiled: the unique index gives at most one row, so
     /// paging and sorting reduce to whether that row is on the requested page.
     /// </summary>
-    private static readonly CompiledQueryPerModel<Func<ScimBridgeDbContext, Guid, string, IAsyncEnumerable<User>>> ByNormalizedUserName = new(() =>
-        EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, string normalized) => db.Users.AsNoTracking()
+    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, string, IAsyncEnumerable<User>>> ByNormalizedUserName =
+        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, string normalized) => db.Users.AsNoTracking()
             .Where(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized && u.DeletedAt == null)));
 
     public static async Task<IResult> RespondAsync(HttpContext http, ScimBridgeDbContext db, ScimListQuery query, CancellationToken ct)

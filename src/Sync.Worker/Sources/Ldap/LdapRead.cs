@@ -66,7 +66,7 @@ internal sealed class LdapRead
             {
                 disabled.Add(DistinguishedName.Normalize(entry.DistinguishedName));
                 return Task.CompletedTask;
-            }, ct);
+            }, ct, prefetch: true);
         }
         return disabled;
     }
@@ -85,7 +85,7 @@ internal sealed class LdapRead
                 _userKeysByDn[dn] = user.Key;
                 Observe(entry);
                 return Task.CompletedTask;
-            }, ct);
+            }, ct, prefetch: true);
         }
         return users.Values.ToList();
     }
@@ -131,7 +131,7 @@ internal sealed class LdapRead
                 {
                     index[DistinguishedName.Normalize(entry.DistinguishedName)] = _mapping.KeyOf(entry);
                     return Task.CompletedTask;
-                }, ct);
+                }, ct, prefetch: true);
             }
         }
     }

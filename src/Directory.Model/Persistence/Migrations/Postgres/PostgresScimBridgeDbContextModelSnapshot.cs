@@ -569,6 +569,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.Property<string>("ProfileUrl")
                         .HasColumnType("text");
 
+                    b.Property<string>("SourceFingerprint")
+                        .HasColumnType("text");
+
                     b.Property<string>("SourceKey")
                         .HasColumnType("text");
 

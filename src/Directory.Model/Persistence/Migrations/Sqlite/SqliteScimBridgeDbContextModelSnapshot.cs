@@ -559,6 +559,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.Property<string>("ProfileUrl")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SourceFingerprint")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SourceKey")
                         .HasColumnType("TEXT");
 

@@ -240,6 +240,7 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     DeactivatedBy = table.Column<string>(type: "TEXT", nullable: true),
                     ManagedBy = table.Column<string>(type: "TEXT", nullable: false),
                     SourceKey = table.Column<string>(type: "TEXT", nullable: true),
+                    SourceFingerprint = table.Column<string>(type: "TEXT", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     DeletedAt = table.Column<long>(type: "INTEGER", nullable: true),

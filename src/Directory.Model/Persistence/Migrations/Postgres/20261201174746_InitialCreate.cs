@@ -242,6 +242,7 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     DeactivatedBy = table.Column<string>(type: "text", nullable: true),
                     ManagedBy = table.Column<string>(type: "text", nullable: false),
                     SourceKey = table.Column<string>(type: "text", nullable: true),
+                    SourceFingerprint = table.Column<string>(type: "text", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     DeletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
