@@ -43,6 +43,8 @@ public class ScimBridgeDbContext : DbContext
             .Select(a => a.Hash)
             .FirstOrDefault()));
 
+    private const int BulkMemberInsertThreshold = 100;
+
     private SqliteWriteGate? _writeGate;
     private bool _writeGateResolved;
 
@@ -71,7 +73,7 @@ public class ScimBridgeDbContext : DbContext
         if (Database.CurrentTransaction is not null)
         {
             var heads = await ChainAsync(newEntries, cancellationToken);
-            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var saved = await SaveTrackedAsync(acceptAllChangesOnSuccess, cancellationToken);
             await RechainInIdOrderAsync(newEntries, heads, cancellationToken);
             return saved;
         }
@@ -86,10 +88,64 @@ public class ScimBridgeDbContext : DbContext
         // SQLite's BEGIN IMMEDIATE takes the write lock; PostgreSQL takes an advisory lock per organization.
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
         var previous = await ChainAsync(newEntries, cancellationToken);
-        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var written = await SaveTrackedAsync(acceptAllChangesOnSuccess, cancellationToken);
         await RechainInIdOrderAsync(newEntries, previous, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return written;
+    }
+
+    /// <summary>EF's save of the tracked changes, with many new group members written set-based (inside a transaction only).</summary>
+    private async Task<int> SaveTrackedAsync(bool acceptAllChangesOnSuccess, CancellationToken ct)
+    {
+        var bulkMembers = TakeBulkMemberInserts();
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        return written + await InsertMembersAsync(bulkMembers, ct);
+    }
+
+    /// <summary>
+    /// Many new group members (a 1,000-member PATCH) are written by multi-row INSERTs instead of one INSERT each.
+    /// They leave the change tracker here and are inserted after EF's save, so a group created in the same unit of work
+    /// exists first. SQLite only: PostgreSQL keeps EF's batched inserts.
+    /// </summary>
+    private List<GroupMember> TakeBulkMemberInserts()
+    {
+        if (!IsSqlite)
+        {
+            return [];
+        }
+
+        var added = ChangeTracker.Entries<GroupMember>().Where(e => e.State == EntityState.Added).ToList();
+        if (added.Count < BulkMemberInsertThreshold)
+        {
+            return [];
+        }
+
+        foreach (var entry in added)
+        {
+            entry.State = EntityState.Detached;
+        }
+
+        return [.. added.Select(e => e.Entity)];
+    }
+
+    private async Task<int> InsertMembersAsync(List<GroupMember> members, CancellationToken ct)
+    {
+        if (members.Count == 0)
+        {
+            return 0;
+        }
+
+        // ON CONFLICT DO NOTHING keeps adds idempotent should a concurrent request have added the same member meanwhile.
+        await using var insert = BulkInsert.For<GroupMember>(this,
+            [nameof(GroupMember.GroupId), nameof(GroupMember.MemberId), nameof(GroupMember.MemberType), nameof(GroupMember.AddedAt)],
+            "ON CONFLICT DO NOTHING");
+        foreach (var member in members)
+        {
+            await insert.AddAsync(ct, member.GroupId, member.MemberId, member.MemberType, member.AddedAt);
+        }
+
+        await insert.FlushAsync(ct);
+        return members.Count;
     }
 
     /// <summary>The process-wide SQLite writer gate, when the application registered one (see <see cref="SqliteWriteGate"/>).</summary>
