@@ -2,24 +2,33 @@ using ScimBridge.Model.Reconcile;
 
 namespace ScimBridge.Sync.Tests.Ldap;
 
-/// <summary>ldaps:// and StartTLS against slapd with a certificate from a CA made for the test.</summary>
-public sealed class LdapTlsTests : IAsyncLifetime
+/// <summary>One slapd with a certificate from a CA made for the test, shared by the TLS tests.</summary>
+/// <remarks>
+/// libldap keeps TLS state per process; every TLS test in this process trusts (or not) the same CA, so the order
+/// the tests run in cannot change what a later one sees.
+/// </remarks>
+public sealed class TlsSlapd : IAsyncLifetime
 {
-    private SlapdServer _server = null!;
-    private LdapTree _tree = null!;
+    public LdapTree Tree { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _tree = await LdapTree.StartServerAsync("tls", new SlapdOptions { Tls = true });
-        _server = _tree.Server;
-        _tree.AddUser("adele");
+        Tree = await LdapTree.StartServerAsync("tls", new SlapdOptions { Tls = true });
+        Tree.AddUser("adele");
     }
 
     public Task DisposeAsync()
     {
-        _server.Dispose();
+        Tree.Server.Dispose();
         return Task.CompletedTask;
     }
+}
+
+/// <summary>ldaps:// and StartTLS against slapd with a certificate from a CA made for the test.</summary>
+public sealed class LdapTlsTests(TlsSlapd slapd) : IClassFixture<TlsSlapd>
+{
+    private readonly SlapdServer _server = slapd.Tree.Server;
+    private readonly LdapTree _tree = slapd.Tree;
 
     [Fact]
     public async Task Ldaps_with_the_CA_file_configured_reads_the_directory()
