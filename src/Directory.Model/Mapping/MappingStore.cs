@@ -52,9 +52,9 @@ public sealed class MappingStore
     }
 
     /// <summary>
-    /// A relative path is looked up below the current directory, then the content root, then the current directory's
-    /// parents: <c>dotnet run --project src/Scim.Endpoint</c> runs in the project folder and still finds the repository's
-    /// <c>mappings/</c>. When none exists, the path below the current directory is watched for.
+    /// A relative path is looked up below the current directory (the repository root under
+    /// <c>dotnet run --project src/Scim.Endpoint</c>), then the content root. When neither exists, the path below the
+    /// current directory is watched for.
     /// </summary>
     public static string ResolveFolder(string path, string contentRoot)
     {
@@ -65,21 +65,7 @@ public sealed class MappingStore
 
         var fromCurrent = Path.GetFullPath(path);
         var fromContentRoot = Path.GetFullPath(Path.Combine(contentRoot, path));
-        if (System.IO.Directory.Exists(fromCurrent) || System.IO.Directory.Exists(fromContentRoot))
-        {
-            return System.IO.Directory.Exists(fromCurrent) ? fromCurrent : fromContentRoot;
-        }
-
-        for (var parent = System.IO.Directory.GetParent(Environment.CurrentDirectory); parent is not null; parent = parent.Parent)
-        {
-            var candidate = Path.Combine(parent.FullName, path);
-            if (System.IO.Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return fromCurrent;
+        return !System.IO.Directory.Exists(fromCurrent) && System.IO.Directory.Exists(fromContentRoot) ? fromContentRoot : fromCurrent;
     }
 
     /// <summary>The mapping files (<c>*.yaml</c>, <c>*.yml</c>) of a folder in name order; none when the folder does not exist.</summary>
