@@ -40,6 +40,7 @@ public static class ScimBridgeHost
         builder.Services.AddScoped<IAdminCommand, OrganizationOAuthCommand>();
         builder.Services.AddScoped<IAdminCommand, MappingsValidateCommand>();
         builder.Services.AddScoped<IAdminCommand, MappingsPreviewCommand>();
+        builder.Services.AddScoped<IAdminCommand, MappingsApplyCommand>();
         return builder;
     }
 

@@ -47,10 +47,12 @@ public static class MappingBenchmark
 
             await File.WriteAllTextAsync(Path.Combine(folder, "bench.yaml"), MappingFile(flipped: false));
             store.Reload();
+            store.Accept(store.CandidateFor("bench")!);
             await MeasureAsync("first apply (all memberships new)", options, store, organizationId);
 
             await File.WriteAllTextAsync(Path.Combine(folder, "bench.yaml"), MappingFile(flipped: true));
             store.Reload();
+            store.Accept(store.CandidateFor("bench")!);
             await MeasureAsync("file change (half the rules change role)", options, store, organizationId);
             await MeasureAsync("no change", options, store, organizationId);
 

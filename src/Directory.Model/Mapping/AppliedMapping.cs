@@ -10,4 +10,7 @@ public sealed class AppliedMapping
     public string Version { get; set; } = "";
 
     public DateTimeOffset AppliedAt { get; set; }
+
+    /// <summary>The text of that version, so it stays in force after a restart while a newer file is held by the guard.</summary>
+    public string Content { get; set; } = "";
 }

@@ -21,6 +21,9 @@ public sealed record MappingFile(
     /// <summary>The first 12 characters of the version, enough to tell files apart in logs and audit causes.</summary>
     public string ShortVersion => Version[..Math.Min(12, Version.Length)];
 
+    /// <summary>The file's text as parsed; stored with the applied version so it can stay in force after a restart.</summary>
+    public string Text { get; init; } = "";
+
     public string Describe() => $"{FileName}@{ShortVersion}";
 }
 

@@ -51,7 +51,7 @@ public static class MappingFileParser
         }
 
         var file = reader.ReadFile(root, VersionOf(text));
-        return reader.Errors.Count == 0 ? new(file, []) : new(null, reader.Errors);
+        return reader.Errors.Count == 0 ? new(file with { Text = text }, []) : new(null, reader.Errors);
     }
 
     private sealed class Reader(string fileName)

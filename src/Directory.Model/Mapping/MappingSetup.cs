@@ -12,6 +12,10 @@ public static class MappingSetup
             .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "ScimBridge:Mappings:Path is required.")
             .Validate(o => o.DebounceMilliseconds >= 0, "ScimBridge:Mappings:DebounceMilliseconds must not be negative.")
             .Validate(o => o.PollSeconds >= 1, "ScimBridge:Mappings:PollSeconds must be at least 1.")
+            .Validate(o => o.DeactivationThresholdPercent is >= 0 and <= 100 && o.RemovalThresholdPercent is >= 0 and <= 100,
+                "ScimBridge:Mappings:DeactivationThresholdPercent and RemovalThresholdPercent must be between 0 and 100.")
+            .Validate(o => o.DeactivationThresholdCount >= 0 && o.RemovalThresholdCount >= 0 && o.AlwaysAllowedUsers >= 0,
+                "ScimBridge:Mappings:DeactivationThresholdCount, RemovalThresholdCount and AlwaysAllowedUsers must not be negative.")
             .ValidateOnStart();
         builder.Services.AddSingleton<MappingStore>();
         builder.Services.AddSingleton<MappingWatcher>();

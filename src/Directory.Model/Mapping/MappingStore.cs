@@ -5,15 +5,16 @@ using Microsoft.Extensions.Options;
 namespace ScimBridge.Model.Mapping;
 
 /// <summary>
-/// Holds the last good mapping file of each organization. <see cref="Reload"/> reads the folder: a file that fails
-/// validation is reported (log and <see cref="Statuses"/>) and the previous version of it stays in force.
+/// The mapping files of the folder and the version in force for each organization. <see cref="Reload"/> reads the folder:
+/// a file that fails validation is reported (log and <see cref="Statuses"/>); a valid new version becomes a candidate,
+/// and goes in force only when <see cref="Accept"/>ed (the watcher does that once the guard lets it through). Until then,
+/// and while it is <see cref="Hold"/>ed, the previous version stays in force for every recompute.
 /// </summary>
 public sealed class MappingStore
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, MappingFile> _byOrganization = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, MappingFileStatus> _statuses = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _seenVersions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FileState> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (MappingFile File, DateTimeOffset Since)> _inForce = new(StringComparer.Ordinal);
     private readonly ILogger<MappingStore> _logger;
     private readonly TimeProvider _clock;
 
@@ -34,7 +35,7 @@ public sealed class MappingStore
         {
             lock (_lock)
             {
-                return [.. _statuses.Values.OrderBy(s => s.FileName, StringComparer.Ordinal)];
+                return [.. _files.Values.OrderBy(f => f.Name, StringComparer.Ordinal).Select(StatusOf)];
             }
         }
     }
@@ -46,7 +47,19 @@ public sealed class MappingStore
         {
             lock (_lock)
             {
-                return [.. _byOrganization.Values];
+                return [.. _inForce.Values.Select(v => v.File)];
+            }
+        }
+    }
+
+    /// <summary>The latest valid version of every file on disk, whether in force, waiting or held.</summary>
+    public IReadOnlyList<MappingFile> Candidates
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _files.Values.OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => f.Candidate).OfType<MappingFile>()];
             }
         }
     }
@@ -80,7 +93,98 @@ public sealed class MappingStore
     {
         lock (_lock)
         {
-            return _byOrganization.GetValueOrDefault(organizationSlug);
+            return _inForce.TryGetValue(organizationSlug, out var inForce) ? inForce.File : null;
+        }
+    }
+
+    /// <summary>The latest valid version on disk for an organization (by slug), in force or not; null when no valid file maps it.</summary>
+    public MappingFile? CandidateFor(string organizationSlug)
+    {
+        lock (_lock)
+        {
+            return _files.Values.Select(f => f.Candidate).FirstOrDefault(c => c?.Organization == organizationSlug);
+        }
+    }
+
+    /// <summary>The status of the file that maps an organization, or null when no file does.</summary>
+    public MappingFileStatus? StatusFor(string organizationSlug)
+    {
+        lock (_lock)
+        {
+            return _files.Values.Where(f => f.Candidate?.Organization == organizationSlug).Select(StatusOf).FirstOrDefault();
+        }
+    }
+
+    /// <summary>Puts a version in force for its organization and lifts its hold; nothing happens when it is in force already.</summary>
+    public void Accept(MappingFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        lock (_lock)
+        {
+            if (_files.TryGetValue(file.FileName, out var state) && state.Hold?.Version == file.Version)
+            {
+                state.Hold = null;
+            }
+
+            if (_inForce.TryGetValue(file.Organization, out var current) && current.File.Version == file.Version)
+            {
+                return;
+            }
+
+            _inForce[file.Organization] = (file, _clock.GetUtcNow());
+            _logger.LogInformation("Mapping file {File} version {Version} is in force for organization {Organization}: {Rules} rules",
+                file.FileName, file.ShortVersion, file.Organization, file.Rules.Count + file.OrganizationRoles.Count);
+        }
+    }
+
+    /// <summary>
+    /// Puts the version last applied to the organization back in force when none is (after a restart, while the file on
+    /// disk is held); the stored text is parsed again. Returns false when it cannot be read.
+    /// </summary>
+    public bool RestoreApplied(AppliedMapping applied)
+    {
+        ArgumentNullException.ThrowIfNull(applied);
+        var result = MappingFileParser.Parse(applied.FileName, applied.Content);
+        if (result.File is not { } file || file.Version != applied.Version)
+        {
+            _logger.LogWarning("The mapping version {Version} last applied from {File} cannot be restored from the database", applied.Version, applied.FileName);
+            return false;
+        }
+
+        lock (_lock)
+        {
+            if (!_inForce.ContainsKey(file.Organization))
+            {
+                _inForce[file.Organization] = (file, applied.AppliedAt);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Marks a candidate as held by the guard; returns false when that version was held already (log and audit it once).</summary>
+    public bool Hold(MappingFile file, MappingImpact impact, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        lock (_lock)
+        {
+            if (!_files.TryGetValue(file.FileName, out var state) || state.Candidate?.Version != file.Version || state.Hold?.Version == file.Version)
+            {
+                return false;
+            }
+
+            state.Hold = new MappingHold(file.Version, _clock.GetUtcNow(), impact, reason);
+            return true;
+        }
+    }
+
+    /// <summary>Whether this version of its file is held by the guard.</summary>
+    public bool IsHeld(MappingFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        lock (_lock)
+        {
+            return _files.TryGetValue(file.FileName, out var state) && state.Hold?.Version == file.Version;
         }
     }
 
@@ -89,14 +193,14 @@ public sealed class MappingStore
     {
         lock (_lock)
         {
-            if (_statuses.TryGetValue(fileName, out var status) && !status.Warnings.SequenceEqual(warnings))
+            if (_files.TryGetValue(fileName, out var state))
             {
-                _statuses[fileName] = status with { Warnings = warnings };
+                state.Warnings = warnings;
             }
         }
     }
 
-    /// <summary>Reads the folder and loads changed files; returns the organizations whose mapping in force changed.</summary>
+    /// <summary>Reads the folder and loads changed files; returns the organizations whose file on disk changed.</summary>
     public IReadOnlyList<string> Reload()
     {
         var files = FilesIn(Folder);
@@ -119,27 +223,24 @@ public sealed class MappingStore
                 }
 
                 var version = MappingFileParser.VersionOf(text);
-                if (_seenVersions.GetValueOrDefault(name) == version)
+                if (_files.TryGetValue(name, out var seen) && seen.SeenVersion == version)
                 {
                     continue;
                 }
 
-                _seenVersions[name] = version;
-                Load(name, text, changed);
+                Load(name, version, text, changed);
             }
 
-            foreach (var gone in _statuses.Keys.Where(n => !files.Any(f => Path.GetFileName(f) == n)).ToList())
+            foreach (var gone in _files.Keys.Where(n => !files.Any(f => Path.GetFileName(f) == n)).ToList())
             {
                 // A removed file stops applying; memberships it granted stay as they are (nothing is stripped by accident).
-                var organization = _byOrganization.FirstOrDefault(p => p.Value.FileName == gone).Key;
-                if (organization is not null)
+                if (_files[gone].Candidate?.Organization is { } organization)
                 {
-                    _byOrganization.Remove(organization);
+                    _inForce.Remove(organization);
                     changed.Add(organization);
                 }
 
-                _statuses.Remove(gone);
-                _seenVersions.Remove(gone);
+                _files.Remove(gone);
                 _logger.LogWarning("Mapping file {File} was removed; memberships it granted stay until a new file applies", gone);
             }
         }
@@ -147,14 +248,15 @@ public sealed class MappingStore
         return changed;
     }
 
-    private void Load(string name, string text, List<string> changed)
+    private void Load(string name, string version, string text, List<string> changed)
     {
-        var previous = _statuses.GetValueOrDefault(name);
+        var state = _files.GetValueOrDefault(name) ?? (_files[name] = new FileState(name));
+        state.SeenVersion = version;
         var result = MappingFileParser.Parse(name, text);
         var errors = result.Errors.ToList();
-        if (result.File is { } file && _byOrganization.TryGetValue(file.Organization, out var other) && other.FileName != name)
+        if (result.File is { } file && _files.Values.FirstOrDefault(f => f != state && f.Candidate?.Organization == file.Organization) is { } other)
         {
-            errors.Add(new MappingError(name, 1, 1, $"organization '{file.Organization}' is already mapped by {other.FileName}; one file per organization"));
+            errors.Add(new MappingError(name, 1, 1, $"organization '{file.Organization}' is already mapped by {other.Name}; one file per organization"));
         }
 
         if (errors.Count > 0 || result.File is null)
@@ -164,23 +266,44 @@ public sealed class MappingStore
                 _logger.LogError("Mapping file rejected, the previous version stays in force: {MappingError}", error.ToString());
             }
 
-            _statuses[name] = previous is null
-                ? new MappingFileStatus(name, null, null, null, errors, [])
-                : previous with { Errors = errors };
+            state.Errors = errors;
             return;
         }
 
         var loaded = result.File;
-        if (previous?.Organization is { } oldOrganization && oldOrganization != loaded.Organization)
+        if (state.Candidate?.Organization is { } oldOrganization && oldOrganization != loaded.Organization)
         {
-            _byOrganization.Remove(oldOrganization);
+            _inForce.Remove(oldOrganization);
             changed.Add(oldOrganization);
         }
 
-        _byOrganization[loaded.Organization] = loaded;
-        _statuses[name] = new MappingFileStatus(name, loaded.Organization, loaded.Version, _clock.GetUtcNow(), [], previous?.Warnings ?? []);
+        state.Candidate = loaded;
+        state.Errors = [];
+        state.Hold = null;
         changed.Add(loaded.Organization);
-        _logger.LogInformation("Mapping file {File} version {Version} loaded for organization {Organization}: {Rules} rules",
-            name, loaded.ShortVersion, loaded.Organization, loaded.Rules.Count + loaded.OrganizationRoles.Count);
+        _logger.LogInformation("Mapping file {File} version {Version} read for organization {Organization}", name, loaded.ShortVersion, loaded.Organization);
+    }
+
+    private MappingFileStatus StatusOf(FileState state)
+    {
+        var organization = state.Candidate?.Organization;
+        (MappingFile File, DateTimeOffset Since)? inForce = organization is not null && _inForce.TryGetValue(organization, out var found) ? found : null;
+        return new MappingFileStatus(state.Name, organization, inForce?.File.Version, inForce?.Since, state.Errors, state.Warnings, state.Hold);
+    }
+
+    /// <summary>What the store knows about one file of the folder.</summary>
+    private sealed class FileState(string name)
+    {
+        public string Name { get; } = name;
+
+        /// <summary>Content hash of the text last read, valid or not.</summary>
+        public string? SeenVersion { get; set; }
+
+        /// <summary>The latest valid version; it may be in force, waiting for the watcher, or held.</summary>
+        public MappingFile? Candidate { get; set; }
+
+        public IReadOnlyList<MappingError> Errors { get; set; } = [];
+        public IReadOnlyList<string> Warnings { get; set; } = [];
+        public MappingHold? Hold { get; set; }
     }
 }

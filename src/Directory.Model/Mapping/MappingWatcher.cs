@@ -54,7 +54,11 @@ public sealed class MappingWatcher(
         }
     }
 
-    /// <summary>Reads the folder and applies every mapping version not yet applied; errors are logged and retried on the next round.</summary>
+    /// <summary>
+    /// Reads the folder and brings every organization to its latest valid file version: a version already applied (by
+    /// this service before, or by an admin's <c>mappings apply</c>) goes in force at once; a new one first passes the
+    /// <see cref="MappingGuard"/>, or is held with the previous version left in force. Errors are logged and retried on the next round.
+    /// </summary>
     public async Task SyncAsync(CancellationToken ct)
     {
         try
@@ -63,27 +67,73 @@ public sealed class MappingWatcher(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
             var organizations = await db.Organizations.AsNoTracking().Select(o => new { o.Id, o.Slug }).ToListAsync(ct);
-            var applied = await db.AppliedMappings.AsNoTracking().ToDictionaryAsync(a => a.OrganizationId, a => a.Version, ct);
-            foreach (var file in store.Files)
+            var applied = await db.AppliedMappings.AsNoTracking().ToDictionaryAsync(a => a.OrganizationId, ct);
+            foreach (var file in store.Candidates)
             {
                 var organization = organizations.FirstOrDefault(o => o.Slug == file.Organization);
                 store.SetWarnings(file.FileName, organization is null
                     ? [$"organization '{file.Organization}' does not exist yet; the file applies once it does"]
                     : []);
-                if (organization is null || applied.GetValueOrDefault(organization.Id) == file.Version)
+                if (organization is null)
                 {
                     continue;
                 }
 
-                await using var applyScope = scopes.CreateAsyncScope();
-                var memberships = applyScope.ServiceProvider.GetRequiredService<MembershipProvisioning>();
-                await memberships.RecomputeOrganizationAsync(organization.Id, AuditActor.Mapping(file.FileName), ct);
+                var last = applied.GetValueOrDefault(organization.Id);
+                if (last?.Version == file.Version)
+                {
+                    store.Accept(file);
+                    continue;
+                }
+
+                if (store.IsHeld(file))
+                {
+                    continue;
+                }
+
+                if (last is not null && store.For(file.Organization) is null)
+                {
+                    // After a restart: the version last applied stays in force until the new one passes the guard.
+                    store.RestoreApplied(last);
+                }
+
+                await ApplyGuardedAsync(organization.Id, file, ct);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Applying mapping files from {Folder} failed; retrying on the next change or poll", store.Folder);
         }
+    }
+
+    private async Task ApplyGuardedAsync(Guid organizationId, MappingFile file, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var memberships = scope.ServiceProvider.GetRequiredService<MembershipProvisioning>();
+        var actor = AuditActor.Mapping(file.FileName);
+        var (_, impact) = await memberships.AssessAsync(organizationId, file, ct);
+        var verdict = MappingGuard.Check(file, impact, options.Value);
+        if (verdict.Allowed)
+        {
+            // In force before the writes, so SCIM recomputes during a long apply already use the new version.
+            store.Accept(file);
+            await memberships.ApplyAsync(organizationId, file, actor, ct);
+            return;
+        }
+
+        if (!store.Hold(file, impact, verdict.Reason!))
+        {
+            return;
+        }
+
+        logger.LogWarning("Mapping file held for organization {Organization}: {Reason}", file.Organization, verdict.Reason);
+        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
+        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
+        audit.Record(organizationId, actor, "mapping.held", "mapping", file.FileName,
+            before: new { version = store.For(file.Organization)?.Version },
+            after: new { version = file.Version, impact.ActiveUsers, impact.Deactivations, impact.UsersWithMappedAccess, impact.UsersLosingAccess },
+            cause: verdict.Reason);
+        await db.SaveChangesAsync(ct);
     }
 
     private FileSystemWatcher? CreateWatcher()

@@ -18,6 +18,14 @@ public sealed class MembershipPlan(Guid organizationId, MappingFile file)
     public int MembershipChanges => Users.Sum(u => u.Memberships.Count);
 
     public bool IsEmpty => Users.Count == 0 && TeamsToCreate.Count == 0;
+
+    /// <summary>One line of counts, e.g. "2 users change: 1 memberships added, 0 removed, …".</summary>
+    public string Summary() =>
+        $"{Users.Count} users change: {Count(MembershipChangeKind.Added)} memberships added, {Count(MembershipChangeKind.Removed)} removed, " +
+        $"{Count(MembershipChangeKind.RoleChanged)} role changes, {Users.Count(u => u.Activation == ActivationChange.Deactivate)} deactivations, " +
+        $"{Users.Count(u => u.Activation == ActivationChange.Reactivate)} reactivations";
+
+    private int Count(MembershipChangeKind kind) => Users.Sum(u => u.Memberships.Count(m => m.Kind == kind));
 }
 
 /// <summary>The changes for one user.</summary>

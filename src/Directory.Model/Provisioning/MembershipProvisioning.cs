@@ -54,16 +54,20 @@ public sealed class MembershipProvisioning(
     /// Recomputes every user of the organization with the mapping in force (after a file change, or when a sync run ends),
     /// and records that version as applied. Returns what changed, or null when the organization has no mapping file.
     /// </summary>
-    public async Task<MembershipPlan?> RecomputeOrganizationAsync(Guid organizationId, AuditActor actor, CancellationToken ct)
-    {
-        if (await MappingForAsync(organizationId, ct) is not { } file)
-        {
-            return null;
-        }
+    public async Task<MembershipPlan?> RecomputeOrganizationAsync(Guid organizationId, AuditActor actor, CancellationToken ct) =>
+        await MappingForAsync(organizationId, ct) is { } file ? await ApplyAsync(organizationId, file, actor, ct) : null;
 
+    /// <summary>
+    /// Recomputes every user of the organization with <paramref name="file"/> and records it as the applied version
+    /// (text included); used for the mapping in force and by an admin releasing a held version.
+    /// </summary>
+    public async Task<MembershipPlan> ApplyAsync(Guid organizationId, MappingFile file, AuditActor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(file);
         var inputs = await MappingInputsLoader.LoadAsync(db, organizationId, null, ct);
-        await CreateMissingTeamsAsync(file, inputs, actor, ct);
+        var created = await CreateMissingTeamsAsync(file, inputs, actor, ct);
         var plan = MappingEngine.Plan(file, inputs);
+        plan.TeamsToCreate.AddRange(created);
         foreach (var slice in plan.Users.Chunk(UsersPerTransaction))
         {
             await InTransactionAsync(async () =>
@@ -82,6 +86,7 @@ public sealed class MembershipProvisioning(
 
         applied.FileName = file.FileName;
         applied.Version = file.Version;
+        applied.Content = file.Text;
         applied.AppliedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
         logger.LogInformation(
@@ -91,8 +96,13 @@ public sealed class MembershipProvisioning(
     }
 
     /// <summary>What <paramref name="file"/> would change for the organization's users; writes nothing.</summary>
-    public async Task<MembershipPlan> PreviewAsync(Guid organizationId, MappingFile file, CancellationToken ct)
+    public async Task<MembershipPlan> PreviewAsync(Guid organizationId, MappingFile file, CancellationToken ct) =>
+        (await AssessAsync(organizationId, file, ct)).Plan;
+
+    /// <summary>What <paramref name="file"/> would change, with the counts the mapping guard judges; writes nothing.</summary>
+    public async Task<(MembershipPlan Plan, MappingImpact Impact)> AssessAsync(Guid organizationId, MappingFile file, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(file);
         var inputs = await MappingInputsLoader.LoadAsync(db, organizationId, null, ct);
         var missing = file.CreateMissingTeams ? MappingEngine.MissingTeams(file, inputs.Teams) : [];
         foreach (var name in missing)
@@ -102,7 +112,7 @@ public sealed class MembershipProvisioning(
 
         var plan = MappingEngine.Plan(file, inputs);
         plan.TeamsToCreate.AddRange(missing);
-        return plan;
+        return (plan, MappingImpact.Of(inputs, plan));
     }
 
     private async Task<MembershipPlan> RecomputeAsync(MappingFile file, Guid organizationId, IReadOnlyCollection<Guid> userIds, AuditActor actor, CancellationToken ct)
@@ -116,18 +126,19 @@ public sealed class MembershipProvisioning(
         return plan;
     }
 
-    private async Task CreateMissingTeamsAsync(MappingFile file, MappingInputs inputs, AuditActor actor, CancellationToken ct)
+    /// <summary>Creates the teams the file names that do not exist yet, when it allows that; returns their names.</summary>
+    private async Task<IReadOnlyList<string>> CreateMissingTeamsAsync(MappingFile file, MappingInputs inputs, AuditActor actor, CancellationToken ct)
     {
         var missing = MappingEngine.MissingTeams(file, inputs.Teams);
         if (missing.Count == 0)
         {
-            return;
+            return [];
         }
 
         if (!file.CreateMissingTeams)
         {
             logger.LogWarning("Mapping {File} names teams that do not exist and createMissingTeams is false: {Teams}", file.Describe(), missing);
-            return;
+            return [];
         }
 
         var now = clock.GetUtcNow();
@@ -142,6 +153,7 @@ public sealed class MembershipProvisioning(
         }
 
         await db.SaveChangesAsync(ct);
+        return missing;
     }
 
     private async Task<MappingFile?> MappingForAsync(Guid organizationId, CancellationToken ct)

@@ -58,14 +58,8 @@ internal sealed class MappingPreviewPrinter(ScimBridgeDbContext db, TextWriter o
             }
         }
 
-        await output.WriteLineAsync(
-            $"{plan.Users.Count} users change: {Count(plan, MembershipChangeKind.Added)} memberships added, " +
-            $"{Count(plan, MembershipChangeKind.Removed)} removed, {Count(plan, MembershipChangeKind.RoleChanged)} role changes, " +
-            $"{plan.Users.Count(u => u.Activation == ActivationChange.Deactivate)} deactivations, " +
-            $"{plan.Users.Count(u => u.Activation == ActivationChange.Reactivate)} reactivations.");
+        await output.WriteLineAsync($"{plan.Summary()}.");
     }
-
-    private static int Count(MembershipPlan plan, MembershipChangeKind kind) => plan.Users.Sum(u => u.Memberships.Count(m => m.Kind == kind));
 
     private static string Role(Model.Teams.TeamRole? role) => role?.ToString().ToUpperInvariant() ?? "";
 

@@ -48,7 +48,7 @@ public sealed class MappingsPreviewCommand(ScimBridgeDbContext db, MappingStore 
                 await output.WriteLineAsync(string.Join(Environment.NewLine, status.Errors));
             }
 
-            var current = store.For(slug);
+            var current = store.CandidateFor(slug);
             if (current is null)
             {
                 await output.WriteLineAsync($"No valid mapping file for organization '{slug}' in {store.Folder}.");

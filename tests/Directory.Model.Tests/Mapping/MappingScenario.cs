@@ -36,12 +36,18 @@ internal sealed class MappingScenario : IAsyncDisposable
 
     public static async Task<MappingScenario> CreateAsync() => new(await TestDirectory.CreateAsync());
 
-    /// <summary>Writes <c>acme.yaml</c> and reloads the store; returns the load errors, if any.</summary>
+    /// <summary>Writes <c>acme.yaml</c>, reloads the store and puts a valid version in force (no guard here); returns the load errors, if any.</summary>
     public IReadOnlyList<MappingError> WriteMapping(string yaml, string fileName = "acme.yaml")
     {
         File.WriteAllText(Path.Combine(_folder, fileName), yaml);
         Store.Reload();
-        return Store.Statuses.Single(s => s.FileName == fileName).Errors;
+        var status = Store.Statuses.Single(s => s.FileName == fileName);
+        if (status.Errors.Count == 0)
+        {
+            Store.Accept(Store.CandidateFor(status.Organization!)!);
+        }
+
+        return status.Errors;
     }
 
     public async Task<User> UserAsync(string userName)

@@ -152,6 +152,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.Property<long>("AppliedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasColumnType("TEXT");

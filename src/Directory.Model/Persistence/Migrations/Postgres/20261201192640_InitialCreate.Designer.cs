@@ -13,7 +13,7 @@ using ScimBridge.Model.Persistence;
 namespace ScimBridge.Model.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresScimBridgeDbContext))]
-    [Migration("20261201181147_InitialCreate")]
+    [Migration("20261201192640_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -162,6 +162,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("AppliedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("FileName")
                         .IsRequired()

@@ -103,7 +103,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
                     FileName = table.Column<string>(type: "TEXT", nullable: false),
                     Version = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    AppliedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    AppliedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Content = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -11,7 +11,7 @@ using ScimBridge.Model.Persistence;
 namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteScimBridgeDbContext))]
-    [Migration("20261201181053_InitialCreate")]
+    [Migration("20261201192623_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -154,6 +154,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 
                     b.Property<long>("AppliedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("FileName")
                         .IsRequired()

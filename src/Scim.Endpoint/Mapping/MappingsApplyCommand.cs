@@ -1,0 +1,77 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ScimBridge.Model.Audit;
+using ScimBridge.Model.Commands;
+using ScimBridge.Model.Mapping;
+using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Provisioning;
+using ScimBridge.Scim.Organizations;
+
+namespace ScimBridge.Scim.Mapping;
+
+/// <summary>
+/// <c>mappings apply --org ORG [--force]</c>: applies the organization's file from the mappings folder now. Without
+/// <c>--force</c> only when it stays within the guard's limits; with it, also a version the guard holds. The running
+/// service finds the version recorded as applied on its next poll and puts it in force without guarding it again.
+/// </summary>
+public sealed class MappingsApplyCommand(
+    ScimBridgeDbContext db, MappingStore store, MembershipProvisioning memberships, AuditLog audit, IOptions<MappingOptions> options) : IAdminCommand
+{
+    private static readonly AuditActor Actor = AuditActor.CommandLine("mappings apply");
+
+    public IReadOnlyList<string> Verb { get; } = ["mappings", "apply"];
+
+    public string Usage => "mappings apply --org SLUG [--force]   apply the organization's mapping file now; --force releases a version the guard holds";
+
+    public async Task<int> RunAsync(CommandArguments arguments, TextWriter output, CancellationToken ct)
+    {
+        var organization = await OrganizationLookup.RequiredAsync(db, arguments.Required("org"), ct);
+        var force = arguments.Flag("force");
+        store.Reload();
+        var file = store.CandidateFor(organization.Slug);
+        var errors = store.StatusFor(organization.Slug)?.Errors ?? [];
+        if (file is null || errors.Count > 0)
+        {
+            foreach (var error in errors)
+            {
+                await output.WriteLineAsync(error.ToString());
+            }
+
+            await output.WriteLineAsync(file is null
+                ? $"No valid mapping file for organization '{organization.Slug}' in {store.Folder}; nothing was applied."
+                : $"The mapping file of organization '{organization.Slug}' has errors; fix them first. Nothing was applied.");
+            return 1;
+        }
+
+        var applied = await db.AppliedMappings.AsNoTracking().FirstOrDefaultAsync(a => a.OrganizationId == organization.Id, ct);
+        if (applied?.Version == file.Version)
+        {
+            store.Accept(file);
+            await output.WriteLineAsync($"{file.Describe()} is already applied to organization {organization.Slug} (since {applied.AppliedAt:u}); nothing to do.");
+            return 0;
+        }
+
+        var (_, impact) = await memberships.AssessAsync(organization.Id, file, ct);
+        var verdict = MappingGuard.Check(file, impact, options.Value);
+        if (!verdict.Allowed && !force)
+        {
+            await output.WriteLineAsync($"Not applied: {verdict.Reason}.");
+            return 1;
+        }
+
+        var plan = await memberships.ApplyAsync(organization.Id, file, Actor, ct);
+        store.Accept(file);
+        if (!verdict.Allowed)
+        {
+            audit.Record(organization.Id, Actor, "mapping.released", "mapping", file.FileName,
+                after: new { version = file.Version, impact.ActiveUsers, impact.Deactivations, impact.UsersWithMappedAccess, impact.UsersLosingAccess },
+                cause: $"applied with --force past the guard: {verdict.Reason}");
+            await db.SaveChangesAsync(ct);
+        }
+
+        var teams = plan.TeamsToCreate.Count > 0 ? $"; teams created: {string.Join(", ", plan.TeamsToCreate)}" : "";
+        await output.WriteLineAsync(
+            $"Applied {file.Describe()} to organization {organization.Slug}{(verdict.Allowed ? "" : " past the guard (--force)")}: {plan.Summary()}{teams}.");
+        return 0;
+    }
+}
