@@ -82,7 +82,15 @@ public sealed class MappingWatcher(
                 var last = applied.GetValueOrDefault(organization.Id);
                 if (last?.Version == file.Version)
                 {
+                    var inForce = store.For(file.Organization);
                     store.Accept(file);
+                    if (inForce is not null && inForce.Version != file.Version)
+                    {
+                        // Applied by an admin's `mappings apply` while this service still had another version in force:
+                        // recompute once so users SCIM changed meanwhile follow the accepted version too.
+                        await RecomputeAsync(organization.Id, file, ct);
+                    }
+
                     continue;
                 }
 
@@ -104,6 +112,12 @@ public sealed class MappingWatcher(
         {
             logger.LogError(e, "Applying mapping files from {Folder} failed; retrying on the next change or poll", store.Folder);
         }
+    }
+
+    private async Task RecomputeAsync(Guid organizationId, MappingFile file, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<MembershipProvisioning>().ApplyAsync(organizationId, file, AuditActor.Mapping(file.FileName), ct);
     }
 
     private async Task ApplyGuardedAsync(Guid organizationId, MappingFile file, CancellationToken ct)

@@ -46,7 +46,6 @@ public sealed class MappingsApplyCommand(
         var applied = await db.AppliedMappings.AsNoTracking().FirstOrDefaultAsync(a => a.OrganizationId == organization.Id, ct);
         if (applied?.Version == file.Version)
         {
-            store.Accept(file);
             await output.WriteLineAsync($"{file.Describe()} is already applied to organization {organization.Slug} (since {applied.AppliedAt:u}); nothing to do.");
             return 0;
         }
@@ -59,8 +58,8 @@ public sealed class MappingsApplyCommand(
             return 1;
         }
 
+        // The store is not touched: the running service (another process) finds the applied version on its next poll.
         var plan = await memberships.ApplyAsync(organization.Id, file, Actor, ct);
-        store.Accept(file);
         if (!verdict.Allowed)
         {
             audit.Record(organization.Id, Actor, "mapping.released", "mapping", file.FileName,

@@ -22,7 +22,12 @@ public sealed class MappingFactory : ScimBridgeFactory
 
     public MappingStore Store => Services.GetRequiredService<MappingStore>();
 
-    public void WriteMapping(string fileName, string yaml) => File.WriteAllText(Path.Combine(MappingsFolder, fileName), yaml);
+    /// <summary>Writes a mapping file; returns its version (content hash).</summary>
+    public string WriteMapping(string fileName, string yaml)
+    {
+        File.WriteAllText(Path.Combine(MappingsFolder, fileName), yaml);
+        return MappingFileParser.VersionOf(yaml);
+    }
 
     /// <summary>Waits until <paramref name="condition"/> holds, for up to 15 seconds.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
