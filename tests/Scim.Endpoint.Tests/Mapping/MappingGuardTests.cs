@@ -107,6 +107,55 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
         Assert.Equal(0, await db.Users.CountAsync(u => u.DeactivatedAt != null));
     }
 
+    [Fact]
+    public async Task After_a_restart_the_version_last_applied_stays_in_force_while_the_file_edited_meanwhile_is_held()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "scimbridge-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Path.Combine(folder, "mappings"));
+        try
+        {
+            string group;
+            var good = Mapping("restart", "Sales Admins");
+            using (var before = new SameDataFactory(folder))
+            {
+                var api = new ScimApi(await before.CreateOrganizationClientAsync("restart"));
+                await File.WriteAllTextAsync(Path.Combine(folder, "mappings", "restart.yaml"), good);
+                await MappingFactory.EventuallyAsync(() => Task.FromResult(before.Services.GetRequiredService<MappingStore>().For("restart") is not null), "applied");
+                group = ScimApi.Id(await api.CreateGroupAsync("Sales Admins", [.. await CreateUsersAsync(api, "restart", 12)]));
+            }
+
+            // Edited while the service was down: the typo would take Sales from all 12.
+            await File.WriteAllTextAsync(Path.Combine(folder, "mappings", "restart.yaml"), Mapping("restart", "Sales Admin"));
+            using var after = new SameDataFactory(folder);
+            var again = new ScimApi(await after.CreateOrganizationClientAsync("restart"));
+            var store = after.Services.GetRequiredService<MappingStore>();
+            await MappingFactory.EventuallyAsync(() => Task.FromResult(store.StatusFor("restart")?.Held is not null), "typo held");
+            Assert.Equal(MappingFileParser.VersionOf(good), store.StatusFor("restart")!.Version);
+
+            var late = ScimApi.Id(await again.CreateUserAsync("late@restart.example"));
+            await again.ExpectAsync(HttpStatusCode.NoContent, again.PatchAsync($"/Groups/{group}",
+                $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{late}}"}]}]}"""));
+            Assert.Equal(["Sales:ADMIN"], await TeamsAsync(again, late));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>A service on a given data folder, so a second one can start where the first stopped.</summary>
+    private sealed class SameDataFactory(string folder) : ScimBridgeFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["ScimBridge:Database:ConnectionString"] = $"Data Source={Path.Combine(folder, "scimbridge.db")}",
+            ["ScimBridge:Mappings:Path"] = Path.Combine(folder, "mappings"),
+            ["ScimBridge:Mappings:DebounceMilliseconds"] = "100",
+            ["ScimBridge:Mappings:PollSeconds"] = "1",
+        };
+    }
+
     private const string NightShiftRule = """
 
           - group: { displayName: "Night Shift" }
