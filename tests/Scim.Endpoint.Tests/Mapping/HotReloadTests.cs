@@ -1,13 +1,10 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using ScimBridge.Scim.Tests.Infrastructure;
 
 namespace ScimBridge.Scim.Tests.Mapping;
 
 public sealed class HotReloadTests(MappingFactory factory) : IClassFixture<MappingFactory>
 {
-    private const string Platform = "urn:ietf:params:scim:schemas:extension:scimbridge:2.0:User";
-
     [Fact]
     public async Task Group_pushes_and_file_edits_change_memberships_live_and_a_bad_edit_changes_nothing()
     {
@@ -19,15 +16,15 @@ public sealed class HotReloadTests(MappingFactory factory) : IClassFixture<Mappi
 
         // Push: a group with Ada, then Bob added by PATCH.
         var group = ScimApi.Id(await api.CreateGroupAsync("Sales Admins", ada));
-        Assert.Equal(["Sales:ADMIN"], await TeamsAsync(api, ada));
+        Assert.Equal(["Sales:ADMIN"], await MappingFactory.TeamsAsync(api, ada));
         await api.ExpectAsync(HttpStatusCode.NoContent, api.PatchAsync($"/Groups/{group}",
             $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{bob}}"}]}]}"""));
-        Assert.Equal(["Sales:ADMIN"], await TeamsAsync(api, bob));
+        Assert.Equal(["Sales:ADMIN"], await MappingFactory.TeamsAsync(api, bob));
 
         // Edit the file: the same group now grants VIEWER in Support.
         factory.WriteMapping("hot.yaml", Mapping("Support", "VIEWER"));
-        await MappingFactory.EventuallyAsync(async () => (await TeamsAsync(api, ada)).SequenceEqual(["Support:VIEWER"]), "file edit applied");
-        Assert.Equal(["Support:VIEWER"], await TeamsAsync(api, bob));
+        await MappingFactory.EventuallyAsync(async () => (await MappingFactory.TeamsAsync(api, ada)).SequenceEqual(["Support:VIEWER"]), "file edit applied");
+        Assert.Equal(["Support:VIEWER"], await MappingFactory.TeamsAsync(api, bob));
 
         // A broken edit is rejected with its position and the previous version stays in force.
         factory.WriteMapping("hot.yaml", Mapping("Support", "BOSS"));
@@ -35,13 +32,13 @@ public sealed class HotReloadTests(MappingFactory factory) : IClassFixture<Mappi
         var error = Assert.Single(factory.Store.Statuses.Single(s => s.FileName == "hot.yaml").Errors);
         Assert.Equal("hot.yaml:5:11: bad role 'BOSS' (expected one of: ADMIN, MEMBER, VIEWER)", error.ToString());
         await Task.Delay(1500);
-        Assert.Equal(["Support:VIEWER"], await TeamsAsync(api, ada));
+        Assert.Equal(["Support:VIEWER"], await MappingFactory.TeamsAsync(api, ada));
 
         // Removing Bob from the group removes his derived membership only.
         await api.ExpectAsync(HttpStatusCode.NoContent, api.PatchAsync($"/Groups/{group}",
             $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"members[value eq \"{{bob}}\"]"}]}"""));
-        Assert.Empty(await TeamsAsync(api, bob));
-        Assert.Equal(["Support:VIEWER"], await TeamsAsync(api, ada));
+        Assert.Empty(await MappingFactory.TeamsAsync(api, bob));
+        Assert.Equal(["Support:VIEWER"], await MappingFactory.TeamsAsync(api, ada));
     }
 
     private static string Mapping(string team, string role) => $$"""
@@ -51,11 +48,4 @@ public sealed class HotReloadTests(MappingFactory factory) : IClassFixture<Mappi
             team: {{team}}
             role: {{role}}
         """;
-
-    private static async Task<List<string>> TeamsAsync(ScimApi api, string userId)
-    {
-        var user = await api.ExpectAsync(HttpStatusCode.OK, api.GetAsync($"/Users/{userId}"));
-        var teams = user[Platform]?["teams"] as JsonArray ?? [];
-        return [.. teams.Select(t => $"{(string?)t!["display"]}:{(string?)t["role"]}")];
-    }
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Scim.Tests.Infrastructure;
@@ -27,6 +29,14 @@ public sealed class MappingFactory : ScimBridgeFactory
     {
         File.WriteAllText(Path.Combine(MappingsFolder, fileName), yaml);
         return MappingFileParser.VersionOf(yaml);
+    }
+
+    /// <summary>A user's teams as the SCIM User extension shows them, <c>Team:ROLE</c> in name order.</summary>
+    public static async Task<List<string>> TeamsAsync(ScimApi api, string userId)
+    {
+        var user = await api.ExpectAsync(HttpStatusCode.OK, api.GetAsync($"/Users/{userId}"));
+        var teams = user["urn:ietf:params:scim:schemas:extension:scimbridge:2.0:User"]?["teams"] as JsonArray ?? [];
+        return [.. teams.Select(t => $"{(string?)t!["display"]}:{(string?)t["role"]}").Order(StringComparer.Ordinal)];
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, for up to 15 seconds.</summary>

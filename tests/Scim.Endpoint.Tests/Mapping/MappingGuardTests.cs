@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Model.Mapping;
@@ -11,8 +10,6 @@ namespace ScimBridge.Scim.Tests.Mapping;
 /// <summary>The guard with its default limits: changes for more than 10 users (or 10 %, at most 500, when larger) wait for an admin.</summary>
 public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<MappingFactory>
 {
-    private const string Platform = "urn:ietf:params:scim:schemas:extension:scimbridge:2.0:User";
-
     [Fact]
     public async Task A_typo_that_would_strip_many_users_is_held_until_an_admin_forces_it_and_the_service_then_keeps_it()
     {
@@ -21,7 +18,7 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
         await MappingFactory.EventuallyAsync(() => Task.FromResult(factory.Store.For("held")?.Version == good), "first version in force");
         var users = await CreateUsersAsync(api, "held", 20);
         var group = ScimApi.Id(await api.CreateGroupAsync("Sales Admins", [.. users]));
-        Assert.Equal(["Sales:ADMIN"], await TeamsAsync(api, users[0]));
+        Assert.Equal(["Sales:ADMIN"], await MappingFactory.TeamsAsync(api, users[0]));
 
         // A typo in the group name parses fine but would take Sales from all 20.
         var typo = factory.WriteMapping("held.yaml", Mapping("held", "Sales Admin"));
@@ -31,33 +28,33 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
         Assert.Equal(20, status.Held.Impact.UsersLosingAccess);
         Assert.Contains("would remove or downgrade mapped memberships or roles of 20 of 20 users with mapped access (limit 10:", status.Held.Reason);
         Assert.Contains("mappings apply --org held --force", status.Held.Reason);
-        Assert.Equal(["Sales:ADMIN"], await TeamsAsync(api, users[19]));
+        Assert.Equal(["Sales:ADMIN"], await MappingFactory.TeamsAsync(api, users[19]));
         Assert.Equal(1, await AuditCountAsync("mapping.held", "held.yaml"));
 
         // Live SCIM changes keep using the version in force: a new member still gets Sales.
         var late = ScimApi.Id(await api.CreateUserAsync("late@held.example"));
         await api.ExpectAsync(HttpStatusCode.NoContent, api.PatchAsync($"/Groups/{group}",
             $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{late}}"}]}]}"""));
-        Assert.Equal(["Sales:ADMIN"], await TeamsAsync(api, late));
+        Assert.Equal(["Sales:ADMIN"], await MappingFactory.TeamsAsync(api, late));
 
         // Without --force the command refuses and writes nothing.
         var refused = await AdminCli.RunAsync(factory, "mappings", "apply", "--org", "held");
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("Not applied: held.yaml@", refused.Output);
         Assert.Contains("21 of 21 users with mapped access", refused.Output);
-        Assert.Equal(["Sales:ADMIN"], await TeamsAsync(api, users[0]));
+        Assert.Equal(["Sales:ADMIN"], await MappingFactory.TeamsAsync(api, users[0]));
 
         // With --force it applies now; the running service finds the applied version and keeps it in force.
         var forced = await AdminCli.RunAsync(factory, "mappings", "apply", "--org", "held", "--force");
         Assert.True(forced.ExitCode == 0, forced.Output + forced.Error);
         Assert.Contains("past the guard (--force): 21 users change: 0 memberships added, 21 removed, 0 role changes, 0 deactivations", forced.Output);
-        Assert.Empty(await TeamsAsync(api, users[0]));
+        Assert.Empty(await MappingFactory.TeamsAsync(api, users[0]));
         Assert.Equal(1, await AuditCountAsync("mapping.released", "held.yaml"));
         await MappingFactory.EventuallyAsync(
             () => Task.FromResult(factory.Store.StatusFor("held") is { Held: null } s && s.Version == typo), "forced version in force");
         await Task.Delay(1500);
         Assert.Null(factory.Store.StatusFor("held")!.Held);
-        Assert.Empty(await TeamsAsync(api, late));
+        Assert.Empty(await MappingFactory.TeamsAsync(api, late));
         Assert.Equal(1, await AuditCountAsync("mapping.held", "held.yaml"));
     }
 
@@ -70,15 +67,15 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
         var users = await CreateUsersAsync(api, "small", 20);
         await api.CreateGroupAsync("Sales Admins", [.. users]);
         await api.CreateGroupAsync("Night Shift", [.. users.Take(3)]);
-        Assert.Equal(["Sales:ADMIN", "Support:MEMBER"], await TeamsAsync(api, users[0]));
+        Assert.Equal(["Sales:ADMIN", "Support:MEMBER"], await MappingFactory.TeamsAsync(api, users[0]));
 
         // Dropping the night shift rule takes Support from 3 of 20 users: within the limit.
         var edited = factory.WriteMapping("small.yaml", Mapping("small", "Sales Admins"));
-        await MappingFactory.EventuallyAsync(async () => (await TeamsAsync(api, users[0])).SequenceEqual(["Sales:ADMIN"]), "edit applied");
+        await MappingFactory.EventuallyAsync(async () => (await MappingFactory.TeamsAsync(api, users[0])).SequenceEqual(["Sales:ADMIN"]), "edit applied");
         var status = factory.Store.StatusFor("small")!;
         Assert.Equal(edited, status.Version);
         Assert.Null(status.Held);
-        Assert.Equal(["Sales:ADMIN"], await TeamsAsync(api, users[2]));
+        Assert.Equal(["Sales:ADMIN"], await MappingFactory.TeamsAsync(api, users[2]));
     }
 
     [Fact]
@@ -135,7 +132,7 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
             var late = ScimApi.Id(await again.CreateUserAsync("late@restart.example"));
             await again.ExpectAsync(HttpStatusCode.NoContent, again.PatchAsync($"/Groups/{group}",
                 $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{late}}"}]}]}"""));
-            Assert.Equal(["Sales:ADMIN"], await TeamsAsync(again, late));
+            Assert.Equal(["Sales:ADMIN"], await MappingFactory.TeamsAsync(again, late));
         }
         finally
         {
@@ -194,12 +191,5 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
         return await db.AuditEntries.CountAsync(a => a.Action == action && a.TargetId == fileName);
-    }
-
-    private static async Task<List<string>> TeamsAsync(ScimApi api, string userId)
-    {
-        var user = await api.ExpectAsync(HttpStatusCode.OK, api.GetAsync($"/Users/{userId}"));
-        var teams = user[Platform]?["teams"] as JsonArray ?? [];
-        return [.. teams.Select(t => $"{(string?)t!["display"]}:{(string?)t["role"]}").Order(StringComparer.Ordinal)];
     }
 }
