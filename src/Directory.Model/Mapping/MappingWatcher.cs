@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Provisioning;
+using ScimBridge.Model.Reconcile;
 
 namespace ScimBridge.Model.Mapping;
 
@@ -117,7 +118,8 @@ public sealed class MappingWatcher(
     private async Task RecomputeAsync(Guid organizationId, MappingFile file, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<MembershipProvisioning>().ApplyAsync(organizationId, file, AuditActor.Mapping(file.FileName), ct);
+        await scope.ServiceProvider.GetRequiredService<MembershipProvisioning>()
+            .ApplyAsync(organizationId, file, AuditActor.Mapping(file.FileName), admit: null, ct);
     }
 
     private async Task ApplyGuardedAsync(Guid organizationId, MappingFile file, CancellationToken ct)
@@ -125,13 +127,23 @@ public sealed class MappingWatcher(
         await using var scope = scopes.CreateAsyncScope();
         var memberships = scope.ServiceProvider.GetRequiredService<MembershipProvisioning>();
         var actor = AuditActor.Mapping(file.FileName);
-        var (_, impact) = await memberships.AssessAsync(organizationId, file, ct);
-        var verdict = MappingGuard.Check(file, impact, options.Value);
-        if (verdict.Allowed)
+        MappingImpact? seen = null;
+        var verdict = GuardVerdict.Allow;
+        var plan = await memberships.ApplyAsync(organizationId, file, actor, impact =>
         {
+            seen = impact;
+            verdict = MappingGuard.Check(file, impact, options.Value);
+
             // In force before the writes, so SCIM recomputes during a long apply already use the new version.
-            store.Accept(file);
-            await memberships.ApplyAsync(organizationId, file, actor, ct);
+            if (verdict.Allowed)
+            {
+                store.Accept(file);
+            }
+
+            return verdict.Allowed;
+        }, ct);
+        if (plan is not null || seen is not { } impact)
+        {
             return;
         }
 

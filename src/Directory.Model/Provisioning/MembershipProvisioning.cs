@@ -55,19 +55,33 @@ public sealed class MembershipProvisioning(
     /// and records that version as applied. Returns what changed, or null when the organization has no mapping file.
     /// </summary>
     public async Task<MembershipPlan?> RecomputeOrganizationAsync(Guid organizationId, AuditActor actor, CancellationToken ct) =>
-        await MappingForAsync(organizationId, ct) is { } file ? await ApplyAsync(organizationId, file, actor, ct) : null;
+        await MappingForAsync(organizationId, ct) is { } file ? await ApplyAsync(organizationId, file, actor, admit: null, ct) : null;
 
     /// <summary>
     /// Recomputes every user of the organization with <paramref name="file"/> and records it as the applied version
-    /// (text included); used for the mapping in force and by an admin releasing a held version.
+    /// (text included). <paramref name="admit"/>, when given, sees what the file would take away before anything is
+    /// written (the mapping guard) and may refuse: then nothing is written and the result is null.
     /// </summary>
-    public async Task<MembershipPlan> ApplyAsync(Guid organizationId, MappingFile file, AuditActor actor, CancellationToken ct)
+    public async Task<MembershipPlan?> ApplyAsync(
+        Guid organizationId, MappingFile file, AuditActor actor, Func<MappingImpact, bool>? admit, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(file);
         var inputs = await MappingInputsLoader.LoadAsync(db, organizationId, null, ct);
-        var created = await CreateMissingTeamsAsync(file, inputs, actor, ct);
+
+        // Teams still to be created hold no memberships yet, so this plan takes away exactly what the final one does.
         var plan = MappingEngine.Plan(file, inputs);
-        plan.TeamsToCreate.AddRange(created);
+        if (admit is not null && !admit(MappingImpact.Of(inputs, plan)))
+        {
+            return null;
+        }
+
+        var created = await CreateMissingTeamsAsync(file, inputs, actor, ct);
+        if (created.Count > 0)
+        {
+            plan = MappingEngine.Plan(file, inputs);
+            plan.TeamsToCreate.AddRange(created);
+        }
+
         foreach (var slice in plan.Users.Chunk(UsersPerTransaction))
         {
             await InTransactionAsync(async () =>

@@ -5,6 +5,7 @@ using ScimBridge.Model.Commands;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Provisioning;
+using ScimBridge.Model.Reconcile;
 using ScimBridge.Scim.Organizations;
 
 namespace ScimBridge.Scim.Mapping;
@@ -50,17 +51,23 @@ public sealed class MappingsApplyCommand(
             return 0;
         }
 
-        var (_, impact) = await memberships.AssessAsync(organization.Id, file, ct);
-        var verdict = MappingGuard.Check(file, impact, options.Value);
-        if (!verdict.Allowed && !force)
+        MappingImpact? seen = null;
+        var verdict = GuardVerdict.Allow;
+        var plan = await memberships.ApplyAsync(organization.Id, file, Actor, impact =>
+        {
+            seen = impact;
+            verdict = MappingGuard.Check(file, impact, options.Value);
+            return verdict.Allowed || force;
+        }, ct);
+
+        // The store is not touched: the running service (another process) finds the applied version on its next poll.
+        if (plan is null)
         {
             await output.WriteLineAsync($"Not applied: {verdict.Reason}.");
             return 1;
         }
 
-        // The store is not touched: the running service (another process) finds the applied version on its next poll.
-        var plan = await memberships.ApplyAsync(organization.Id, file, Actor, ct);
-        if (!verdict.Allowed)
+        if (!verdict.Allowed && seen is { } impact)
         {
             audit.Record(organization.Id, Actor, "mapping.released", "mapping", file.FileName,
                 after: new { version = file.Version, impact.ActiveUsers, impact.Deactivations, impact.UsersWithMappedAccess, impact.UsersLosingAccess },

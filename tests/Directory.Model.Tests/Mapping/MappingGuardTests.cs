@@ -1,4 +1,6 @@
+using ScimBridge.Model.Audit;
 using ScimBridge.Model.Mapping;
+using ScimBridge.Model.Teams;
 
 namespace ScimBridge.Model.Tests.Mapping;
 
@@ -71,6 +73,17 @@ public sealed class MappingGuardTests
         Assert.Equal(new MappingImpact(ActiveUsers: 6, Deactivations: 0, UsersWithMappedAccess: 5, UsersLosingAccess: 3), impact);
         Assert.Equal(5, plan.Users.Count);
         Assert.True(MappingGuard.Check(file, impact, new MappingOptions()).Allowed);
+
+        // The apply path sees the same counts before it writes, and a refusal writes nothing.
+        MappingImpact? seen = null;
+        var refused = await scenario.Memberships.ApplyAsync(scenario.OrganizationId, file, AuditActor.Mapping("acme.yaml"), i =>
+        {
+            seen = i;
+            return false;
+        }, default);
+        Assert.Null(refused);
+        Assert.Equal(impact, seen);
+        Assert.Equal(new Dictionary<string, TeamRole> { ["Sales"] = TeamRole.Admin }, await scenario.TeamsOfAsync(ada.Id));
 
         var strict = new MappingOptions { AlwaysAllowedUsers = 2 };
         var verdict = MappingGuard.Check(file, impact, strict);
