@@ -157,7 +157,7 @@ public sealed class MappingWatcher(
         var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
         audit.Record(organizationId, actor, "mapping.held", "mapping", file.FileName,
             before: new { version = store.For(file.Organization)?.Version },
-            after: new { version = file.Version, impact.ActiveUsers, impact.Deactivations, impact.UsersWithMappedAccess, impact.UsersLosingAccess },
+            after: new { version = file.Version, impact },
             cause: verdict.Reason);
         await db.SaveChangesAsync(ct);
     }

@@ -70,7 +70,7 @@ public sealed class MappingsApplyCommand(
         if (!verdict.Allowed && seen is { } impact)
         {
             audit.Record(organization.Id, Actor, "mapping.released", "mapping", file.FileName,
-                after: new { version = file.Version, impact.ActiveUsers, impact.Deactivations, impact.UsersWithMappedAccess, impact.UsersLosingAccess },
+                after: new { version = file.Version, impact },
                 cause: $"applied with --force past the guard: {verdict.Reason}");
             await db.SaveChangesAsync(ct);
         }

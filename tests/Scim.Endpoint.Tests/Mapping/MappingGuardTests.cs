@@ -29,7 +29,9 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
         Assert.Contains("would remove or downgrade mapped memberships or roles of 20 of 20 users with mapped access (limit 10:", status.Held.Reason);
         Assert.Contains("mappings apply --org held --force", status.Held.Reason);
         Assert.Equal(["Sales:ADMIN"], await MappingFactory.TeamsAsync(api, users[19]));
-        Assert.Equal(1, await AuditCountAsync("mapping.held", "held.yaml"));
+        var held = Assert.Single(await AuditAsync("mapping.held", "held.yaml"));
+        Assert.Contains("\"usersLosingAccess\":20", held.After);
+        Assert.Equal(status.Held.Reason, held.Cause);
 
         // Live SCIM changes keep using the version in force: a new member still gets Sales.
         var late = ScimApi.Id(await api.CreateUserAsync("late@held.example"));
@@ -49,13 +51,14 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
         Assert.True(forced.ExitCode == 0, forced.Output + forced.Error);
         Assert.Contains("past the guard (--force): 21 users change: 0 memberships added, 21 removed, 0 role changes, 0 deactivations", forced.Output);
         Assert.Empty(await MappingFactory.TeamsAsync(api, users[0]));
-        Assert.Equal(1, await AuditCountAsync("mapping.released", "held.yaml"));
+        var released = Assert.Single(await AuditAsync("mapping.released", "held.yaml"));
+        Assert.StartsWith("applied with --force past the guard: held.yaml@", released.Cause);
         await MappingFactory.EventuallyAsync(
             () => Task.FromResult(factory.Store.StatusFor("held") is { Held: null } s && s.Version == typo), "forced version in force");
         await Task.Delay(1500);
         Assert.Null(factory.Store.StatusFor("held")!.Held);
         Assert.Empty(await MappingFactory.TeamsAsync(api, late));
-        Assert.Equal(1, await AuditCountAsync("mapping.held", "held.yaml"));
+        Assert.Single(await AuditAsync("mapping.held", "held.yaml"));
     }
 
     [Fact]
@@ -186,10 +189,10 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
         return ids;
     }
 
-    private async Task<int> AuditCountAsync(string action, string fileName)
+    private async Task<List<Model.Audit.AuditEntry>> AuditAsync(string action, string fileName)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
-        return await db.AuditEntries.CountAsync(a => a.Action == action && a.TargetId == fileName);
+        return await db.AuditEntries.Where(a => a.Action == action && a.TargetId == fileName).ToListAsync();
     }
 }
