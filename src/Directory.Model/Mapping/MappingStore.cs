@@ -40,18 +40,6 @@ public sealed class MappingStore
         }
     }
 
-    /// <summary>The mapping files in force, one per organization.</summary>
-    public IReadOnlyList<MappingFile> Files
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _inForce.Values.Select(v => v.File)];
-            }
-        }
-    }
-
     /// <summary>The latest valid version of every file on disk, whether in force, waiting or held.</summary>
     public IReadOnlyList<MappingFile> Candidates
     {
