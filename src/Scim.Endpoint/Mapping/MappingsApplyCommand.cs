@@ -30,7 +30,10 @@ public sealed class MappingsApplyCommand(
         var force = arguments.Flag("force");
         store.Reload();
         var file = store.CandidateFor(organization.Slug);
-        var errors = store.StatusFor(organization.Slug)?.Errors ?? [];
+        // Without a valid version the organization a broken file meant is unknown: show every file's errors.
+        var errors = file is null
+            ? store.Statuses.SelectMany(s => s.Errors).ToList()
+            : store.StatusFor(organization.Slug)?.Errors ?? [];
         if (file is null || errors.Count > 0)
         {
             foreach (var error in errors)

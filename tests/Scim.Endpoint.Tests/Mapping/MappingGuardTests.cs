@@ -108,6 +108,22 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
     }
 
     [Fact]
+    public async Task Apply_names_what_is_missing_and_applies_nothing()
+    {
+        await factory.CreateOrganizationClientAsync("nofile");
+        factory.WriteMapping("broken.yaml", "organization: nofile\nrules:\n  - group: { cn: sales }\n    team: Sales\n");
+
+        var missing = await AdminCli.RunAsync(factory, "mappings", "apply", "--org", "nofile");
+        var unknown = await AdminCli.RunAsync(factory, "mappings", "apply", "--org", "nowhere");
+
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("No valid mapping file for organization 'nofile'", missing.Output);
+        Assert.Contains("broken.yaml:3:5: rule 1: 'role' is missing", missing.Output);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("Unknown organization 'nowhere'. Known:", unknown.Error);
+    }
+
+    [Fact]
     public async Task After_a_restart_the_version_last_applied_stays_in_force_while_the_file_edited_meanwhile_is_held()
     {
         var folder = Path.Combine(Path.GetTempPath(), "scimbridge-tests", Guid.NewGuid().ToString("N"));
