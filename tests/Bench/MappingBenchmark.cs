@@ -29,8 +29,16 @@ public static class MappingBenchmark
     {
         var users = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         Console.WriteLine($"ScimBridge mapping benchmark: {Environment.ProcessorCount} cores, {users:N0} users in {Groups:N0} groups");
-        await RecomputeOrganizationAsync(users);
-        await PatchWithMappingAsync();
+        var part = args.Length > 2 ? args[2] : "all";
+        if (part is "all" or "recompute")
+        {
+            await RecomputeOrganizationAsync(users);
+        }
+
+        if (part is "all" or "patch")
+        {
+            await PatchWithMappingAsync();
+        }
     }
 
     private static async Task RecomputeOrganizationAsync(int userCount)

@@ -20,13 +20,22 @@ internal static class MappingInputsLoader
         var wanted = userIds?.Distinct().ToList();
         var scan = wanted is null || wanted.Count > ScanThreshold;
         var users = db.Users.AsNoTracking().IgnoreAutoIncludes().Where(u => u.OrganizationId == organizationId);
-        var memberships = db.TeamMemberships.AsNoTracking()
-            .Where(m => m.OrganizationId == organizationId && (m.Origin == MembershipOrigin.Mapping || m.RemovedAt == null));
+        var memberships = MembershipsOf(db, organizationId);
         if (!scan)
         {
             users = users.Where(u => wanted!.Contains(u.Id));
             memberships = memberships.Where(m => wanted!.Contains(m.UserId));
         }
+
+        // A whole-organization read outside a transaction scans memberships on a second connection meanwhile: the two
+        // largest tables load in parallel. Inside a transaction the caller's staged rows are only visible on its own connection.
+        var membershipScan = scan && db.Database.CurrentTransaction is null
+            ? Task.Run(async () =>
+            {
+                await using var sibling = db.CreateSibling();
+                return await ReadMembershipsAsync(MembershipsOf(sibling, organizationId), ct);
+            }, ct)
+            : null;
 
         var userRows = await users
             .Select(u => new MappedUser(u.Id, u.Status != UserStatus.Deactivated, u.DeactivatedBy == ManagedBySources.Mapping, u.DeletedAt != null,
@@ -55,11 +64,10 @@ internal static class MappingInputsLoader
             await LoadGroupsAboveAsync(db, organizationId, groups, userIndex, userGroups, ct);
         }
 
+        var membershipRows = membershipScan is null ? await ReadMembershipsAsync(memberships, ct) : await membershipScan;
         var mapped = new List<CurrentMembership>?[userRows.Count];
         var manual = new List<Guid>?[userRows.Count];
-        await foreach (var m in memberships
-                           .Select(m => new { m.Id, m.TeamId, m.UserId, m.Role, m.Origin, Removed = m.RemovedAt != null })
-                           .AsAsyncEnumerable().WithCancellation(ct))
+        foreach (var m in membershipRows)
         {
             if (!userIndex.TryGetValue(m.UserId, out var u))
             {
@@ -94,6 +102,16 @@ internal static class MappingInputsLoader
             Teams = teams.ToDictionary(t => t.NormalizedName, t => new TeamInfo(t.Id, t.Name, true, t.Deleted)),
         };
     }
+
+    /// <summary>Mapped memberships (removed ones too: they are revived rather than duplicated) and live manual ones.</summary>
+    private static IQueryable<TeamMembership> MembershipsOf(ScimBridgeDbContext db, Guid organizationId) => db.TeamMemberships.AsNoTracking()
+        .Where(m => m.OrganizationId == organizationId && (m.Origin == MembershipOrigin.Mapping || m.RemovedAt == null));
+
+    private static Task<List<MembershipRow>> ReadMembershipsAsync(IQueryable<TeamMembership> memberships, CancellationToken ct) => memberships
+        .Select(m => new MembershipRow(m.Id, m.TeamId, m.UserId, m.Role, m.Origin, m.RemovedAt != null))
+        .ToListAsync(ct);
+
+    private sealed record MembershipRow(Guid Id, Guid TeamId, Guid UserId, TeamRole Role, MembershipOrigin Origin, bool Removed);
 
     /// <summary>The users below these groups, directly or through nested groups (cycles are cut).</summary>
     public static async Task<List<Guid>> UsersBelowAsync(ScimBridgeDbContext db, IReadOnlyCollection<Guid> groupIds, CancellationToken ct)

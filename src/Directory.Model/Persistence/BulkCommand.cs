@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -14,13 +15,17 @@ namespace ScimBridge.Model.Persistence;
 /// </summary>
 internal sealed class BulkCommand : IAsyncDisposable
 {
-    private readonly DbCommand _command;
+    private readonly DbCommand? _command;
+    private readonly SqlitePositionalStatement? _sqlite;
     private readonly ValueConverter?[] _converters;
+    private readonly object?[] _values;
 
-    private BulkCommand(DbCommand command, ValueConverter?[] converters)
+    private BulkCommand(DbCommand? command, SqlitePositionalStatement? sqlite, ValueConverter?[] converters)
     {
         _command = command;
+        _sqlite = sqlite;
         _converters = converters;
+        _values = new object?[converters.Length];
     }
 
     /// <summary>Prepares <paramref name="sql"/>, whose parameters are <c>@p0</c>… in the order of <paramref name="columns"/>.</summary>
@@ -28,19 +33,29 @@ internal sealed class BulkCommand : IAsyncDisposable
     {
         var transaction = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException("Bulk writes run inside a transaction.");
+        var converters = new ValueConverter?[columns.Count];
+        for (var i = 0; i < columns.Count; i++)
+        {
+            converters[i] = ((RelationalTypeMapping)columns[i].GetRelationalTypeMapping()).Converter;
+        }
+
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            // SQLite reads @p0… as named parameters numbered in order of appearance, which is the order values are bound in.
+            return new BulkCommand(null, SqlitePositionalStatement.Prepare(sqlite, sql), converters);
+        }
+
         var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction.GetDbTransaction();
         command.CommandText = sql;
-        var converters = new ValueConverter?[columns.Count];
         for (var i = 0; i < columns.Count; i++)
         {
             var mapping = (RelationalTypeMapping)columns[i].GetRelationalTypeMapping();
             command.Parameters.Add(mapping.CreateParameter(command, $"@p{i}", null, nullable: true));
-            converters[i] = mapping.Converter;
         }
 
         await command.PrepareAsync(ct);
-        return new BulkCommand(command, converters);
+        return new BulkCommand(command, null, converters);
     }
 
     /// <summary>Table and column names of an entity, quoted for the provider.</summary>
@@ -60,12 +75,27 @@ internal sealed class BulkCommand : IAsyncDisposable
     {
         for (var i = 0; i < values.Length; i++)
         {
-            var value = values[i] is { } v && _converters[i] is { } converter ? converter.ConvertToProvider(v) : values[i];
-            _command.Parameters[i].Value = value ?? DBNull.Value;
+            _values[i] = values[i] is { } v && _converters[i] is { } converter ? converter.ConvertToProvider(v) : values[i];
         }
 
-        await _command.ExecuteNonQueryAsync(ct);
+        if (_sqlite is not null)
+        {
+            ct.ThrowIfCancellationRequested();
+            _sqlite.Execute(_values);
+            return;
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            _command!.Parameters[i].Value = _values[i] ?? DBNull.Value;
+        }
+
+        await _command!.ExecuteNonQueryAsync(ct);
     }
 
-    public ValueTask DisposeAsync() => _command.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _sqlite?.Dispose();
+        return _command?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
 }

@@ -165,6 +165,10 @@ public class ScimBridgeDbContext : DbContext
         }
     }
 
+    /// <summary>A new context on the same database with its own connection, for reads that run beside this one's.</summary>
+    internal ScimBridgeDbContext CreateSibling() =>
+        (ScimBridgeDbContext)Activator.CreateInstance(GetType(), this.GetService<IDbContextOptions>())!;
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
