@@ -23,10 +23,9 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
 
         var now = clock.GetUtcNow();
         var entries = new List<AuditEntry>(users.Count * 2);
-        if (db.IsSqlite && users.Count > 1_000)
+        if (users.Count >= 100)
         {
-            // The indexes a large recompute touches outgrow SQLite's 2 MB default page cache; give this connection 64 MB.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-65536", ct);
+            await EnlargeCacheAsync(db, users.Count, ct);
         }
 
         await using var insert = MembershipInsert();
@@ -74,6 +73,18 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
         await insert.FlushAsync(ct);
         await SetActivationAsync(users, now, ct);
         await AuditAppender.AppendAsync(db, plan.OrganizationId, entries, ct);
+    }
+
+    /// <summary>
+    /// The index pages a recompute changes outgrow SQLite's 2 MB default page cache and spill half-written: the
+    /// connection gets 16 MB for a group change, 64 MB for a large recompute. Few pooled connections ever need it.
+    /// </summary>
+    public static async Task EnlargeCacheAsync(ScimBridgeDbContext db, int users, CancellationToken ct)
+    {
+        if (db.IsSqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync(users > 1_000 ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-16384", ct);
+        }
     }
 
     private static string Action(MembershipChangeKind kind) => kind switch

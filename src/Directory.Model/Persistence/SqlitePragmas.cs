@@ -8,13 +8,12 @@ namespace ScimBridge.Model.Persistence;
 /// <summary>
 /// Per-connection SQLite settings: with WAL, NORMAL sync keeps the database intact across crashes of the process.
 /// Reads go through a 64 MB memory map, shared by all connections through the OS page cache instead of copied into
-/// each connection's own cache; a 16 MB cache (default 2 MB) holds what a write changes, so a 1,000-member group change
-/// does not spill half-written index pages. EF opens a pooled connection for every query, so the settings are applied
-/// once per native handle, not per open.
+/// each connection's own cache (bulk writers enlarge their own cache, see MembershipPlanWriter). EF opens a pooled
+/// connection for every query, so the settings are applied once per native handle, not per open.
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA mmap_size=67108864; PRAGMA cache_size=-16384;";
+    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA mmap_size=67108864;";
     private readonly ConditionalWeakTable<object, object> _configured = [];
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);

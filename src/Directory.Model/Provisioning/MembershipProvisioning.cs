@@ -33,7 +33,16 @@ public sealed class MembershipProvisioning(
             return;
         }
 
-        var plan = await InTransactionAsync(() => RecomputeAsync(file, organizationId, userIds, actor, ct), ct);
+        var plan = await InTransactionAsync(async () =>
+        {
+            // Before the caller's staged rows are saved, so those index pages do not spill either.
+            if (userIds.Count >= 100)
+            {
+                await MembershipPlanWriter.EnlargeCacheAsync(db, userIds.Count, ct);
+            }
+
+            return await RecomputeAsync(file, organizationId, userIds, actor, ct);
+        }, ct);
         await RefreshTrackedUsersAsync(plan, ct);
     }
 
