@@ -23,11 +23,6 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
 
         var now = clock.GetUtcNow();
         var entries = new List<AuditEntry>(users.Count * 2);
-        if (users.Count >= 100)
-        {
-            await EnlargeCacheAsync(db, users.Count, ct);
-        }
-
         await using var insert = MembershipInsert();
         await using var update = await PrepareMembershipUpdateAsync(ct);
         await using var touch = await PrepareUserTouchAsync(ct);
@@ -73,18 +68,6 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
         await insert.FlushAsync(ct);
         await SetActivationAsync(users, now, ct);
         await AuditAppender.AppendAsync(db, plan.OrganizationId, entries, ct);
-    }
-
-    /// <summary>
-    /// The index pages a recompute changes outgrow SQLite's 2 MB default page cache and spill half-written: the
-    /// connection gets 16 MB for a group change, 64 MB for a large recompute. Few pooled connections ever need it.
-    /// </summary>
-    public static async Task EnlargeCacheAsync(ScimBridgeDbContext db, int users, CancellationToken ct)
-    {
-        if (db.IsSqlite)
-        {
-            await db.Database.ExecuteSqlRawAsync(users > 1_000 ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-16384", ct);
-        }
     }
 
     private static string Action(MembershipChangeKind kind) => kind switch

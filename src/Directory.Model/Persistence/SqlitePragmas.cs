@@ -8,7 +8,7 @@ namespace ScimBridge.Model.Persistence;
 /// <summary>
 /// Per-connection SQLite settings: with WAL, NORMAL sync keeps the database intact across crashes of the process.
 /// Reads go through a 64 MB memory map, shared by all connections through the OS page cache instead of copied into
-/// each connection's own cache (bulk writers enlarge their own cache, see MembershipPlanWriter). EF opens a pooled
+/// each connection's own cache (bulk recomputes enlarge their own cache, see MembershipProvisioning). EF opens a pooled
 /// connection for every query, so the settings are applied once per native handle, not per open.
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor

@@ -33,16 +33,7 @@ public sealed class MembershipProvisioning(
             return;
         }
 
-        var plan = await InTransactionAsync(async () =>
-        {
-            // Before the caller's staged rows are saved, so those index pages do not spill either.
-            if (userIds.Count >= 100)
-            {
-                await MembershipPlanWriter.EnlargeCacheAsync(db, userIds.Count, ct);
-            }
-
-            return await RecomputeAsync(file, organizationId, userIds, actor, ct);
-        }, ct);
+        var plan = await InTransactionAsync(() => RecomputeAsync(file, organizationId, userIds, actor, ct), ct);
         await RefreshTrackedUsersAsync(plan, ct);
     }
 
@@ -99,6 +90,7 @@ public sealed class MembershipProvisioning(
         {
             await InTransactionAsync(async () =>
             {
+                await EnlargeCacheAsync(slice.Length, ct);
                 await Writer.WriteAsync(plan, slice, actor, ct);
                 return plan;
             }, ct);
@@ -144,6 +136,9 @@ public sealed class MembershipProvisioning(
 
     private async Task<MembershipPlan> RecomputeAsync(MappingFile file, Guid organizationId, IReadOnlyCollection<Guid> userIds, AuditActor actor, CancellationToken ct)
     {
+        // Before the staged rows are saved, so their index pages do not spill either.
+        await EnlargeCacheAsync(userIds.Count, ct);
+
         // Staged group and user changes must be visible to the queries below; they commit with the memberships.
         await db.SaveChangesAsync(ct);
         var inputs = await MappingInputsLoader.LoadAsync(db, organizationId, userIds, ct);
@@ -187,6 +182,19 @@ public sealed class MembershipProvisioning(
     {
         var slug = await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => o.Slug).FirstOrDefaultAsync(ct);
         return slug is null ? null : mappings.For(slug);
+    }
+
+    /// <summary>
+    /// The index pages a recompute of many users changes outgrow SQLite's 2 MB default page cache and spill half-written:
+    /// the transaction's connection gets 16 MB for a group change, 64 MB for a large recompute. Few pooled connections
+    /// ever need it, so the rest keep the default.
+    /// </summary>
+    private async Task EnlargeCacheAsync(int users, CancellationToken ct)
+    {
+        if (db.IsSqlite && users >= 100)
+        {
+            await db.Database.ExecuteSqlRawAsync(users > 1_000 ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-16384", ct);
+        }
     }
 
     /// <summary>Runs in the caller's transaction when there is one, otherwise in a new one that commits at the end.</summary>
