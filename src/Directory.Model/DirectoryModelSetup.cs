@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Mapping;
+using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Reconcile;
@@ -37,6 +38,7 @@ public static class DirectoryModelSetup
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<OrganizationSlugs>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<AuditVerifier>();
         builder.Services.AddScoped<UserProvisioning>();

@@ -1,5 +1,7 @@
 using ScimBridge.Model;
 using ScimBridge.Model.Commands;
+using ScimBridge.Model.Persistence;
+using ScimBridge.Scim.Logging;
 using ScimBridge.Scim.Mapping;
 using ScimBridge.Scim.Organizations;
 using ScimBridge.Sync;
@@ -23,10 +25,15 @@ public static class ScimBridgeHost
                 // In command mode stdout carries the command's own output (a token, a preview); logs go to stderr.
                 log.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose);
             }
+            else if (Console.IsOutputRedirected)
+            {
+                // A pipe or a file (systemd, containers): lines are written in batches, a fifth of a second apart at most.
+                log.WriteTo.BatchedConsole(TimeSpan.FromMilliseconds(200));
+            }
             else
             {
-                // A request thread hands its log line to a background writer instead of waiting on the console;
-                // when the writer falls behind by the whole buffer, requests wait rather than lines being dropped.
+                // A terminal: coloured lines, handed to a background writer instead of making the request wait on the
+                // console; when the writer falls behind by the whole buffer, requests wait rather than lines being dropped.
                 log.WriteTo.Async(sink => sink.Console(), bufferSize: 10_000, blockWhenFull: true);
             }
         });
@@ -49,6 +56,17 @@ public static class ScimBridgeHost
         // Outside the exception handler, so a refused request is logged with the status it was answered with.
         app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
         app.UseExceptionHandler();
+        app.Use(async (context, next) =>
+        {
+            // Reads (GET, and POST .search) use SQLite's memory map; writes do without it (see SqlitePragmas).
+            if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                || context.Request.Path.Value?.EndsWith("/.search", StringComparison.Ordinal) == true)
+            {
+                SqliteMemoryMap.ForReads();
+            }
+
+            await next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

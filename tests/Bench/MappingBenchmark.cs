@@ -104,7 +104,7 @@ public static class MappingBenchmark
             watch.Restart();
         }
 
-        var memberships = new MembershipProvisioning(db, store, new AuditLog(db, TimeProvider.System), TimeProvider.System,
+        var memberships = new MembershipProvisioning(db, store, new OrganizationSlugs(), new AuditLog(db, TimeProvider.System), TimeProvider.System,
             NullLogger<MembershipProvisioning>.Instance);
         var plan = await memberships.RecomputeOrganizationAsync(organizationId, AuditActor.Mapping("bench.yaml"), default);
         watch.Stop();

@@ -39,6 +39,11 @@ public static class ScimBenchmark
         var ids = new string[users];
         var creates = await CreateUsersAsync(http, "POST /Users", "/scim/v2/Users", ids, service);
         var lookups = await LookUpUsersAsync(http, "GET /Users?filter=userName eq", "/scim/v2/Users", users, lookupCount, service);
+        if (args.Length > 3 && args[3] == "users-only")
+        {
+            Console.WriteLine($"Service peak working set: {service.PeakWorkingSetBytes / 1024 / 1024} MiB");
+            return;
+        }
 
         // The 50,000-member group, filled in chunks (not measured).
         string groupId;

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Mapping;
+using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Teams;
 using ScimBridge.Model.Users;
@@ -14,7 +15,7 @@ namespace ScimBridge.Model.Provisioning;
 /// Changes the caller has staged are saved first, in the same transaction as the recomputed memberships.
 /// </summary>
 public sealed class MembershipProvisioning(
-    ScimBridgeDbContext db, MappingStore mappings, AuditLog audit, TimeProvider clock, ILogger<MembershipProvisioning> logger)
+    ScimBridgeDbContext db, MappingStore mappings, OrganizationSlugs slugs, AuditLog audit, TimeProvider clock, ILogger<MembershipProvisioning> logger)
 {
     /// <summary>
     /// A whole-organization recompute commits in slices of this many users, so SCIM writes wait seconds, not minutes.
@@ -180,7 +181,7 @@ public sealed class MembershipProvisioning(
 
     private async Task<MappingFile?> MappingForAsync(Guid organizationId, CancellationToken ct)
     {
-        var slug = await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => o.Slug).FirstOrDefaultAsync(ct);
+        var slug = await slugs.FindAsync(db, organizationId, ct);
         return slug is null ? null : mappings.For(slug);
     }
 

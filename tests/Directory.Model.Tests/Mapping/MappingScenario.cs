@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Groups;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Provisioning;
@@ -32,7 +33,7 @@ internal sealed class MappingScenario : IAsyncDisposable
     public Guid OrganizationId => Directory.Organization.Id;
 
     public MembershipProvisioning Memberships =>
-        new(Directory.Db, Store, Directory.Audit, Directory.Clock, NullLogger<MembershipProvisioning>.Instance);
+        new(Directory.Db, Store, new OrganizationSlugs(), Directory.Audit, Directory.Clock, NullLogger<MembershipProvisioning>.Instance);
 
     public static async Task<MappingScenario> CreateAsync() => new(await TestDirectory.CreateAsync());
 

@@ -137,7 +137,14 @@ public sealed class SlapdServer : IDisposable
         {
             _admin?.Dispose();
             _admin = null;
-            Admin().SendRequest(request);
+            try
+            {
+                Admin().SendRequest(request);
+            }
+            catch (DirectoryOperationException again) when (request is AddRequest && again.Response?.ResultCode == ResultCode.EntryAlreadyExists)
+            {
+                // The first attempt was carried out before its answer was lost.
+            }
         }
     }
 
