@@ -24,6 +24,7 @@ public static class DirectoryModelSetup
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
+                SqliteProcessSettings.Apply();
                 builder.Services.AddSingleton<SqliteWriteGate>();
                 builder.Services.AddDbContextPool<ScimBridgeDbContext, SqliteScimBridgeDbContext>(o => o
                     .UseSqlite(options.ConnectionString)

@@ -58,42 +58,7 @@ internal sealed class SqlitePositionalStatement : IDisposable
         return raw.sqlite3_changes(_db);
     }
 
-    // The same storage Microsoft.Data.Sqlite gives these types, so rows read back through EF Core unchanged.
-    private void Bind(int index, object? value)
-    {
-        var rc = value switch
-        {
-            null or DBNull => raw.sqlite3_bind_null(_statement, index),
-            string text => raw.sqlite3_bind_text(_statement, index, text),
-            Guid guid => BindGuid(index, guid),
-            long number => raw.sqlite3_bind_int64(_statement, index, number),
-            int number => raw.sqlite3_bind_int64(_statement, index, number),
-            short number => raw.sqlite3_bind_int64(_statement, index, number),
-            byte number => raw.sqlite3_bind_int64(_statement, index, number),
-            bool flag => raw.sqlite3_bind_int64(_statement, index, flag ? 1 : 0),
-            double real => raw.sqlite3_bind_double(_statement, index, real),
-            float real => raw.sqlite3_bind_double(_statement, index, real),
-            byte[] blob => raw.sqlite3_bind_blob(_statement, index, blob),
-            _ => throw new NotSupportedException($"Bulk SQLite writes do not bind values of type {value.GetType().Name}; convert it first."),
-        };
-        SqliteException.ThrowExceptionForRC(rc, _db);
-    }
-
-    /// <summary>Upper-case text, as Microsoft.Data.Sqlite stores a GUID, formatted without allocating.</summary>
-    private int BindGuid(int index, Guid guid)
-    {
-        Span<byte> text = stackalloc byte[36];
-        guid.TryFormat(text, out _, "D");
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] is >= (byte)'a' and <= (byte)'f')
-            {
-                text[i] -= 'a' - 'A';
-            }
-        }
-
-        return raw.sqlite3_bind_text(_statement, index, text);
-    }
+    private void Bind(int index, object? value) => SqliteStatementCache.Bind(_db, _statement, index, value);
 
     public void Dispose() => _statement.Dispose();
 }

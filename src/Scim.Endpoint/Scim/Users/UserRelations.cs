@@ -137,6 +137,12 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
     private static async Task<List<RelationRow>> LoadOneAsync(
         ScimBridgeDbContext db, Guid organizationId, Guid userId, bool wantTeams, bool wantGroups, CancellationToken ct)
     {
+        if (SqliteLookups.AppliesTo(db))
+        {
+            return [.. (await SqliteLookups.RelationsAsync(db, organizationId, userId, wantTeams, wantGroups, ct))
+                .Select(r => new RelationRow { UserId = userId, Id = r.Id, Name = r.Name, Role = r.Role, IsTeam = r.IsTeam })];
+        }
+
         var rows = new List<RelationRow>();
         var query = wantTeams && wantGroups ? TeamsAndGroupsOfUser : wantTeams ? TeamsOfUser : wantGroups ? GroupsOfUser : null;
         if (query is not null)

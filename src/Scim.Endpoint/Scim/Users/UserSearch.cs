@@ -37,24 +37,36 @@ public static class UserSearch
     private static async Task<IResult> RespondByUserNameAsync(
         HttpContext http, ScimBridgeDbContext db, Guid organizationId, string userName, ScimListQuery query, CancellationToken ct)
     {
-        // Both queries on one connection open: EF would otherwise take it from the pool and give it back per query.
+        // All queries on one connection open, in one read transaction: EF would otherwise take the connection from the
+        // pool and give it back per query, and SQLite would start and end a read transaction per statement.
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            User? user = null;
-            await foreach (var found in ByNormalizedUserName.For(db)(db, organizationId, User.Normalize(userName)).WithCancellation(ct))
+            return await SqliteLookups.InReadTransactionAsync(db, async () =>
             {
-                user = found;
-            }
+                var normalized = User.Normalize(userName);
+                User? user = null;
+                if (SqliteLookups.AppliesTo(db))
+                {
+                    user = await SqliteLookups.UserByNormalizedNameAsync(db, organizationId, normalized, ct);
+                }
+                else
+                {
+                    await foreach (var found in ByNormalizedUserName.For(db)(db, organizationId, normalized).WithCancellation(ct))
+                    {
+                        user = found;
+                    }
+                }
 
-            if (user is null || query.Offset > 0 || query.Count == 0)
-            {
-                return ScimListResponse.Create(user is null ? 0 : 1, query.StartIndex, []);
-            }
+                if (user is null || query.Offset > 0 || query.Count == 0)
+                {
+                    return ScimListResponse.Create(user is null ? 0 : 1, query.StartIndex, []);
+                }
 
-            var relations = await UserRelations.LoadAsync(db, user, query.Attributes, ct);
-            var resource = query.Attributes.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
-            return ScimListResponse.Create(1, query.StartIndex, [resource]);
+                var relations = await UserRelations.LoadAsync(db, user, query.Attributes, ct);
+                var resource = query.Attributes.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
+                return ScimListResponse.Create(1, query.StartIndex, [resource]);
+            }, ct);
         }
         finally
         {

@@ -46,17 +46,22 @@ public static class UsersEndpoints
     public static async Task<IResult> GetAsync(string id, HttpContext http, ScimBridgeDbContext db, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var user = await FindAsync(db.Users.AsNoTracking(), tenant.OrganizationId, id, ct);
-        var etag = ScimVersion.ETag(user.Version);
-        if (ScimVersion.NotModified(http.Request, user.Version))
+        return await SqliteLookups.InReadTransactionAsync<IResult>(db, async () =>
         {
-            return new ScimEmptyResult(StatusCodes.Status304NotModified, etag);
-        }
+            var user = SqliteLookups.AppliesTo(db)
+                ? await FindOnSqliteAsync(db, tenant.OrganizationId, id, ct)
+                : await FindAsync(db.Users.AsNoTracking(), tenant.OrganizationId, id, ct);
+            var etag = ScimVersion.ETag(user.Version);
+            if (ScimVersion.NotModified(http.Request, user.Version))
+            {
+                return new ScimEmptyResult(StatusCodes.Status304NotModified, etag);
+            }
 
-        var selection = ScimAttributeSelection.Parse(http.Request.Query["attributes"], http.Request.Query["excludedAttributes"]);
-        var relations = await UserRelations.LoadAsync(db, user, selection, ct);
-        var json = selection.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
-        return new ScimJsonResult(StatusCodes.Status200OK, json, etag);
+            var selection = ScimAttributeSelection.Parse(http.Request.Query["attributes"], http.Request.Query["excludedAttributes"]);
+            var relations = await UserRelations.LoadAsync(db, user, selection, ct);
+            var json = selection.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
+            return new ScimJsonResult(StatusCodes.Status200OK, json, etag);
+        }, ct);
     }
 
     public static async Task<IResult> ListAsync(HttpContext http, ScimBridgeDbContext db, IOptions<ScimOptions> options, CancellationToken ct)
@@ -121,6 +126,11 @@ public static class UsersEndpoints
         return await users.FirstOrDefaultAsync(u => u.Id == userId && u.OrganizationId == organizationId && u.DeletedAt == null, ct)
             ?? throw ScimException.NotFound($"User '{id}' not found.");
     }
+
+    /// <summary>The read-only lookup of <see cref="FindAsync"/> through SQLite statements prepared once per connection.</summary>
+    private static async Task<User> FindOnSqliteAsync(ScimBridgeDbContext db, Guid organizationId, string id, CancellationToken ct) =>
+        (Guid.TryParse(id, out var userId) ? await SqliteLookups.UserByIdAsync(db, organizationId, userId, ct) : null)
+            ?? throw ScimException.NotFound($"User '{id}' not found.");
 
     private static async Task<IResult> SaveAsync(
         HttpContext http, ScimBridgeDbContext db, User user, UserProfile profile, ScimTenant tenant,

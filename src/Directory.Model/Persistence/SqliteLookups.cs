@@ -1,0 +1,196 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Model.Groups;
+using ScimBridge.Model.Teams;
+using ScimBridge.Model.Users;
+using SQLitePCL;
+
+namespace ScimBridge.Model.Persistence;
+
+/// <summary>One of a user's teams (with the role) or direct groups, as a SCIM representation shows them.</summary>
+public readonly record struct UserRelationRow(Guid Id, string Name, TeamRole Role, bool IsTeam);
+
+/// <summary>
+/// The SCIM lookups of one user (by id, by userName, and the user's teams and groups) on SQLite, through statements
+/// prepared once per connection (<see cref="SqliteStatementCache"/>). Same rows and values as the EF Core queries they
+/// stand in for; other providers keep using those.
+/// </summary>
+public static class SqliteLookups
+{
+    private static readonly Lock Build = new();
+    private static Plan? _plan;
+
+    public static bool AppliesTo(ScimBridgeDbContext db) => db.IsSqlite;
+
+    /// <summary>The visible (not deleted) user with this normalized userName, emails and phone numbers loaded.</summary>
+    public static Task<User?> UserByNormalizedNameAsync(ScimBridgeDbContext db, Guid organizationId, string normalizedUserName, CancellationToken ct) =>
+        ReadUserAsync(db, PlanFor(db).UserByName, organizationId, normalizedUserName, ct);
+
+    /// <summary>The visible (not deleted) user with this id, emails and phone numbers loaded.</summary>
+    public static Task<User?> UserByIdAsync(ScimBridgeDbContext db, Guid organizationId, Guid userId, CancellationToken ct) =>
+        ReadUserAsync(db, PlanFor(db).UserById, organizationId, userId, ct);
+
+    /// <summary>The user's live team memberships (teams not deleted) and direct groups (not deleted).</summary>
+    public static async Task<List<UserRelationRow>> RelationsAsync(
+        ScimBridgeDbContext db, Guid organizationId, Guid userId, bool teams, bool groups, CancellationToken ct)
+    {
+        var plan = PlanFor(db);
+        var rows = new List<UserRelationRow>();
+        await WithConnectionAsync(db, connection =>
+        {
+            if (teams)
+            {
+                Query(connection, plan.Teams, [organizationId, userId], s => rows.Add(new UserRelationRow(
+                    Guid.Parse(raw.sqlite3_column_text(s, 0).utf8_to_string()), raw.sqlite3_column_text(s, 1).utf8_to_string(),
+                    Enum.Parse<TeamRole>(raw.sqlite3_column_text(s, 2).utf8_to_string()), IsTeam: true)));
+            }
+
+            if (groups)
+            {
+                Query(connection, plan.Groups, [userId, plan.UserMemberType, organizationId], s => rows.Add(new UserRelationRow(
+                    Guid.Parse(raw.sqlite3_column_text(s, 0).utf8_to_string()), raw.sqlite3_column_text(s, 1).utf8_to_string(),
+                    TeamRole.Viewer, IsTeam: false)));
+            }
+        }, ct);
+        return rows;
+    }
+
+    private static async Task<User?> ReadUserAsync(ScimBridgeDbContext db, string sql, Guid organizationId, object key, CancellationToken ct)
+    {
+        var plan = PlanFor(db);
+        User? user = null;
+        await WithConnectionAsync(db, connection =>
+        {
+            Query(connection, sql, [organizationId, key], s => user = plan.Users.Read(s));
+            if (user is not null)
+            {
+                Query(connection, plan.Emails, [user.Id], s => user.Emails.Add(plan.EmailRows.Read(s)));
+                Query(connection, plan.Phones, [user.Id], s => user.PhoneNumbers.Add(plan.PhoneRows.Read(s)));
+            }
+        }, ct);
+        return user;
+    }
+
+    private static void Query(SqliteConnection connection, string sql, object?[] parameters, Action<sqlite3_stmt> row)
+    {
+        var statement = SqliteStatementCache.Get(connection, sql);
+        try
+        {
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                SqliteStatementCache.Bind(connection.Handle!, statement, i + 1, parameters[i]);
+            }
+
+            while (SqliteStatementCache.Step(connection, statement))
+            {
+                row(statement);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (several lookups) in one read transaction: each statement run on its own starts and
+    /// ends a read transaction, and each of those takes WAL locks through fcntl and a mutex every connection shares,
+    /// which under concurrent requests cost more than the lookups themselves.
+    /// </summary>
+    public static async Task<T> InReadTransactionAsync<T>(ScimBridgeDbContext db, Func<Task<T>> work, CancellationToken ct)
+    {
+        if (!AppliesTo(db) || db.Database.CurrentTransaction is not null)
+        {
+            return await work();
+        }
+
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var began = raw.sqlite3_get_autocommit(connection.Handle) != 0;
+        try
+        {
+            if (began)
+            {
+                Execute(connection, "BEGIN");
+            }
+
+            return await work();
+        }
+        finally
+        {
+            if (began && raw.sqlite3_get_autocommit(connection.Handle) == 0)
+            {
+                Execute(connection, "COMMIT");
+            }
+
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql) => Query(connection, sql, [], _ => { });
+
+    private static async Task WithConnectionAsync(ScimBridgeDbContext db, Action<SqliteConnection> read, CancellationToken ct) =>
+        await InReadTransactionAsync(db, () =>
+        {
+            read((SqliteConnection)db.Database.GetDbConnection());
+            return Task.FromResult(true);
+        }, ct);
+
+    private static Plan PlanFor(ScimBridgeDbContext db)
+    {
+        if (_plan is { } plan)
+        {
+            return plan;
+        }
+
+        lock (Build)
+        {
+            return _plan ??= new Plan(db);
+        }
+    }
+
+    /// <summary>SQL and row readers, built once from the SQLite model (names, converters) so they match what EF Core writes.</summary>
+    private sealed class Plan
+    {
+        public Plan(ScimBridgeDbContext db)
+        {
+            Users = SqliteRowReader<User>.For(db.Model);
+            EmailRows = SqliteRowReader<UserEmail>.For(db.Model);
+            PhoneRows = SqliteRowReader<UserPhoneNumber>.For(db.Model);
+            var (users, u) = BulkCommand.Names<User>(db);
+            var visible = $"{u(nameof(User.OrganizationId))} = ?1 AND {u(nameof(User.DeletedAt))} IS NULL";
+            UserByName = $"SELECT {Users.SelectList} FROM {users} WHERE {visible} AND {u(nameof(User.NormalizedUserName))} = ?2";
+            UserById = $"SELECT {Users.SelectList} FROM {users} WHERE {visible} AND {u(nameof(User.Id))} = ?2";
+            var (emails, e) = BulkCommand.Names<UserEmail>(db);
+            Emails = $"SELECT {EmailRows.SelectList} FROM {emails} WHERE {e(nameof(UserEmail.UserId))} = ?1";
+            var (phones, p) = BulkCommand.Names<UserPhoneNumber>(db);
+            Phones = $"SELECT {PhoneRows.SelectList} FROM {phones} WHERE {p(nameof(UserPhoneNumber.UserId))} = ?1";
+
+            var (memberships, m) = BulkCommand.Names<TeamMembership>(db);
+            var (teams, t) = BulkCommand.Names<Team>(db);
+            Teams = $"SELECT t.{t(nameof(Team.Id))}, t.{t(nameof(Team.Name))}, m.{m(nameof(TeamMembership.Role))} FROM {memberships} m " +
+                    $"JOIN {teams} t ON t.{t(nameof(Team.Id))} = m.{m(nameof(TeamMembership.TeamId))} " +
+                    $"WHERE m.{m(nameof(TeamMembership.OrganizationId))} = ?1 AND m.{m(nameof(TeamMembership.UserId))} = ?2 " +
+                    $"AND m.{m(nameof(TeamMembership.RemovedAt))} IS NULL AND t.{t(nameof(Team.DeletedAt))} IS NULL";
+            var (members, gm) = BulkCommand.Names<GroupMember>(db);
+            var (groups, g) = BulkCommand.Names<DirectoryGroup>(db);
+            Groups = $"SELECT g.{g(nameof(DirectoryGroup.Id))}, g.{g(nameof(DirectoryGroup.DisplayName))} FROM {members} gm " +
+                     $"JOIN {groups} g ON g.{g(nameof(DirectoryGroup.Id))} = gm.{gm(nameof(GroupMember.GroupId))} " +
+                     $"WHERE gm.{gm(nameof(GroupMember.MemberId))} = ?1 AND gm.{gm(nameof(GroupMember.MemberType))} = ?2 " +
+                     $"AND g.{g(nameof(DirectoryGroup.OrganizationId))} = ?3 AND g.{g(nameof(DirectoryGroup.DeletedAt))} IS NULL";
+            var memberType = BulkCommand.Column<GroupMember>(db, nameof(GroupMember.MemberType)).GetTypeMapping().Converter;
+            UserMemberType = memberType?.ConvertToProvider(GroupMemberType.User) ?? GroupMemberType.User;
+        }
+
+        public SqliteRowReader<User> Users { get; }
+        public SqliteRowReader<UserEmail> EmailRows { get; }
+        public SqliteRowReader<UserPhoneNumber> PhoneRows { get; }
+        public string UserByName { get; }
+        public string UserById { get; }
+        public string Emails { get; }
+        public string Phones { get; }
+        public string Teams { get; }
+        public string Groups { get; }
+        public object UserMemberType { get; }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace ScimBridge.Model.Persistence;
+
+/// <summary>
+/// Statements prepared once per native SQLite connection and reused for as long as it lives in the pool. Microsoft.Data.Sqlite
+/// prepares every command anew; for the SCIM lookups an IdP sends thousands of times a minute, compiling the SQL cost
+/// more than running it.
+/// </summary>
+internal static class SqliteStatementCache
+{
+    private static readonly ConditionalWeakTable<sqlite3, Dictionary<string, sqlite3_stmt>> Statements = [];
+
+    /// <summary>The prepared statement for <paramref name="sql"/> on this connection; the caller resets it after use.</summary>
+    public static sqlite3_stmt Get(SqliteConnection connection, string sql)
+    {
+        var db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
+        var statements = Statements.GetOrCreateValue(db);
+        if (!statements.TryGetValue(sql, out var statement))
+        {
+            var rc = raw.sqlite3_prepare_v3(db, sql, raw.SQLITE_PREPARE_PERSISTENT, out statement);
+            SqliteException.ThrowExceptionForRC(rc, db);
+            statements[sql] = statement;
+        }
+
+        return statement;
+    }
+
+    /// <summary>Steps to the next row; false at the end. Errors surface as <see cref="SqliteException"/>.</summary>
+    public static bool Step(SqliteConnection connection, sqlite3_stmt statement)
+    {
+        var rc = raw.sqlite3_step(statement);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        if (rc == raw.SQLITE_DONE)
+        {
+            return false;
+        }
+
+        raw.sqlite3_reset(statement);
+        SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+        return false;
+    }
+
+    /// <summary>Binds a value already in its stored form, with the storage Microsoft.Data.Sqlite gives its type.</summary>
+    public static void Bind(sqlite3 db, sqlite3_stmt statement, int index, object? value)
+    {
+        var rc = value switch
+        {
+            null or DBNull => raw.sqlite3_bind_null(statement, index),
+            string text => raw.sqlite3_bind_text(statement, index, text),
+            Guid guid => BindGuid(statement, index, guid),
+            long number => raw.sqlite3_bind_int64(statement, index, number),
+            int number => raw.sqlite3_bind_int64(statement, index, number),
+            short number => raw.sqlite3_bind_int64(statement, index, number),
+            byte number => raw.sqlite3_bind_int64(statement, index, number),
+            bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
+            double real => raw.sqlite3_bind_double(statement, index, real),
+            float real => raw.sqlite3_bind_double(statement, index, real),
+            byte[] blob => raw.sqlite3_bind_blob(statement, index, blob),
+            _ => throw new NotSupportedException($"Direct SQLite statements do not bind values of type {value.GetType().Name}; convert it first."),
+        };
+        SqliteException.ThrowExceptionForRC(rc, db);
+    }
+
+    /// <summary>Upper-case text, as Microsoft.Data.Sqlite stores a GUID, formatted without allocating.</summary>
+    private static int BindGuid(sqlite3_stmt statement, int index, Guid guid)
+    {
+        Span<byte> text = stackalloc byte[36];
+        guid.TryFormat(text, out _, "D");
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] is >= (byte)'a' and <= (byte)'f')
+            {
+                text[i] -= 'a' - 'A';
+            }
+        }
+
+        return raw.sqlite3_bind_text(statement, index, text);
+    }
+}
