@@ -7,7 +7,8 @@ namespace ScimBridge.Model.Persistence;
 
 /// <summary>
 /// Per-connection SQLite settings: with WAL, NORMAL sync keeps the database intact across crashes of the process;
-/// statement journals stay in memory instead of a temporary file created and deleted per statement. EF opens a pooled
+/// statement journals stay in memory instead of a temporary file created and deleted per statement; the log is
+/// checkpointed in the background (<see cref="SqliteCheckpointer"/>), SQLite's own checkpoint waits for 10,000 pages. EF opens a pooled
 /// connection for every query, so the settings are applied once per native handle, not per open.
 /// <para>
 /// A connection opened inside <see cref="SqliteMemoryMap.ForReads"/> reads through a 64 MB memory map, shared by all
@@ -18,7 +19,7 @@ namespace ScimBridge.Model.Persistence;
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY;";
+    private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=10000;";
     private const long MapSize = 64 * 1024 * 1024;
     private readonly ConditionalWeakTable<object, StrongBox<long>> _mapped = [];
 
