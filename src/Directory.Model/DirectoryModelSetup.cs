@@ -26,6 +26,7 @@ public static class DirectoryModelSetup
             case DatabaseProvider.Sqlite:
                 SqliteProcessSettings.Apply();
                 builder.Services.AddHostedService<SqliteCheckpointer>();
+                builder.Services.AddSingleton<SqliteReadPool>();
                 builder.Services.AddSingleton<SqliteWriteGate>();
                 builder.Services.AddDbContextPool<ScimBridgeDbContext, SqliteScimBridgeDbContext>(o => o
                     .UseSqlite(options.ConnectionString)

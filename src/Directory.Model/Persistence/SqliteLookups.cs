@@ -18,6 +18,9 @@ public readonly record struct UserRelationRow(Guid Id, string Name, TeamRole Rol
 public static class SqliteLookups
 {
     private static readonly Lock Build = new();
+
+    /// <summary>The pooled connection of the read transaction this flow is in, if any.</summary>
+    private static readonly AsyncLocal<sqlite3?> Session = new();
     private static Plan? _plan;
 
     public static bool AppliesTo(ScimBridgeDbContext db) => db.IsSqlite;
@@ -71,14 +74,14 @@ public static class SqliteLookups
         return user;
     }
 
-    private static void Query(SqliteConnection connection, string sql, object?[] parameters, Action<sqlite3_stmt> row)
+    private static void Query(sqlite3 connection, string sql, object?[] parameters, Action<sqlite3_stmt> row)
     {
         var statement = SqliteStatementCache.Get(connection, sql);
         try
         {
             for (var i = 0; i < parameters.Length; i++)
             {
-                SqliteStatementCache.Bind(connection.Handle!, statement, i + 1, parameters[i]);
+                SqliteStatementCache.Bind(connection, statement, i + 1, parameters[i]);
             }
 
             while (SqliteStatementCache.Step(connection, statement))
@@ -93,20 +96,38 @@ public static class SqliteLookups
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> (several lookups) in one read transaction: each statement run on its own starts and
-    /// ends a read transaction, and each of those takes WAL locks through fcntl and a mutex every connection shares,
-    /// which under concurrent requests cost more than the lookups themselves.
+    /// Runs <paramref name="work"/> (several lookups) in one read transaction, on a connection of <paramref name="pool"/>
+    /// when there is one. Each statement run on its own starts and ends a read transaction, and each of those takes WAL
+    /// locks through fcntl and a mutex every connection shares, which under concurrent requests cost more than the
+    /// lookups themselves. Only for reads: EF Core cannot start a transaction of its own inside.
     /// </summary>
-    public static async Task<T> InReadTransactionAsync<T>(ScimBridgeDbContext db, Func<Task<T>> work, CancellationToken ct)
+    public static async Task<T> InReadTransactionAsync<T>(ScimBridgeDbContext db, SqliteReadPool? pool, Func<Task<T>> work, CancellationToken ct)
     {
-        if (!AppliesTo(db) || db.Database.CurrentTransaction is not null)
+        if (!AppliesTo(db) || db.Database.CurrentTransaction is not null || Session.Value is not null)
         {
             return await work();
         }
 
+        if (pool is not null)
+        {
+            var pooled = await pool.RentAsync(db, ct);
+            try
+            {
+                Execute(pooled, "BEGIN");
+                Session.Value = pooled;
+                return await work();
+            }
+            finally
+            {
+                Session.Value = null;
+                EndReadTransaction(pooled);
+                pool.Return(pooled);
+            }
+        }
+
         await db.Database.OpenConnectionAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        var began = raw.sqlite3_get_autocommit(connection.Handle) != 0;
+        var connection = ((SqliteConnection)db.Database.GetDbConnection()).Handle!;
+        var began = raw.sqlite3_get_autocommit(connection) != 0;
         try
         {
             if (began)
@@ -118,23 +139,40 @@ public static class SqliteLookups
         }
         finally
         {
-            if (began && raw.sqlite3_get_autocommit(connection.Handle) == 0)
+            if (began)
             {
-                Execute(connection, "COMMIT");
+                EndReadTransaction(connection);
             }
 
             await db.Database.CloseConnectionAsync();
         }
     }
 
-    private static void Execute(SqliteConnection connection, string sql) => Query(connection, sql, [], _ => { });
-
-    private static async Task WithConnectionAsync(ScimBridgeDbContext db, Action<SqliteConnection> read, CancellationToken ct) =>
-        await InReadTransactionAsync(db, () =>
+    private static void EndReadTransaction(sqlite3 connection)
+    {
+        if (raw.sqlite3_get_autocommit(connection) == 0)
         {
-            read((SqliteConnection)db.Database.GetDbConnection());
+            Execute(connection, "COMMIT");
+        }
+    }
+
+    private static void Execute(sqlite3 connection, string sql) => Query(connection, sql, [], _ => { });
+
+    /// <summary>Runs the lookups on the connection of the read transaction in progress, or in one of their own.</summary>
+    private static async Task WithConnectionAsync(ScimBridgeDbContext db, Action<sqlite3> read, CancellationToken ct)
+    {
+        if (Session.Value is { } session)
+        {
+            read(session);
+            return;
+        }
+
+        await InReadTransactionAsync(db, null, () =>
+        {
+            read(Session.Value ?? ((SqliteConnection)db.Database.GetDbConnection()).Handle!);
             return Task.FromResult(true);
         }, ct);
+    }
 
     private static Plan PlanFor(ScimBridgeDbContext db)
     {

@@ -14,9 +14,8 @@ internal static class SqliteStatementCache
     private static readonly ConditionalWeakTable<sqlite3, Dictionary<string, sqlite3_stmt>> Statements = [];
 
     /// <summary>The prepared statement for <paramref name="sql"/> on this connection; the caller resets it after use.</summary>
-    public static sqlite3_stmt Get(SqliteConnection connection, string sql)
+    public static sqlite3_stmt Get(sqlite3 db, string sql)
     {
-        var db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
         var statements = Statements.GetOrCreateValue(db);
         if (!statements.TryGetValue(sql, out var statement))
         {
@@ -28,8 +27,22 @@ internal static class SqliteStatementCache
         return statement;
     }
 
+    /// <summary>Finalizes the connection's statements, which must happen before it closes.</summary>
+    public static void Forget(sqlite3 db)
+    {
+        if (Statements.TryGetValue(db, out var statements))
+        {
+            foreach (var statement in statements.Values)
+            {
+                statement.Dispose();
+            }
+
+            Statements.Remove(db);
+        }
+    }
+
     /// <summary>Steps to the next row; false at the end. Errors surface as <see cref="SqliteException"/>.</summary>
-    public static bool Step(SqliteConnection connection, sqlite3_stmt statement)
+    public static bool Step(sqlite3 db, sqlite3_stmt statement)
     {
         var rc = raw.sqlite3_step(statement);
         if (rc == raw.SQLITE_ROW)
@@ -43,7 +56,7 @@ internal static class SqliteStatementCache
         }
 
         raw.sqlite3_reset(statement);
-        SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+        SqliteException.ThrowExceptionForRC(rc, db);
         return false;
     }
 

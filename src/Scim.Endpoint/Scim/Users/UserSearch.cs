@@ -37,12 +37,17 @@ public static class UserSearch
     private static async Task<IResult> RespondByUserNameAsync(
         HttpContext http, ScimBridgeDbContext db, Guid organizationId, string userName, ScimListQuery query, CancellationToken ct)
     {
-        // All queries on one connection open, in one read transaction: EF would otherwise take the connection from the
-        // pool and give it back per query, and SQLite would start and end a read transaction per statement.
-        await db.Database.OpenConnectionAsync(ct);
+        // All queries in one read transaction, on a connection of the SQLite read pool; elsewhere on one connection open,
+        // which EF would otherwise take from its pool and give back per query.
+        var pool = http.RequestServices.GetService<SqliteReadPool>();
+        if (pool is null)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+        }
+
         try
         {
-            return await SqliteLookups.InReadTransactionAsync(db, async () =>
+            return await SqliteLookups.InReadTransactionAsync(db, pool, async () =>
             {
                 var normalized = User.Normalize(userName);
                 User? user = null;
@@ -70,7 +75,10 @@ public static class UserSearch
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            if (pool is null)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
     }
 

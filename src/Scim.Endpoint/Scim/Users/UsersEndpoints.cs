@@ -46,7 +46,7 @@ public static class UsersEndpoints
     public static async Task<IResult> GetAsync(string id, HttpContext http, ScimBridgeDbContext db, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        return await SqliteLookups.InReadTransactionAsync<IResult>(db, async () =>
+        return await SqliteLookups.InReadTransactionAsync<IResult>(db, http.RequestServices.GetService<SqliteReadPool>(), async () =>
         {
             var user = SqliteLookups.AppliesTo(db)
                 ? await FindOnSqliteAsync(db, tenant.OrganizationId, id, ct)

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using SQLitePCL;
+
+namespace ScimBridge.Model.Persistence;
+
+/// <summary>
+/// Read-only SQLite connections for the SCIM lookups an IdP repeats thousands of times a minute (<see cref="SqliteLookups"/>).
+/// They live outside Microsoft.Data.Sqlite's pool on purpose: that pool re-registers EF Core's SQL functions on every
+/// open, and SQLite expires every statement prepared on a connection whose functions change, so statements kept there
+/// were compiled again for every request. Here a connection keeps its prepared statements for as long as it lives.
+/// Each connection reads through the memory map and is opened <c>query_only</c>: nothing can write through it.
+/// </summary>
+public sealed class SqliteReadPool : IDisposable
+{
+    /// <summary>Connections kept when idle; a burst beyond this opens more and closes them when it has passed.</summary>
+    private const int MaxIdle = 8;
+
+    private const string Pragmas = "PRAGMA query_only=1; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=67108864;";
+
+    private readonly ConcurrentStack<sqlite3> _idle = new();
+    private string? _file;
+    private bool _disposed;
+
+    /// <summary>A connection to the database <paramref name="db"/> works on, ready for statements; give it back with <see cref="Return"/>.</summary>
+    public async Task<sqlite3> RentAsync(ScimBridgeDbContext db, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_idle.TryPop(out var idle))
+        {
+            return idle;
+        }
+
+        var file = _file ??= await FileOfAsync(db, ct);
+        var rc = raw.sqlite3_open_v2(file, out var connection, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_NOMUTEX, null);
+        if (rc == raw.SQLITE_OK)
+        {
+            rc = raw.sqlite3_exec(connection, Pragmas);
+        }
+
+        if (rc != raw.SQLITE_OK)
+        {
+            var error = raw.sqlite3_errmsg(connection).utf8_to_string();
+            connection.Dispose();
+            throw new SqliteException($"SQLite Error {rc}: '{error}'.", rc);
+        }
+
+        return connection;
+    }
+
+    /// <summary>Takes a connection back; one left inside a transaction, or after the pool is disposed, is closed.</summary>
+    public void Return(sqlite3 connection)
+    {
+        if (_disposed || raw.sqlite3_get_autocommit(connection) == 0 || _idle.Count >= MaxIdle)
+        {
+            Close(connection);
+            return;
+        }
+
+        _idle.Push(connection);
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_idle.TryPop(out var connection))
+        {
+            Close(connection);
+        }
+    }
+
+    private static void Close(sqlite3 connection)
+    {
+        SqliteStatementCache.Forget(connection);
+        connection.Dispose();
+    }
+
+    /// <summary>The file SQLite itself resolved for EF Core's connection, so both always open the same database.</summary>
+    private static async Task<string> FileOfAsync(ScimBridgeDbContext db, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return db.Database.GetDbConnection().DataSource;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
