@@ -2,6 +2,16 @@ using ScimBridge.Bench;
 
 // Benchmarks print figures; they assert nothing. Run with -c Release.
 var which = args.Length > 0 ? args[0] : "help";
+if (which == "scim" && !LoadGenerator.HasInlineCompletions)
+{
+    // The setting is read once at start, so the generator runs as a child process that has it (see LoadGenerator).
+    var self = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ScimBridge.Bench.dll"), .. args]);
+    self.Environment[LoadGenerator.InlineCompletions] = "1";
+    using var child = System.Diagnostics.Process.Start(self)!;
+    await child.WaitForExitAsync();
+    return child.ExitCode;
+}
+
 switch (which)
 {
     case "scim":

@@ -63,6 +63,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             WorkingDirectory = folder,
         };
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        LoadGenerator.RunServerWithDefaults(info);
         return StartAndProbeAsync(info, folder, port, "/fixed/Users/probe");
     }
 
@@ -117,6 +118,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         info.Environment["ScimBridge__Scim__RequestsPerSecondPerOrganization"] = "1000000";
         info.Environment["ScimBridge__Scim__RequestBurstPerOrganization"] = "1000000";
         info.Environment["ScimBridge__Sync__Sources"] = "";
+        LoadGenerator.RunServerWithDefaults(info);
         return info;
     }
 

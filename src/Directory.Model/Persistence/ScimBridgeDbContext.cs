@@ -13,6 +13,8 @@ namespace ScimBridge.Model.Persistence;
 /// <summary>The directory's unit of work. Saving chains the hashes of new audit entries inside the same transaction.</summary>
 public class ScimBridgeDbContext : DbContext
 {
+    private bool? _isSqlite;
+
     public ScimBridgeDbContext(DbContextOptions<ScimBridgeDbContext> options)
         : base(options)
     {
@@ -48,7 +50,8 @@ public class ScimBridgeDbContext : DbContext
     private SqliteWriteGate? _writeGate;
     private bool _writeGateResolved;
 
-    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+    /// <summary>Whether this context runs on SQLite; kept after the first call, since EF works the provider name out from assembly metadata each time.</summary>
+    public bool IsSqlite => _isSqlite ??= Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
