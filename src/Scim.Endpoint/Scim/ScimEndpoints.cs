@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Model.Persistence;
 using Microsoft.Extensions.Options;
 using ScimBridge.Scim.Auth;
 using ScimBridge.Scim.Discovery;
@@ -69,12 +71,38 @@ public static class ScimEndpoints
         var scim = app.MapGroup(BasePath)
             .RequireAuthorization(Policy)
             .RequireRateLimiting(RateLimitPolicy)
-            .AddEndpointFilter(RejectOversizedBodies);
+            .AddEndpointFilter(RejectOversizedBodies)
+            .AddEndpointFilter(OneConnectionPerWrite);
         scim.MapDiscovery();
         scim.MapUsers();
         scim.MapGroups();
         scim.MapRootSearch();
         return scim;
+    }
+
+    /// <summary>
+    /// A write request's queries and its save share one database connection, opened once: EF Core would otherwise take
+    /// one from the pool and give it back per query, and on SQLite each such open registers EF's SQL functions anew.
+    /// Reads are left alone; the user lookups do not use EF's connection at all (see SqliteReadPool).
+    /// </summary>
+    private static async ValueTask<object?> OneConnectionPerWrite(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+        {
+            return await next(context);
+        }
+
+        var db = http.RequestServices.GetRequiredService<ScimBridgeDbContext>().Database;
+        await db.OpenConnectionAsync(http.RequestAborted);
+        try
+        {
+            return await next(context);
+        }
+        finally
+        {
+            await db.CloseConnectionAsync();
+        }
     }
 
     private static async ValueTask<object?> RejectOversizedBodies(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
