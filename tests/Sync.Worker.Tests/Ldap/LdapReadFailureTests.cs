@@ -127,13 +127,14 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
         var source = _tree.Source(s => { s.PageSize = 1; s.TimeoutSeconds = 120; s.ReadTimeoutSeconds = 600; });
         using var cancel = new CancellationTokenSource();
         var read = source.ReadAsync(null, cancel.Token);
-        await Task.Delay(50);
-        Assert.False(read.IsCompleted, "the read should still be paging when the server freezes");
 
-        // Frozen: the outstanding page request would wait 120 s for its answer; cancelling ends the read now.
+        // Frozen once the read is under way (1,500 one-entry pages take a while, but a quick machine may be done in
+        // 50 ms): the outstanding request would wait 120 s for its answer; cancelling ends the read now.
+        await Task.Delay(10);
         _server.Pause();
         try
         {
+            Assert.False(read.IsCompleted, "the read should still be under way when the server freezes");
             var clock = Stopwatch.StartNew();
             cancel.Cancel();
 
