@@ -108,9 +108,8 @@ public static class SqliteLookups
             return await work();
         }
 
-        if (pool is not null)
+        if (pool is not null && await pool.RentAsync(db, ct) is { } pooled)
         {
-            var pooled = await pool.RentAsync(db, ct);
             try
             {
                 Execute(pooled, "BEGIN");

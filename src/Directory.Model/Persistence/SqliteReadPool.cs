@@ -23,8 +23,11 @@ public sealed class SqliteReadPool : IDisposable
     private string? _file;
     private bool _disposed;
 
-    /// <summary>A connection to the database <paramref name="db"/> works on, ready for statements; give it back with <see cref="Return"/>.</summary>
-    public async Task<sqlite3> RentAsync(ScimBridgeDbContext db, CancellationToken ct)
+    /// <summary>
+    /// A connection to the database <paramref name="db"/> works on, ready for statements; give it back with
+    /// <see cref="Return"/>. Null for a database that is not a file (in memory): another connection would see another database.
+    /// </summary>
+    public async Task<sqlite3?> RentAsync(ScimBridgeDbContext db, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_idle.TryPop(out var idle))
@@ -33,6 +36,11 @@ public sealed class SqliteReadPool : IDisposable
         }
 
         var file = _file ??= await FileOfAsync(db, ct);
+        if (file.Length == 0)
+        {
+            return null;
+        }
+
         var rc = raw.sqlite3_open_v2(file, out var connection, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_NOMUTEX, null);
         if (rc == raw.SQLITE_OK)
         {
