@@ -119,8 +119,15 @@ public static class SqliteLookups
             finally
             {
                 Session.Value = null;
-                EndReadTransaction(pooled);
-                pool.Return(pooled);
+                try
+                {
+                    EndReadTransaction(pooled);
+                }
+                finally
+                {
+                    // Still inside its transaction after a failed COMMIT, the connection is closed instead of kept.
+                    pool.Return(pooled);
+                }
             }
         }
 
