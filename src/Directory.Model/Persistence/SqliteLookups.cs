@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Groups;
 using ScimBridge.Model.Teams;
@@ -11,9 +10,9 @@ namespace ScimBridge.Model.Persistence;
 public readonly record struct UserRelationRow(Guid Id, string Name, TeamRole Role, bool IsTeam);
 
 /// <summary>
-/// The SCIM lookups of one user (by id, by userName, and the user's teams and groups) on SQLite, through statements
-/// prepared once per connection (<see cref="SqliteStatementCache"/>). Same rows and values as the EF Core queries they
-/// stand in for; other providers keep using those.
+/// The SCIM lookups of one user (by id, by userName, and the user's teams and groups) on a pooled SQLite read connection
+/// (<see cref="SqliteReadPool"/>), through statements prepared once per connection (<see cref="SqliteStatementCache"/>).
+/// Same rows and values as the EF Core queries they stand in for, which serve everywhere else.
 /// </summary>
 public static class SqliteLookups
 {
@@ -23,54 +22,49 @@ public static class SqliteLookups
     private static readonly AsyncLocal<sqlite3?> Session = new();
     private static Plan? _plan;
 
-    public static bool AppliesTo(ScimBridgeDbContext db) => db.IsSqlite;
-
     /// <summary>The visible (not deleted) user with this normalized userName, emails and phone numbers loaded.</summary>
-    public static Task<User?> UserByNormalizedNameAsync(ScimBridgeDbContext db, Guid organizationId, string normalizedUserName, CancellationToken ct) =>
-        ReadUserAsync(db, PlanFor(db).UserByName, organizationId, normalizedUserName, ct);
+    public static User? UserByNormalizedName(ScimBridgeDbContext db, Guid organizationId, string normalizedUserName) =>
+        ReadUser(db, PlanFor(db).UserByName, organizationId, normalizedUserName);
 
     /// <summary>The visible (not deleted) user with this id, emails and phone numbers loaded.</summary>
-    public static Task<User?> UserByIdAsync(ScimBridgeDbContext db, Guid organizationId, Guid userId, CancellationToken ct) =>
-        ReadUserAsync(db, PlanFor(db).UserById, organizationId, userId, ct);
+    public static User? UserById(ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
+        ReadUser(db, PlanFor(db).UserById, organizationId, userId);
 
     /// <summary>The user's live team memberships (teams not deleted) and direct groups (not deleted).</summary>
-    public static async Task<List<UserRelationRow>> RelationsAsync(
-        ScimBridgeDbContext db, Guid organizationId, Guid userId, bool teams, bool groups, CancellationToken ct)
+    public static List<UserRelationRow> Relations(ScimBridgeDbContext db, Guid organizationId, Guid userId, bool teams, bool groups)
     {
         var plan = PlanFor(db);
+        var connection = Current;
         var rows = new List<UserRelationRow>();
-        await WithConnectionAsync(db, connection =>
+        if (teams)
         {
-            if (teams)
-            {
-                Query(connection, plan.Teams, [organizationId, userId], s => rows.Add(new UserRelationRow(
-                    Guid.Parse(raw.sqlite3_column_text(s, 0).utf8_to_string()), raw.sqlite3_column_text(s, 1).utf8_to_string(),
-                    Enum.Parse<TeamRole>(raw.sqlite3_column_text(s, 2).utf8_to_string()), IsTeam: true)));
-            }
+            Query(connection, plan.Teams, [organizationId, userId], s => rows.Add(new UserRelationRow(
+                Guid.Parse(raw.sqlite3_column_text(s, 0).utf8_to_string()), raw.sqlite3_column_text(s, 1).utf8_to_string(),
+                Enum.Parse<TeamRole>(raw.sqlite3_column_text(s, 2).utf8_to_string()), IsTeam: true)));
+        }
 
-            if (groups)
-            {
-                Query(connection, plan.Groups, [userId, plan.UserMemberType, organizationId], s => rows.Add(new UserRelationRow(
-                    Guid.Parse(raw.sqlite3_column_text(s, 0).utf8_to_string()), raw.sqlite3_column_text(s, 1).utf8_to_string(),
-                    TeamRole.Viewer, IsTeam: false)));
-            }
-        }, ct);
+        if (groups)
+        {
+            Query(connection, plan.Groups, [userId, plan.UserMemberType, organizationId], s => rows.Add(new UserRelationRow(
+                Guid.Parse(raw.sqlite3_column_text(s, 0).utf8_to_string()), raw.sqlite3_column_text(s, 1).utf8_to_string(),
+                TeamRole.Viewer, IsTeam: false)));
+        }
+
         return rows;
     }
 
-    private static async Task<User?> ReadUserAsync(ScimBridgeDbContext db, string sql, Guid organizationId, object key, CancellationToken ct)
+    private static User? ReadUser(ScimBridgeDbContext db, string sql, Guid organizationId, object key)
     {
         var plan = PlanFor(db);
+        var connection = Current;
         User? user = null;
-        await WithConnectionAsync(db, connection =>
+        Query(connection, sql, [organizationId, key], s => user = plan.Users.Read(s));
+        if (user is not null)
         {
-            Query(connection, sql, [organizationId, key], s => user = plan.Users.Read(s));
-            if (user is not null)
-            {
-                Query(connection, plan.Emails, [user.Id], s => user.Emails.Add(plan.EmailRows.Read(s)));
-                Query(connection, plan.Phones, [user.Id], s => user.PhoneNumbers.Add(plan.PhoneRows.Read(s)));
-            }
-        }, ct);
+            Query(connection, plan.Emails, [user.Id], s => user.Emails.Add(plan.EmailRows.Read(s)));
+            Query(connection, plan.Phones, [user.Id], s => user.PhoneNumbers.Add(plan.PhoneRows.Read(s)));
+        }
+
         return user;
     }
 
@@ -96,89 +90,52 @@ public static class SqliteLookups
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> (several lookups) in one read transaction, on a connection of <paramref name="pool"/>
-    /// when there is one. Each statement run on its own starts and ends a read transaction, and each of those takes WAL
-    /// locks through fcntl and a mutex every connection shares, which under concurrent requests cost more than the
-    /// lookups themselves. Only for reads: EF Core cannot start a transaction of its own inside.
+    /// Runs <paramref name="work"/> in one read transaction on a connection of <paramref name="pool"/>; inside it
+    /// <see cref="InSession"/> is true and the lookups here may be used. Where there is no pool connection (another
+    /// provider, a database in memory, a write already in progress) <paramref name="work"/> runs as it is, and the caller
+    /// uses its EF Core queries. One transaction for all of a request's lookups: each statement run on its own starts
+    /// and ends a read transaction, whose WAL locks (fcntl, and a mutex every connection shares) cost more under
+    /// concurrent requests than the lookups themselves.
     /// </summary>
     public static async Task<T> InReadTransactionAsync<T>(ScimBridgeDbContext db, SqliteReadPool? pool, Func<Task<T>> work, CancellationToken ct)
     {
-        if (!AppliesTo(db) || db.Database.CurrentTransaction is not null || Session.Value is not null)
+        if (pool is null || !db.IsSqlite || db.Database.CurrentTransaction is not null || Session.Value is not null
+            || await pool.RentAsync(db, ct) is not { } pooled)
         {
             return await work();
         }
 
-        if (pool is not null && await pool.RentAsync(db, ct) is { } pooled)
-        {
-            try
-            {
-                Execute(pooled, "BEGIN");
-                Session.Value = pooled;
-                return await work();
-            }
-            finally
-            {
-                Session.Value = null;
-                try
-                {
-                    EndReadTransaction(pooled);
-                }
-                finally
-                {
-                    // Still inside its transaction after a failed COMMIT, the connection is closed instead of kept.
-                    pool.Return(pooled);
-                }
-            }
-        }
-
-        await db.Database.OpenConnectionAsync(ct);
-        var connection = ((SqliteConnection)db.Database.GetDbConnection()).Handle!;
-        var began = raw.sqlite3_get_autocommit(connection) != 0;
         try
         {
-            if (began)
-            {
-                Execute(connection, "BEGIN");
-            }
-
+            Execute(pooled, "BEGIN");
+            Session.Value = pooled;
             return await work();
         }
         finally
         {
-            if (began)
+            Session.Value = null;
+            try
             {
-                EndReadTransaction(connection);
+                if (raw.sqlite3_get_autocommit(pooled) == 0)
+                {
+                    Execute(pooled, "COMMIT");
+                }
             }
-
-            await db.Database.CloseConnectionAsync();
+            finally
+            {
+                // Still inside its transaction after a failed COMMIT, the connection is closed instead of kept.
+                pool.Return(pooled);
+            }
         }
     }
 
-    private static void EndReadTransaction(sqlite3 connection)
-    {
-        if (raw.sqlite3_get_autocommit(connection) == 0)
-        {
-            Execute(connection, "COMMIT");
-        }
-    }
+    /// <summary>Whether this flow is inside <see cref="InReadTransactionAsync"/> on a pooled connection.</summary>
+    public static bool InSession => Session.Value is not null;
 
     private static void Execute(sqlite3 connection, string sql) => Query(connection, sql, [], _ => { });
 
-    /// <summary>Runs the lookups on the connection of the read transaction in progress, or in one of their own.</summary>
-    private static async Task WithConnectionAsync(ScimBridgeDbContext db, Action<sqlite3> read, CancellationToken ct)
-    {
-        if (Session.Value is { } session)
-        {
-            read(session);
-            return;
-        }
-
-        await InReadTransactionAsync(db, null, () =>
-        {
-            read(Session.Value ?? ((SqliteConnection)db.Database.GetDbConnection()).Handle!);
-            return Task.FromResult(true);
-        }, ct);
-    }
+    private static sqlite3 Current =>
+        Session.Value ?? throw new InvalidOperationException("SQLite lookups run only inside InReadTransactionAsync on a pooled connection.");
 
     private static Plan PlanFor(ScimBridgeDbContext db)
     {

@@ -17,14 +17,11 @@ internal sealed class SqliteRowReader<T>
 {
     private readonly Column[] _columns;
 
-    private SqliteRowReader(string table, Column[] columns)
+    private SqliteRowReader(Column[] columns)
     {
-        Table = table;
         _columns = columns;
         SelectList = string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
     }
-
-    public string Table { get; }
 
     /// <summary>Every column, quoted, in the order <see cref="Read"/> expects them.</summary>
     public string SelectList { get; }
@@ -32,13 +29,12 @@ internal sealed class SqliteRowReader<T>
     public static SqliteRowReader<T> For(IModel model)
     {
         var entity = model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not an entity.");
-        var table = entity.GetTableName()!;
-        var store = StoreObjectIdentifier.Table(table, entity.GetSchema());
+        var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var columns = entity.GetProperties()
             .Where(p => !p.IsShadowProperty())
             .Select(p => new Column(p.GetColumnName(store)!, ProviderType(p), p.GetTypeMapping().Converter, Setter(p)))
             .ToArray();
-        return new SqliteRowReader<T>(table, columns);
+        return new SqliteRowReader<T>(columns);
     }
 
     /// <summary>The entity in the current row, its columns starting at <paramref name="first"/>.</summary>

@@ -5,9 +5,10 @@ using SQLitePCL;
 namespace ScimBridge.Model.Persistence;
 
 /// <summary>
-/// Statements prepared once per native SQLite connection and reused for as long as it lives in the pool. Microsoft.Data.Sqlite
-/// prepares every command anew; for the SCIM lookups an IdP sends thousands of times a minute, compiling the SQL cost
-/// more than running it.
+/// Statements prepared once per native SQLite connection of <see cref="SqliteReadPool"/> and reused for as long as it
+/// lives; the pool finalizes them (<see cref="Forget"/>) before it closes the connection. For the SCIM lookups an IdP
+/// sends thousands of times a minute, compiling the SQL cost more than running it. Also the binding that bulk writes
+/// share (<see cref="Bind"/>).
 /// </summary>
 internal static class SqliteStatementCache
 {

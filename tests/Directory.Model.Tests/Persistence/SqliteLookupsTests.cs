@@ -18,6 +18,7 @@ public class SqliteLookupsTests
         using var pool = new SqliteReadPool();
         await using var reader = directory.NewContext();
 
+        Assert.True(await SqliteLookups.InReadTransactionAsync(reader, pool, () => Task.FromResult(SqliteLookups.InSession), default));
         var first = await FindAsync(reader, pool, directory.Organization.Id, "ada@example.org");
         user.DisplayName = "Ada Lovelace";
         await directory.Db.SaveChangesAsync();
@@ -30,7 +31,7 @@ public class SqliteLookupsTests
     }
 
     [Fact]
-    public async Task An_in_memory_database_is_read_through_its_own_connection_not_the_pool()
+    public async Task An_in_memory_database_is_read_through_EF_Core_not_the_pool()
     {
         // A shared in-memory database lives as long as one connection to it is open.
         var connectionString = $"Data Source=file:lookups-{Guid.NewGuid():N}?mode=memory&cache=shared";
@@ -50,8 +51,12 @@ public class SqliteLookupsTests
         var found = await FindAsync(db, pool, organization.Id, "grace@example.org");
 
         Assert.Equal(user.Id, found?.Id);
+        Assert.False(await SqliteLookups.InReadTransactionAsync(db, pool, () => Task.FromResult(SqliteLookups.InSession), default));
     }
 
+    /// <summary>As the SCIM endpoints look a user up: the pooled lookup inside a session, EF Core's query otherwise.</summary>
     private static Task<User?> FindAsync(ScimBridgeDbContext db, SqliteReadPool pool, Guid organizationId, string userName) =>
-        SqliteLookups.InReadTransactionAsync(db, pool, () => SqliteLookups.UserByNormalizedNameAsync(db, organizationId, User.Normalize(userName), default), default);
+        SqliteLookups.InReadTransactionAsync(db, pool, () => SqliteLookups.InSession
+            ? Task.FromResult(SqliteLookups.UserByNormalizedName(db, organizationId, User.Normalize(userName)))
+            : db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.OrganizationId == organizationId && u.NormalizedUserName == User.Normalize(userName)), default);
 }

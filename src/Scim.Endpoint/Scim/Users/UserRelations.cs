@@ -137,9 +137,9 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
     private static async Task<List<RelationRow>> LoadOneAsync(
         ScimBridgeDbContext db, Guid organizationId, Guid userId, bool wantTeams, bool wantGroups, CancellationToken ct)
     {
-        if (SqliteLookups.AppliesTo(db))
+        if (SqliteLookups.InSession)
         {
-            return [.. (await SqliteLookups.RelationsAsync(db, organizationId, userId, wantTeams, wantGroups, ct))
+            return [.. SqliteLookups.Relations(db, organizationId, userId, wantTeams, wantGroups)
                 .Select(r => new RelationRow { UserId = userId, Id = r.Id, Name = r.Name, Role = r.Role, IsTeam = r.IsTeam })];
         }
 

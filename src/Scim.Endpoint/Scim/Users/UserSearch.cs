@@ -51,9 +51,9 @@ public static class UserSearch
             {
                 var normalized = User.Normalize(userName);
                 User? user = null;
-                if (SqliteLookups.AppliesTo(db))
+                if (SqliteLookups.InSession)
                 {
-                    user = await SqliteLookups.UserByNormalizedNameAsync(db, organizationId, normalized, ct);
+                    user = SqliteLookups.UserByNormalizedName(db, organizationId, normalized);
                 }
                 else
                 {

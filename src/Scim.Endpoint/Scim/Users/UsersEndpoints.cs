@@ -48,8 +48,8 @@ public static class UsersEndpoints
         var tenant = ScimTenant.From(http.User);
         return await SqliteLookups.InReadTransactionAsync<IResult>(db, http.RequestServices.GetService<SqliteReadPool>(), async () =>
         {
-            var user = SqliteLookups.AppliesTo(db)
-                ? await FindOnSqliteAsync(db, tenant.OrganizationId, id, ct)
+            var user = SqliteLookups.InSession
+                ? FindOnSqlite(db, tenant.OrganizationId, id)
                 : await FindAsync(db.Users.AsNoTracking(), tenant.OrganizationId, id, ct);
             var etag = ScimVersion.ETag(user.Version);
             if (ScimVersion.NotModified(http.Request, user.Version))
@@ -128,8 +128,8 @@ public static class UsersEndpoints
     }
 
     /// <summary>The read-only lookup of <see cref="FindAsync"/> through SQLite statements prepared once per connection.</summary>
-    private static async Task<User> FindOnSqliteAsync(ScimBridgeDbContext db, Guid organizationId, string id, CancellationToken ct) =>
-        (Guid.TryParse(id, out var userId) ? await SqliteLookups.UserByIdAsync(db, organizationId, userId, ct) : null)
+    private static User FindOnSqlite(ScimBridgeDbContext db, Guid organizationId, string id) =>
+        (Guid.TryParse(id, out var userId) ? SqliteLookups.UserById(db, organizationId, userId) : null)
             ?? throw ScimException.NotFound($"User '{id}' not found.");
 
     private static async Task<IResult> SaveAsync(
