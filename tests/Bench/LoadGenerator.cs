@@ -12,7 +12,7 @@ public static class LoadGenerator
     /// </summary>
     public const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
-    /// <summary>Whether this process was started with <see cref="InlineCompletions"/>; Program starts itself again with it when not.</summary>
+    /// <summary>Whether this process was started with <see cref="InlineCompletions"/>; for the scim case Program starts itself again with it when not.</summary>
     public static bool HasInlineCompletions => Environment.GetEnvironmentVariable(InlineCompletions) == "1";
 
     /// <summary>Servers under measurement (the service, the baseline) run with .NET's defaults, not the generator's setting.</summary>
