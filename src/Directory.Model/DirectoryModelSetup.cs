@@ -28,6 +28,7 @@ public static class DirectoryModelSetup
                 builder.Services.AddHostedService<SqliteCheckpointer>();
                 builder.Services.AddSingleton<SqliteReadPool>();
                 builder.Services.AddSingleton<SqliteWriteGate>();
+                builder.Services.AddSingleton<SqliteNewUsers>();
                 builder.Services.AddDbContextPool<ScimBridgeDbContext, SqliteScimBridgeDbContext>(o => o
                     .UseSqlite(options.ConnectionString)
                     .AddInterceptors(new SqlitePragmas()));

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using SQLitePCL;
 
 namespace ScimBridge.Model.Persistence;
@@ -35,26 +33,13 @@ public sealed class SqliteReadPool : IDisposable
             return idle;
         }
 
-        var file = _file ??= await FileOfAsync(db, ct);
+        var file = _file ??= await SqliteNativeConnection.FileOfAsync(db, ct);
         if (file.Length == 0)
         {
             return null;
         }
 
-        var rc = raw.sqlite3_open_v2(file, out var connection, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_NOMUTEX, null);
-        if (rc == raw.SQLITE_OK)
-        {
-            rc = raw.sqlite3_exec(connection, Pragmas);
-        }
-
-        if (rc != raw.SQLITE_OK)
-        {
-            var error = raw.sqlite3_errmsg(connection).utf8_to_string();
-            connection.Dispose();
-            throw new SqliteException($"SQLite Error {rc}: '{error}'.", rc);
-        }
-
-        return connection;
+        return SqliteNativeConnection.Open(file, Pragmas);
     }
 
     /// <summary>Takes a connection back; one left inside a transaction, or after the pool is disposed, is closed.</summary>
@@ -78,23 +63,5 @@ public sealed class SqliteReadPool : IDisposable
         }
     }
 
-    private static void Close(sqlite3 connection)
-    {
-        SqliteStatementCache.Forget(connection);
-        connection.Dispose();
-    }
-
-    /// <summary>The file SQLite itself resolved for EF Core's connection, so both always open the same database.</summary>
-    private static async Task<string> FileOfAsync(ScimBridgeDbContext db, CancellationToken ct)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            return db.Database.GetDbConnection().DataSource;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+    private static void Close(sqlite3 connection) => SqliteNativeConnection.Close(connection);
 }

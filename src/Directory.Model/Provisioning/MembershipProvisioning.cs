@@ -179,6 +179,9 @@ public sealed class MembershipProvisioning(
         return missing;
     }
 
+    /// <summary>Whether a mapping file is in force for the organization (its users' team memberships then follow their groups).</summary>
+    public async Task<bool> HasMappingAsync(Guid organizationId, CancellationToken ct) => await MappingForAsync(organizationId, ct) is not null;
+
     private async Task<MappingFile?> MappingForAsync(Guid organizationId, CancellationToken ct)
     {
         var slug = await slugs.FindAsync(db, organizationId, ct);

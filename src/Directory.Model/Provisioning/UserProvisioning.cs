@@ -7,7 +7,7 @@ using ScimBridge.Model.Users;
 namespace ScimBridge.Model.Provisioning;
 
 /// <summary>The one write path for users, shared by SCIM pushes and directory syncs. Stages changes; the caller saves.</summary>
-public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock)
+public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock, SqliteNewUsers? newUsers = null)
 {
     public const string TargetType = "user";
 
@@ -18,8 +18,40 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
 
     public async Task<User> CreateAsync(UserProfile profile, ProvisioningContext context, CancellationToken ct, string? sourceKey = null)
     {
-        Validate(profile);
+        var (user, entry) = NewUser(profile, context, sourceKey);
         await EnsureUserNameFreeAsync(context.OrganizationId, profile.UserName, null, ct);
+        db.Users.Add(user);
+        db.AuditEntries.Add(entry);
+        return user;
+    }
+
+    /// <summary>
+    /// Creates a user and saves it at once, with its derived memberships and anything else the caller staged. On a SQLite
+    /// file, a user of an organization without a mapping file (whose memberships a new user cannot change) is written by
+    /// <see cref="SqliteNewUsers"/>, committed together with concurrent creates; otherwise it is saved through EF Core.
+    /// </summary>
+    public async Task<User> CreateAndSaveAsync(
+        UserProfile profile, ProvisioningContext context, MembershipProvisioning memberships, CancellationToken ct)
+    {
+        if (newUsers is not null && !db.ChangeTracker.HasChanges() && !await memberships.HasMappingAsync(context.OrganizationId, ct))
+        {
+            var (user, entry) = NewUser(profile, context, null);
+            if (await newUsers.TryInsertAsync(db, user, entry, ct))
+            {
+                return user;
+            }
+        }
+
+        var created = await CreateAsync(profile, context, ct);
+        await memberships.RecomputeUsersAsync(context.OrganizationId, [created.Id], context.Actor, ct);
+        await db.SaveChangesAsync(ct);
+        return created;
+    }
+
+    /// <summary>A validated new user and the audit entry of its creation, neither staged yet.</summary>
+    private (User User, AuditEntry Entry) NewUser(UserProfile profile, ProvisioningContext context, string? sourceKey)
+    {
+        Validate(profile);
         var now = clock.GetUtcNow();
         var user = new User
         {
@@ -35,9 +67,8 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
             user.Deactivate(now);
         }
 
-        db.Users.Add(user);
-        audit.Record(context.OrganizationId, context.Actor, "user.created", TargetType, user.Id.ToString(), after: user.ToProfile(), cause: context.Cause);
-        return user;
+        var entry = audit.Create(context.OrganizationId, context.Actor, "user.created", TargetType, user.Id.ToString(), after: user.ToProfile(), cause: context.Cause);
+        return (user, entry);
     }
 
     /// <summary>Applies a new profile; returns false when nothing changed (nothing is written or audited then).</summary>

@@ -83,12 +83,14 @@ public static class ScimEndpoints
     /// <summary>
     /// A write request's queries and its save share one database connection, opened once: EF Core would otherwise take
     /// one from the pool and give it back per query, and on SQLite each such open registers EF's SQL functions anew.
-    /// Reads are left alone; the user lookups do not use EF's connection at all (see SqliteReadPool).
+    /// Reads are left alone; the user lookups do not use EF's connection at all (see SqliteReadPool). So are endpoints
+    /// marked <see cref="ConnectionOnDemand"/>, which mostly write without EF Core.
     /// </summary>
     private static async ValueTask<object?> OneConnectionPerWrite(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+            || http.GetEndpoint()?.Metadata.GetMetadata<ConnectionOnDemand>() is not null)
         {
             return await next(context);
         }
@@ -121,5 +123,15 @@ public static class ScimEndpoints
         }
 
         return await next(context);
+    }
+
+    /// <summary>Marks a write endpoint whose EF Core queries open the connection as they need it (see <see cref="OneConnectionPerWrite"/>).</summary>
+    public sealed class ConnectionOnDemand
+    {
+        public static readonly ConnectionOnDemand Instance = new();
+
+        private ConnectionOnDemand()
+        {
+        }
     }
 }

@@ -17,7 +17,8 @@ public static class UsersEndpoints
     public static RouteGroupBuilder MapUsers(this RouteGroupBuilder scim)
     {
         var users = scim.MapGroup("/Users");
-        users.MapPost("", CreateAsync);
+        // A create usually never touches EF Core's connection (see UserProvisioning.CreateAndSaveAsync).
+        users.MapPost("", CreateAsync).WithMetadata(ScimEndpoints.ConnectionOnDemand.Instance);
         users.MapGet("", ListAsync);
         users.MapPost("/.search", SearchAsync);
         users.MapGet("/{id}", GetAsync);
@@ -28,14 +29,12 @@ public static class UsersEndpoints
     }
 
     public static async Task<IResult> CreateAsync(
-        HttpContext http, ScimBridgeDbContext db, UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
+        HttpContext http, UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
         var body = await ScimRequestBody.ReadObjectAsync(http, ct);
         var profile = ScimUserMapping.ToProfile(body);
-        var user = await provisioning.CreateAsync(profile, tenant.Provisioning, ct);
-        await memberships.RecomputeUsersAsync(tenant.OrganizationId, [user.Id], tenant.Actor, ct);
-        await db.SaveChangesAsync(ct);
+        var user = await provisioning.CreateAndSaveAsync(profile, tenant.Provisioning, memberships, ct);
 
         // A new user is in no group yet; its teams can only come from a recompute, which is visible on the next read.
         var urls = ScimUrls.For(http.Request);

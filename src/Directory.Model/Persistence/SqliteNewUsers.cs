@@ -1,0 +1,306 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using ScimBridge.Model.Audit;
+using ScimBridge.Model.Provisioning;
+using ScimBridge.Model.Users;
+using SQLitePCL;
+
+namespace ScimBridge.Model.Persistence;
+
+/// <summary>
+/// Writes new users to a SQLite file with group commit: creates that arrive while a transaction is being written wait
+/// in a queue and go into the next transaction together, on one dedicated connection with statements prepared once.
+/// An IdP pushing thousands of users otherwise pays per user for a transaction, a WAL commit of every index page the
+/// user touched and a cold page cache (each request borrowed whichever pooled connection was free).
+/// <para>
+/// Each user is checked for a taken userName and extension inside the transaction, so a conflict fails that user alone;
+/// the audit entry is chained in the same transaction, as every audited save is. Should an insert fail for any other
+/// reason, the transaction is rolled back, that user gets the error and the others are written again without it.
+/// </para>
+/// The writer takes the process's <see cref="SqliteWriteGate"/> for each transaction, so it never races EF Core's writes.
+/// </summary>
+public sealed class SqliteNewUsers : IAsyncDisposable
+{
+    /// <summary>At most this many users per transaction; the rest wait for the next one.</summary>
+    private const int MaxBatch = 128;
+
+    /// <summary>The writer's connection keeps the index pages of recent inserts warm: 16 MB, for one connection only.</summary>
+    private const string Pragmas = SqlitePragmas.Pragmas + " PRAGMA cache_size=-16384;";
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SqliteWriteGate _gate;
+    private readonly ILogger<SqliteNewUsers> _logger;
+    private readonly Lock _start = new();
+    private Task? _loop;
+    private string? _file;
+    private Plan? _plan;
+    private sqlite3? _connection;
+
+    public SqliteNewUsers(SqliteWriteGate gate, ILogger<SqliteNewUsers> logger)
+    {
+        _gate = gate;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="user"/> (with e-mails and phone numbers) and its audit entry, committed once the transaction
+    /// they join commits. False, with nothing written, when <paramref name="db"/> is not a SQLite file; the caller then
+    /// saves through EF Core. A taken userName or extension throws <see cref="UniquenessConflictException"/>.
+    /// </summary>
+    public async Task<bool> TryInsertAsync(ScimBridgeDbContext db, User user, AuditEntry entry, CancellationToken ct)
+    {
+        if (!db.IsSqlite)
+        {
+            return false;
+        }
+
+        var file = _file ??= await SqliteNativeConnection.FileOfAsync(db, ct);
+        if (file.Length == 0)
+        {
+            return false;
+        }
+
+        _plan ??= new Plan(db);
+        EnsureStarted();
+        var pending = new Pending(user, entry);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(SqliteNewUsers), "The service is shutting down.");
+        }
+
+        // Not cancellable: once queued the user may be committed, and the caller must learn which.
+        await pending.Done.Task;
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is { } loop)
+        {
+            await loop;
+        }
+
+        if (_connection is { } connection)
+        {
+            SqliteNativeConnection.Close(connection);
+            _connection = null;
+        }
+    }
+
+    private void EnsureStarted()
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        lock (_start)
+        {
+            _loop ??= Task.Run(RunAsync);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            try
+            {
+                using (await _gate.EnterAsync(CancellationToken.None))
+                {
+                    Write(batch);
+                }
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Writing {Count} new users failed", batch.Count);
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetException(e);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Commits the batch, retrying without any user whose insert fails; completes every user's task.</summary>
+    private void Write(List<Pending> batch)
+    {
+        var connection = _connection ??= SqliteNativeConnection.Open(_file!, Pragmas);
+        var plan = _plan!;
+        var remaining = new List<Pending>(batch);
+        while (remaining.Count > 0)
+        {
+            var written = new List<Pending>(remaining.Count);
+            var refused = new List<(Pending Pending, Exception Error)>();
+            Pending? current = null;
+            try
+            {
+                Execute(connection, "BEGIN IMMEDIATE");
+                var heads = new Dictionary<Guid, string>();
+                foreach (var pending in remaining)
+                {
+                    if (plan.Conflict(connection, pending.User) is { } conflict)
+                    {
+                        refused.Add((pending, conflict));
+                        continue;
+                    }
+
+                    current = pending;
+                    plan.Insert(connection, pending, heads);
+                    current = null;
+                    written.Add(pending);
+                }
+
+                Execute(connection, "COMMIT");
+            }
+            catch (SqliteException e) when (current is not null)
+            {
+                Rollback(connection);
+                _logger.LogWarning(e, "Inserting new user {UserName} failed; the others are written without it", current.User.UserName);
+                current.Done.TrySetException(e);
+                remaining.Remove(current);
+                continue;
+            }
+            catch
+            {
+                Rollback(connection);
+                throw;
+            }
+
+            foreach (var pending in written)
+            {
+                pending.Done.TrySetResult();
+            }
+
+            foreach (var (pending, error) in refused)
+            {
+                pending.Done.TrySetException(error);
+            }
+
+            return;
+        }
+    }
+
+    private static void Rollback(sqlite3 connection)
+    {
+        if (raw.sqlite3_get_autocommit(connection) == 0)
+        {
+            raw.sqlite3_exec(connection, "ROLLBACK");
+        }
+    }
+
+    private static void Execute(sqlite3 connection, string sql) =>
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_exec(connection, sql), connection);
+
+    private sealed class Pending(User user, AuditEntry entry)
+    {
+        public User User { get; } = user;
+        public AuditEntry Entry { get; } = entry;
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Statements built once from the SQLite model (names, converters), so rows land as EF Core writes them.</summary>
+    private sealed class Plan
+    {
+        private readonly SqliteRowWriter<User> _users;
+        private readonly SqliteRowWriter<UserEmail> _emails;
+        private readonly SqliteRowWriter<UserPhoneNumber> _phones;
+        private readonly SqliteRowWriter<AuditEntry> _audit;
+        private readonly string _userNameTaken;
+        private readonly string _extensionTaken;
+        private readonly string _lastHash;
+
+        public Plan(ScimBridgeDbContext db)
+        {
+            _users = SqliteRowWriter<User>.For(db.Model);
+            _emails = SqliteRowWriter<UserEmail>.For(db.Model);
+            _phones = SqliteRowWriter<UserPhoneNumber>.For(db.Model);
+            _audit = SqliteRowWriter<AuditEntry>.For(db.Model);
+            var (users, u) = BulkCommand.Names<User>(db);
+            _userNameTaken = $"SELECT 1 FROM {users} WHERE {u(nameof(User.OrganizationId))} = ?1 AND {u(nameof(User.NormalizedUserName))} = ?2";
+            _extensionTaken = $"SELECT 1 FROM {users} WHERE {u(nameof(User.OrganizationId))} = ?1 AND {u(nameof(User.PhoneExtension))} = ?2";
+            var (audit, a) = BulkCommand.Names<AuditEntry>(db);
+            _lastHash = $"SELECT {a(nameof(AuditEntry.Hash))} FROM {audit} WHERE {a(nameof(AuditEntry.OrganizationId))} = ?1 " +
+                        $"ORDER BY {a(nameof(AuditEntry.Id))} DESC LIMIT 1";
+        }
+
+        /// <summary>The error a taken userName or extension gives this user, checked inside the write transaction.</summary>
+        public UniquenessConflictException? Conflict(sqlite3 connection, User user)
+        {
+            if (Any(connection, _userNameTaken, user.OrganizationId, user.NormalizedUserName))
+            {
+                return new UniquenessConflictException($"userName '{user.UserName}' is already taken in this organization.");
+            }
+
+            return user.PhoneExtension is { } extension && Any(connection, _extensionTaken, user.OrganizationId, extension)
+                ? new UniquenessConflictException($"Extension '{extension}' is already taken in this organization.")
+                : null;
+        }
+
+        /// <summary>The user's rows and its audit entry, chained after the organization's last entry.</summary>
+        public void Insert(sqlite3 connection, Pending pending, Dictionary<Guid, string> heads)
+        {
+            var user = pending.User;
+            _users.Insert(connection, user);
+            foreach (var email in user.Emails)
+            {
+                _emails.Insert(connection, email);
+            }
+
+            foreach (var phone in user.PhoneNumbers)
+            {
+                _phones.Insert(connection, phone);
+            }
+
+            var entry = pending.Entry;
+            if (!heads.TryGetValue(entry.OrganizationId, out var previous))
+            {
+                previous = LastHash(connection, entry.OrganizationId);
+            }
+
+            entry.PreviousHash = previous;
+            entry.Hash = entry.ComputeHash(previous);
+            _audit.Insert(connection, entry);
+            heads[entry.OrganizationId] = entry.Hash;
+        }
+
+        private string LastHash(sqlite3 connection, Guid organizationId)
+        {
+            var statement = SqliteStatementCache.Get(connection, _lastHash);
+            try
+            {
+                SqliteStatementCache.Bind(connection, statement, 1, organizationId);
+                return SqliteStatementCache.Step(connection, statement) ? raw.sqlite3_column_text(statement, 0).utf8_to_string() : "";
+            }
+            finally
+            {
+                raw.sqlite3_reset(statement);
+            }
+        }
+
+        private static bool Any(sqlite3 connection, string sql, Guid organizationId, string value)
+        {
+            var statement = SqliteStatementCache.Get(connection, sql);
+            try
+            {
+                SqliteStatementCache.Bind(connection, statement, 1, organizationId);
+                SqliteStatementCache.Bind(connection, statement, 2, value);
+                return SqliteStatementCache.Step(connection, statement);
+            }
+            finally
+            {
+                raw.sqlite3_reset(statement);
+            }
+        }
+    }
+}
