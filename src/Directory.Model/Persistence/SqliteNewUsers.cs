@@ -25,9 +25,6 @@ public sealed class SqliteNewUsers : IAsyncDisposable
     /// <summary>At most this many users per transaction; the rest wait for the next one.</summary>
     private const int MaxBatch = 128;
 
-    /// <summary>The writer's connection keeps the index pages of recent inserts warm: 16 MB, for one connection only.</summary>
-    private const string Pragmas = SqlitePragmas.Pragmas + " PRAGMA cache_size=-16384;";
-
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteWriteGate _gate;
     private readonly ILogger<SqliteNewUsers> _logger;
@@ -135,7 +132,7 @@ public sealed class SqliteNewUsers : IAsyncDisposable
     /// <summary>Commits the batch, retrying without any user whose insert fails; completes every user's task.</summary>
     private void Write(List<Pending> batch)
     {
-        var connection = _connection ??= SqliteNativeConnection.Open(_file!, Pragmas);
+        var connection = _connection ??= SqliteNativeConnection.Open(_file!, SqlitePragmas.Pragmas);
         var plan = _plan!;
         var remaining = new List<Pending>(batch);
         while (remaining.Count > 0)
