@@ -8,7 +8,8 @@ using ScimBridge.Scim.Tests.Infrastructure;
 
 namespace ScimBridge.Scim.Tests.Groups;
 
-public sealed class GroupResourceTests(ScimBridgeFactory factory) : IClassFixture<ScimBridgeFactory>
+public abstract class GroupResourceTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : ScimBridgeFactory
 {
     private async Task<ScimApi> ApiAsync() => new(await factory.CreateOrganizationClientAsync("groups-" + Guid.NewGuid().ToString("N")[..8]));
 
@@ -172,3 +173,7 @@ public sealed class GroupResourceTests(ScimBridgeFactory factory) : IClassFixtur
         return [.. users.Select(u => u.Id.ToString())];
     }
 }
+
+public sealed class GroupResourceTestsOnSqlite(ScimBridgeFactory factory) : GroupResourceTests<ScimBridgeFactory>(factory);
+
+public sealed class GroupResourceTestsOnPostgres(PostgresScimBridgeFactory factory) : GroupResourceTests<PostgresScimBridgeFactory>(factory);

@@ -4,13 +4,18 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Tests.Builders;
 
 namespace ScimBridge.Scim.Tests.Infrastructure;
 
-/// <summary>The real service over HTTP on a fresh SQLite file per factory.</summary>
-public class ScimBridgeFactory : WebApplicationFactory<Program>
+/// <summary>
+/// The real service over HTTP on a fresh SQLite file per factory, or, where a subclass says <see cref="OnPostgres"/>,
+/// on a throw-away PostgreSQL server of its own.
+/// </summary>
+public class ScimBridgeFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "scimbridge-tests", Guid.NewGuid().ToString("N"));
+    private PostgresServer? _postgres;
 
     public ScimBridgeFactory()
     {
@@ -22,9 +27,40 @@ public class ScimBridgeFactory : WebApplicationFactory<Program>
     /// <summary>Extra configuration a test class needs, applied on top of the defaults.</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>True to run the service on PostgreSQL (the <c>Postgres</c> provider and its migrations) instead of SQLite.</summary>
+    protected virtual bool OnPostgres => false;
+
+    public async Task InitializeAsync()
+    {
+        if (OnPostgres)
+        {
+            _postgres = new PostgresServer();
+            await _postgres.InitializeAsync();
+        }
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        // The service goes first, while its database is still there to close its connections to.
+        await DisposeAsync();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ScimBridge:Database:ConnectionString", $"Data Source={Path.Combine(_folder, "scimbridge.db")}");
+        if (_postgres is not null)
+        {
+            builder.UseSetting("ScimBridge:Database:Provider", "Postgres");
+            builder.UseSetting("ScimBridge:Database:ConnectionString", _postgres.ConnectionString("scimbridge"));
+        }
+        else
+        {
+            builder.UseSetting("ScimBridge:Database:ConnectionString", $"Data Source={Path.Combine(_folder, "scimbridge.db")}");
+        }
+
         builder.UseSetting("ScimBridge:Mappings:Path", Path.Combine(_folder, "mappings"));
         builder.UseSetting("ScimBridge:Scim:RequestsPerSecondPerOrganization", "0");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
@@ -71,4 +107,10 @@ public class ScimBridgeFactory : WebApplicationFactory<Program>
             }
         }
     }
+}
+
+/// <summary>The service on PostgreSQL: the same HTTP tests, against the provider that deployments outgrowing one machine use.</summary>
+public sealed class PostgresScimBridgeFactory : ScimBridgeFactory
+{
+    protected override bool OnPostgres => true;
 }

@@ -3,7 +3,8 @@ using ScimBridge.Scim.Tests.Infrastructure;
 
 namespace ScimBridge.Scim.Tests.Mapping;
 
-public sealed class HotReloadTests(MappingFactory factory) : IClassFixture<MappingFactory>
+public abstract class HotReloadTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : MappingFactory
 {
     [Fact]
     public async Task Group_pushes_and_file_edits_change_memberships_live_and_a_bad_edit_changes_nothing()
@@ -49,3 +50,7 @@ public sealed class HotReloadTests(MappingFactory factory) : IClassFixture<Mappi
             role: {{role}}
         """;
 }
+
+public sealed class HotReloadTestsOnSqlite(MappingFactory factory) : HotReloadTests<MappingFactory>(factory);
+
+public sealed class HotReloadTestsOnPostgres(PostgresMappingFactory factory) : HotReloadTests<PostgresMappingFactory>(factory);

@@ -7,7 +7,7 @@ using ScimBridge.Scim.Tests.Infrastructure;
 namespace ScimBridge.Scim.Tests.Mapping;
 
 /// <summary>The service with a temporary mappings folder that is watched with short debounce and polling intervals.</summary>
-public sealed class MappingFactory : ScimBridgeFactory
+public class MappingFactory : ScimBridgeFactory
 {
     public MappingFactory()
     {
@@ -49,4 +49,10 @@ public sealed class MappingFactory : ScimBridgeFactory
             await Task.Delay(100);
         }
     }
+}
+
+/// <summary>The watched mappings folder with the service on PostgreSQL, where recomputes use its bulk statements.</summary>
+public sealed class PostgresMappingFactory : MappingFactory
+{
+    protected override bool OnPostgres => true;
 }

@@ -5,7 +5,8 @@ using ScimBridge.Scim.Tests.Infrastructure;
 namespace ScimBridge.Scim.Tests.Replays;
 
 /// <summary>The request sequence Microsoft Entra ID sends to a SCIM endpoint, replayed from recorded payloads.</summary>
-public sealed class EntraReplayTests(ScimBridgeFactory factory) : IClassFixture<ScimBridgeFactory>
+public abstract class EntraReplayTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : ScimBridgeFactory
 {
     private const string Enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
@@ -179,3 +180,7 @@ public sealed class EntraReplayTests(ScimBridgeFactory factory) : IClassFixture<
         await api.ExpectErrorAsync(HttpStatusCode.NotFound, null, api.GetAsync($"/Groups/{id}"));
     }
 }
+
+public sealed class EntraReplayTestsOnSqlite(ScimBridgeFactory factory) : EntraReplayTests<ScimBridgeFactory>(factory);
+
+public sealed class EntraReplayTestsOnPostgres(PostgresScimBridgeFactory factory) : EntraReplayTests<PostgresScimBridgeFactory>(factory);

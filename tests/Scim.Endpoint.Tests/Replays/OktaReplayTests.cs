@@ -4,7 +4,8 @@ using ScimBridge.Scim.Tests.Infrastructure;
 namespace ScimBridge.Scim.Tests.Replays;
 
 /// <summary>The request sequence Okta sends for user and group push, replayed from recorded payloads.</summary>
-public sealed class OktaReplayTests(ScimBridgeFactory factory) : IClassFixture<ScimBridgeFactory>
+public abstract class OktaReplayTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : ScimBridgeFactory
 {
     private async Task<ScimApi> ApiAsync() => new(await factory.CreateOrganizationClientAsync("okta-" + Guid.NewGuid().ToString("N")[..8]));
 
@@ -62,3 +63,7 @@ public sealed class OktaReplayTests(ScimBridgeFactory factory) : IClassFixture<S
         Assert.Equal(new[] { second, third }.Order().ToList(), members);
     }
 }
+
+public sealed class OktaReplayTestsOnSqlite(ScimBridgeFactory factory) : OktaReplayTests<ScimBridgeFactory>(factory);
+
+public sealed class OktaReplayTestsOnPostgres(PostgresScimBridgeFactory factory) : OktaReplayTests<PostgresScimBridgeFactory>(factory);

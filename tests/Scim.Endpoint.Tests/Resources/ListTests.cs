@@ -4,7 +4,8 @@ using ScimBridge.Scim.Tests.Infrastructure;
 
 namespace ScimBridge.Scim.Tests.Resources;
 
-public sealed class ListTests(ScimBridgeFactory factory) : IClassFixture<ScimBridgeFactory>
+public abstract class ListTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : ScimBridgeFactory
 {
     private async Task<ScimApi> ApiWithUsersAsync(params string[] userNames)
     {
@@ -127,3 +128,7 @@ public sealed class ListTests(ScimBridgeFactory factory) : IClassFixture<ScimBri
         Assert.False((bool)after["Resources"]![0]!["active"]!);
     }
 }
+
+public sealed class ListTestsOnSqlite(ScimBridgeFactory factory) : ListTests<ScimBridgeFactory>(factory);
+
+public sealed class ListTestsOnPostgres(PostgresScimBridgeFactory factory) : ListTests<PostgresScimBridgeFactory>(factory);

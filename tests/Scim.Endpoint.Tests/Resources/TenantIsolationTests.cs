@@ -3,7 +3,8 @@ using ScimBridge.Scim.Tests.Infrastructure;
 
 namespace ScimBridge.Scim.Tests.Resources;
 
-public sealed class TenantIsolationTests(ScimBridgeFactory factory) : IClassFixture<ScimBridgeFactory>
+public abstract class TenantIsolationTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : ScimBridgeFactory
 {
     [Fact]
     public async Task Another_organizations_token_gets_404_and_never_sees_its_resources()
@@ -39,3 +40,7 @@ public sealed class TenantIsolationTests(ScimBridgeFactory factory) : IClassFixt
             orgB.PostAsync("/Groups", $$"""{"displayName":"Sneaky","members":[{"value":"{{user}}"}]}"""));
     }
 }
+
+public sealed class TenantIsolationTestsOnSqlite(ScimBridgeFactory factory) : TenantIsolationTests<ScimBridgeFactory>(factory);
+
+public sealed class TenantIsolationTestsOnPostgres(PostgresScimBridgeFactory factory) : TenantIsolationTests<PostgresScimBridgeFactory>(factory);

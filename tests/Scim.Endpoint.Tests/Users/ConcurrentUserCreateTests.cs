@@ -14,8 +14,11 @@ namespace ScimBridge.Scim.Tests.Users;
 /// An IdP pushes users many at a time, and concurrent creates are committed together. Each create must still succeed
 /// or fail on its own: a taken userName or extension, or an insert the database refuses, fails that user alone.
 /// </summary>
-public sealed class ConcurrentUserCreateTests(ScimBridgeFactory factory) : IClassFixture<ScimBridgeFactory>
+public abstract class ConcurrentUserCreateTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : ScimBridgeFactory
 {
+    protected TFactory Factory => factory;
+
     [Fact]
     public async Task Concurrent_creates_all_land_and_only_one_of_a_repeated_userName_wins()
     {
@@ -62,6 +65,57 @@ public sealed class ConcurrentUserCreateTests(ScimBridgeFactory factory) : IClas
         });
     }
 
+    protected async Task<(ScimApi Api, Guid OrganizationId)> NewOrganizationAsync()
+    {
+        var slug = "creates-" + Guid.NewGuid().ToString("N")[..8];
+        var api = new ScimApi(await factory.CreateOrganizationClientAsync(slug));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
+        var organization = await db.Organizations.SingleAsync(o => o.Slug == Organization.NormalizeSlug(slug));
+        return (api, organization.Id);
+    }
+
+    /// <summary>One user.created entry per created user, and an intact hash chain over all of them.</summary>
+    protected async Task AssertAuditAsync(Guid organizationId, int createdUsers)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
+        var created = await db.AuditEntries.Where(a => a.OrganizationId == organizationId && a.Action == "user.created").Select(a => a.TargetId).ToListAsync();
+        var users = await db.Users.Where(u => u.OrganizationId == organizationId).Select(u => u.Id).ToListAsync();
+        Assert.Equal(createdUsers, created.Count);
+        Assert.Equal(users.Select(id => id.ToString()).Order(), created.Order());
+
+        var verification = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync(organizationId, CancellationToken.None);
+        Assert.True(verification.Intact, $"Audit chain broken at entry {verification.FirstBrokenEntryId}");
+        Assert.Equal(createdUsers, verification.EntriesChecked);
+    }
+
+    protected static async Task<(HttpStatusCode Status, JsonObject Body)> Send(ScimApi api, string json)
+    {
+        using var response = await api.PostAsync("/Users", json);
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+    }
+
+    protected static string UserJson(string userName, string? extension = null)
+    {
+        var user = new JsonObject
+        {
+            ["schemas"] = new JsonArray("urn:ietf:params:scim:schemas:core:2.0:User"),
+            ["userName"] = userName,
+            ["emails"] = new JsonArray(new JsonObject { ["value"] = userName, ["type"] = "work", ["primary"] = true }),
+            ["phoneNumbers"] = new JsonArray(new JsonObject { ["value"] = "+49 30 1234", ["type"] = "work" }),
+        };
+        if (extension is not null)
+        {
+            user["urn:ietf:params:scim:schemas:extension:scimbridge:2.0:User"] = new JsonObject { ["extension"] = extension };
+        }
+
+        return user.ToJsonString();
+    }
+}
+
+public sealed class ConcurrentUserCreateTestsOnSqlite(ScimBridgeFactory factory) : ConcurrentUserCreateTests<ScimBridgeFactory>(factory)
+{
     [Fact]
     public async Task A_user_the_database_refuses_fails_alone_and_leaves_nothing_behind()
     {
@@ -91,60 +145,14 @@ public sealed class ConcurrentUserCreateTests(ScimBridgeFactory factory) : IClas
         await api.CreateUserAsync("refused@example.org");
     }
 
-    private async Task<(ScimApi Api, Guid OrganizationId)> NewOrganizationAsync()
-    {
-        var slug = "creates-" + Guid.NewGuid().ToString("N")[..8];
-        var api = new ScimApi(await factory.CreateOrganizationClientAsync(slug));
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
-        var organization = await db.Organizations.SingleAsync(o => o.Slug == Organization.NormalizeSlug(slug));
-        return (api, organization.Id);
-    }
-
-    /// <summary>One user.created entry per created user, and an intact hash chain over all of them.</summary>
-    private async Task AssertAuditAsync(Guid organizationId, int createdUsers)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
-        var created = await db.AuditEntries.Where(a => a.OrganizationId == organizationId && a.Action == "user.created").Select(a => a.TargetId).ToListAsync();
-        var users = await db.Users.Where(u => u.OrganizationId == organizationId).Select(u => u.Id).ToListAsync();
-        Assert.Equal(createdUsers, created.Count);
-        Assert.Equal(users.Select(id => id.ToString()).Order(), created.Order());
-
-        var verification = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync(organizationId, CancellationToken.None);
-        Assert.True(verification.Intact, $"Audit chain broken at entry {verification.FirstBrokenEntryId}");
-        Assert.Equal(createdUsers, verification.EntriesChecked);
-    }
-
     private async Task ExecuteAsync(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(factory.DataFolder, "scimbridge.db")};Pooling=False");
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(Factory.DataFolder, "scimbridge.db")};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
     }
-
-    private static async Task<(HttpStatusCode Status, JsonObject Body)> Send(ScimApi api, string json)
-    {
-        using var response = await api.PostAsync("/Users", json);
-        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
-    }
-
-    private static string UserJson(string userName, string? extension = null)
-    {
-        var user = new JsonObject
-        {
-            ["schemas"] = new JsonArray("urn:ietf:params:scim:schemas:core:2.0:User"),
-            ["userName"] = userName,
-            ["emails"] = new JsonArray(new JsonObject { ["value"] = userName, ["type"] = "work", ["primary"] = true }),
-            ["phoneNumbers"] = new JsonArray(new JsonObject { ["value"] = "+49 30 1234", ["type"] = "work" }),
-        };
-        if (extension is not null)
-        {
-            user["urn:ietf:params:scim:schemas:extension:scimbridge:2.0:User"] = new JsonObject { ["extension"] = extension };
-        }
-
-        return user.ToJsonString();
-    }
 }
+
+public sealed class ConcurrentUserCreateTestsOnPostgres(PostgresScimBridgeFactory factory) : ConcurrentUserCreateTests<PostgresScimBridgeFactory>(factory);

@@ -4,7 +4,8 @@ using ScimBridge.Scim.Tests.Infrastructure;
 
 namespace ScimBridge.Scim.Tests.Users;
 
-public sealed class UserPatchTests(ScimBridgeFactory factory) : IClassFixture<ScimBridgeFactory>
+public abstract class UserPatchTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : ScimBridgeFactory
 {
     private const string Platform = "urn:ietf:params:scim:schemas:extension:scimbridge:2.0:User";
 
@@ -157,3 +158,7 @@ public sealed class UserPatchTests(ScimBridgeFactory factory) : IClassFixture<Sc
         Assert.Equal("prepared", (string?)user[Platform]!["state"]);
     }
 }
+
+public sealed class UserPatchTestsOnSqlite(ScimBridgeFactory factory) : UserPatchTests<ScimBridgeFactory>(factory);
+
+public sealed class UserPatchTestsOnPostgres(PostgresScimBridgeFactory factory) : UserPatchTests<PostgresScimBridgeFactory>(factory);

@@ -8,7 +8,8 @@ using ScimBridge.Scim.Tests.Infrastructure;
 
 namespace ScimBridge.Scim.Tests.Users;
 
-public sealed class UserResourceTests(ScimBridgeFactory factory) : IClassFixture<ScimBridgeFactory>
+public abstract class UserResourceTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : ScimBridgeFactory
 {
     private const string Platform = "urn:ietf:params:scim:schemas:extension:scimbridge:2.0:User";
 
@@ -200,3 +201,7 @@ public sealed class UserResourceTests(ScimBridgeFactory factory) : IClassFixture
         }
     }
 }
+
+public sealed class UserResourceTestsOnSqlite(ScimBridgeFactory factory) : UserResourceTests<ScimBridgeFactory>(factory);
+
+public sealed class UserResourceTestsOnPostgres(PostgresScimBridgeFactory factory) : UserResourceTests<PostgresScimBridgeFactory>(factory);

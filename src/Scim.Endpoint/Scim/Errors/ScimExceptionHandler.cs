@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Provisioning;
+using ScimBridge.Model.Users;
 
 namespace ScimBridge.Scim.Errors;
 
@@ -23,7 +24,7 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
             InvalidValueException e => ScimError.Of(400, ScimErrorTypes.InvalidValue, e.Message),
             MutabilityException e => ScimError.Of(400, ScimErrorTypes.Mutability, e.Message),
             // Two concurrent creates of one userName (or extension): the unique index decides, the loser gets 409.
-            DbUpdateException e when IsUniqueViolation(e) => ScimError.Of(409, ScimErrorTypes.Uniqueness, "A unique value (userName or extension) is already taken in this organization."),
+            DbUpdateException e when IsUniqueViolation(e) => ScimError.Of(409, ScimErrorTypes.Uniqueness, UniqueViolationDetail(e)),
             JsonException e => ScimError.Of(400, ScimErrorTypes.InvalidSyntax, $"The request body is not valid JSON: {e.Message}"),
             BadHttpRequestException { StatusCode: 413 } => ScimError.Of(413, null, "The request body is larger than maxPayloadSize."),
             BadHttpRequestException e => ScimError.Of(e.StatusCode, ScimErrorTypes.InvalidSyntax, e.Message),
@@ -37,6 +38,28 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
 
         await error.WriteAsync(httpContext);
         return true;
+    }
+
+    /// <summary>Which value was taken, from the index SQLite or PostgreSQL names in its message, and the user being saved.</summary>
+    private static string UniqueViolationDetail(DbUpdateException e)
+    {
+        var message = e.InnerException?.Message ?? "";
+        var user = e.Entries.Select(entry => entry.Entity).OfType<User>().FirstOrDefault();
+        if (message.Contains(nameof(User.PhoneExtension), StringComparison.Ordinal))
+        {
+            return user?.PhoneExtension is { } extension
+                ? $"Extension '{extension}' is already taken in this organization."
+                : "The extension is already taken in this organization.";
+        }
+
+        if (message.Contains(nameof(User.NormalizedUserName), StringComparison.Ordinal))
+        {
+            return user is not null
+                ? $"userName '{user.UserName}' is already taken in this organization."
+                : "The userName is already taken in this organization.";
+        }
+
+        return "A unique value (userName or extension) is already taken in this organization.";
     }
 
     private static bool IsUniqueViolation(DbUpdateException e) =>

@@ -39,7 +39,7 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
                 where m.MemberId == userId && m.MemberType == GroupMemberType.User
                 join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
                 where g.OrganizationId == organizationId && g.DeletedAt == null
-                select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false })));
+                select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = null, IsTeam = false })));
 
     private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> GroupsOfUser =
         new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
@@ -47,7 +47,7 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
             where m.MemberId == userId && m.MemberType == GroupMemberType.User
             join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
             where g.OrganizationId == organizationId && g.DeletedAt == null
-            select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false }));
+            select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = null, IsTeam = false }));
 
     /// <summary>Loads relations for a page of users in at most three queries, skipping what the response will not show.</summary>
     public static async Task<Dictionary<Guid, UserRelations>> LoadAsync(
@@ -71,7 +71,7 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
         {
             teams[byUser.Key] = [.. byUser
                 .GroupBy(r => r.Id)
-                .Select(t => new UserTeam(t.Key, t.First().Name, t.Max(r => r.Role)))
+                .Select(t => new UserTeam(t.Key, t.First().Name, t.Max(r => r.Role!.Value)))
                 .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)];
         }
 
@@ -127,7 +127,7 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
             where ids.Contains(m.MemberId) && m.MemberType == GroupMemberType.User
             join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
             where g.OrganizationId == organizationId && g.DeletedAt == null
-            select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = TeamRole.Viewer, IsTeam = false };
+            select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = null, IsTeam = false };
 
         // Teams and groups come back in one round trip (UNION ALL) when both are shown.
         var query = wantTeams && wantGroups ? teamRows.Concat(groupRows) : wantTeams ? teamRows : wantGroups ? groupRows : null;
@@ -140,7 +140,7 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
         if (SqliteLookups.InSession)
         {
             return [.. SqliteLookups.Relations(db, organizationId, userId, wantTeams, wantGroups)
-                .Select(r => new RelationRow { UserId = userId, Id = r.Id, Name = r.Name, Role = r.Role, IsTeam = r.IsTeam })];
+                .Select(r => new RelationRow { UserId = userId, Id = r.Id, Name = r.Name, Role = r.IsTeam ? r.Role : null, IsTeam = r.IsTeam })];
         }
 
         var rows = new List<RelationRow>();
@@ -161,7 +161,9 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
         public Guid UserId { get; init; }
         public Guid Id { get; init; }
         public string Name { get; init; } = "";
-        public TeamRole Role { get; init; }
+        /// <summary>The team role; null for a group. Typed null rather than a constant role, which PostgreSQL cannot unite with the role column's text.</summary>
+        public TeamRole? Role { get; init; }
+
         public bool IsTeam { get; init; }
     }
 }
