@@ -3,17 +3,21 @@ using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Reconcile;
+using ScimBridge.Model.Tests.Builders;
 using ScimBridge.Model.Users;
 using ScimBridge.Sync.Runs;
 using static ScimBridge.Sync.Tests.Reconcile.PlannerData;
 
 namespace ScimBridge.Sync.Tests.Runs;
 
-public sealed class SyncRunTests : IAsyncLifetime
+public abstract class SyncRunTests : IAsyncLifetime
 {
     private SyncTestHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await SyncTestHost.CreateAsync();
+    /// <summary>The database settings the host runs on; none for its default, a fresh SQLite file.</summary>
+    protected virtual IDictionary<string, string?>? Database => null;
+
+    public async Task InitializeAsync() => _host = await SyncTestHost.CreateAsync(Database);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -246,4 +250,18 @@ public sealed class SyncRunTests : IAsyncLifetime
         Assert.Equal(1, _host.Directory.Reads);
         Assert.Equal((SyncRunStatus.Succeeded, 5), (finished.Status, finished.Created));
     }
+}
+
+public sealed class SyncRunTestsOnSqlite : SyncRunTests;
+
+/// <summary>The same runs on PostgreSQL, where new users, memberships and audit entries go through its bulk statements.</summary>
+public sealed class SyncRunTestsOnPostgres(PostgresServer server) : SyncRunTests, IClassFixture<PostgresServer>
+{
+    private readonly string _database = "sync_" + Guid.NewGuid().ToString("N")[..12];
+
+    protected override IDictionary<string, string?> Database => new Dictionary<string, string?>
+    {
+        ["ScimBridge:Database:Provider"] = "Postgres",
+        ["ScimBridge:Database:ConnectionString"] = server.ConnectionString(_database),
+    };
 }
