@@ -3,7 +3,7 @@ namespace ScimBridge.Model.Groups;
 /// <summary>A group as the identity provider knows it (SCIM Group, LDAP group, Entra group). Mapping files turn groups into teams.</summary>
 public sealed class DirectoryGroup
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = EntityIds.New();
     public Guid OrganizationId { get; set; }
 
     public string DisplayName { get; private set; } = "";

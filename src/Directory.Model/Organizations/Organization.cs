@@ -3,7 +3,7 @@ namespace ScimBridge.Model.Organizations;
 /// <summary>A tenant: every user, team, group, token and audit entry belongs to exactly one organization.</summary>
 public sealed class Organization
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = EntityIds.New();
 
     /// <summary>Short unique name used in commands, mapping files and configuration (e.g. <c>acme</c>).</summary>
     public string Slug { get; set; } = "";

@@ -8,7 +8,7 @@ public sealed class ScimToken
 {
     private const string SecretPrefix = "scb_";
 
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = EntityIds.New();
 
     public Guid OrganizationId { get; set; }
 

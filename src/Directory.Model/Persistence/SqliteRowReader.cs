@@ -15,6 +15,8 @@ namespace ScimBridge.Model.Persistence;
 internal sealed class SqliteRowReader<T>
     where T : class, new()
 {
+    // A compiled constructor call: new T() in generic code goes through Activator on every row.
+    private static readonly Func<T> Create = Expression.Lambda<Func<T>>(Expression.New(typeof(T))).Compile();
     private readonly Column[] _columns;
 
     private SqliteRowReader(Column[] columns)
@@ -40,7 +42,7 @@ internal sealed class SqliteRowReader<T>
     /// <summary>The entity in the current row, its columns starting at <paramref name="first"/>.</summary>
     public T Read(sqlite3_stmt statement, int first = 0)
     {
-        var entity = new T();
+        var entity = Create();
         for (var i = 0; i < _columns.Length; i++)
         {
             var column = _columns[i];

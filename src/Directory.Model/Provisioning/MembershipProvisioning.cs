@@ -127,7 +127,7 @@ public sealed class MembershipProvisioning(
         var missing = file.CreateMissingTeams ? MappingEngine.MissingTeams(file, inputs.Teams) : [];
         foreach (var name in missing)
         {
-            inputs.Teams[Team.Normalize(name)] = new TeamInfo(Guid.NewGuid(), name, Exists: false, Deleted: false);
+            inputs.Teams[Team.Normalize(name)] = new TeamInfo(EntityIds.New(), name, Exists: false, Deleted: false);
         }
 
         var plan = MappingEngine.Plan(file, inputs);

@@ -65,7 +65,7 @@ internal sealed class GroupPlanner(DirectorySnapshot snapshot, ReconcileState st
     {
         if (existing is null)
         {
-            var id = Guid.NewGuid();
+            var id = EntityIds.New();
             _groupIds[group.Key] = id;
             _groups.Add(id);
             plan.GroupCreates.Add(new GroupCreate(id, group.Key, group.DisplayName, group.DistinguishedName));

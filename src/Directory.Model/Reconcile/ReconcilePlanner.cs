@@ -76,7 +76,7 @@ public static class ReconcilePlanner
             var fingerprint = state.FingerprintOf(incoming);
             if (existing is null)
             {
-                var id = Guid.NewGuid();
+                var id = EntityIds.New();
                 ids[incoming.Key] = id;
                 owners[User.Normalize(incoming.Profile.UserName)] = incoming.Key;
                 plan.Creates.Add(new UserCreate(id, incoming.Key, incoming.Profile with { Active = incoming.Enabled }, incoming.Enabled, fingerprint));

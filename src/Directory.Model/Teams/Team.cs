@@ -3,7 +3,7 @@ namespace ScimBridge.Model.Teams;
 /// <summary>A team of the platform: members with roles, phone numbers, API access. Soft-deleted, never removed.</summary>
 public sealed class Team
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = EntityIds.New();
     public Guid OrganizationId { get; set; }
 
     public string Name { get; private set; } = "";

@@ -3,7 +3,7 @@ namespace ScimBridge.Model.Teams;
 /// <summary>A user's role in a team from one origin. Manual and mapped rows are kept apart; the effective role is the highest active one.</summary>
 public sealed class TeamMembership
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = EntityIds.New();
     public Guid OrganizationId { get; set; }
     public Guid TeamId { get; set; }
     public Guid UserId { get; set; }

@@ -5,7 +5,7 @@ namespace ScimBridge.Model.Users;
 /// <summary>A platform account. Provisioning deactivates and soft-deletes; rows are never removed by a sync or a SCIM client.</summary>
 public sealed class User
 {
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; set; } = EntityIds.New();
     public Guid OrganizationId { get; set; }
 
     public string UserName { get; private set; } = "";
