@@ -8,14 +8,16 @@ namespace ScimBridge.Model.Persistence;
 /// They live outside Microsoft.Data.Sqlite's pool on purpose: that pool re-registers EF Core's SQL functions on every
 /// open, and SQLite expires every statement prepared on a connection whose functions change, so statements kept there
 /// were compiled again for every request. Here a connection keeps its prepared statements for as long as it lives.
-/// Each connection reads through the memory map and is opened <c>query_only</c>: nothing can write through it.
+/// Each connection reads through the memory map and is opened <c>query_only</c>: nothing can write through it. Its page
+/// cache is 4 MB instead of SQLite's 2 MB: pages past the map's 64 MB are read into it, and at 2 MB the userName lookups
+/// of 60,000 users kept reading the same index pages again (filtered GETs 11,700/s against 15,600/s, for about 50 MB more).
 /// </summary>
 public sealed class SqliteReadPool : IDisposable
 {
     /// <summary>Connections kept when idle; a burst beyond this opens more and closes them when it has passed.</summary>
     private const int MaxIdle = 8;
 
-    private const string Pragmas = "PRAGMA query_only=1; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=67108864;";
+    private const string Pragmas = "PRAGMA query_only=1; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=67108864; PRAGMA cache_size=-4096;";
 
     private readonly ConcurrentStack<sqlite3> _idle = new();
     private string? _file;
