@@ -12,15 +12,16 @@ namespace ScimBridge.Sync.Tests.Scheduling;
 /// <summary>
 /// Several instances of the service on one PostgreSQL database share Quartz's clustered job store: each scheduled fire
 /// runs on one of them only, and when one stops the others carry on. The instances are real processes of the service's
-/// executable, since Quartz keeps one scheduler per name in a process; they read a real slapd.
+/// executable, since Quartz keeps one scheduler per name in a process. They read a slapd of their own, so that the
+/// test (which waits out a crash recovery) runs beside the shared slapd's collection rather than in it.
 /// </summary>
-[Collection(SlapdCollection.Name)]
-public sealed class ClusteredSchedulerTests(SlapdFixture slapd, PostgresServer postgres) : IClassFixture<PostgresServer>
+public sealed class ClusteredSchedulerTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     [Fact]
     public async Task Two_workers_run_each_fire_once_and_one_carries_on_when_the_other_stops()
     {
-        var tree = slapd.NewTree();
+        var tree = await LdapTree.StartServerAsync("cluster");
+        using var slapd = tree.Server;
         var ada = tree.AddUser("ada");
         tree.AddGroup("staff", ada, tree.AddUser("bob"));
         var connectionString = postgres.ConnectionString("cluster_" + Guid.NewGuid().ToString("N")[..12]);
