@@ -38,14 +38,14 @@ public static class SqliteLookups
         var rows = new List<UserRelationRow>();
         if (teams)
         {
-            Query(connection, plan.Teams, [organizationId, userId], s => rows.Add(new UserRelationRow(
+            SqliteStatementCache.Run(connection, plan.Teams, [organizationId, userId], s => rows.Add(new UserRelationRow(
                 Guid.Parse(raw.sqlite3_column_text(s, 0).utf8_to_string()), raw.sqlite3_column_text(s, 1).utf8_to_string(),
                 Enum.Parse<TeamRole>(raw.sqlite3_column_text(s, 2).utf8_to_string()), IsTeam: true)));
         }
 
         if (groups)
         {
-            Query(connection, plan.Groups, [userId, plan.UserMemberType, organizationId], s => rows.Add(new UserRelationRow(
+            SqliteStatementCache.Run(connection, plan.Groups, [userId, plan.UserMemberType, organizationId], s => rows.Add(new UserRelationRow(
                 Guid.Parse(raw.sqlite3_column_text(s, 0).utf8_to_string()), raw.sqlite3_column_text(s, 1).utf8_to_string(),
                 TeamRole.Viewer, IsTeam: false)));
         }
@@ -58,35 +58,14 @@ public static class SqliteLookups
         var plan = PlanFor(db);
         var connection = Current;
         User? user = null;
-        Query(connection, sql, [organizationId, key], s => user = plan.Users.Read(s));
+        SqliteStatementCache.Run(connection, sql, [organizationId, key], s => user = plan.Users.Read(s));
         if (user is not null)
         {
-            Query(connection, plan.Emails, [user.Id], s => user.Emails.Add(plan.EmailRows.Read(s)));
-            Query(connection, plan.Phones, [user.Id], s => user.PhoneNumbers.Add(plan.PhoneRows.Read(s)));
+            SqliteStatementCache.Run(connection, plan.Emails, [user.Id], s => user.Emails.Add(plan.EmailRows.Read(s)));
+            SqliteStatementCache.Run(connection, plan.Phones, [user.Id], s => user.PhoneNumbers.Add(plan.PhoneRows.Read(s)));
         }
 
         return user;
-    }
-
-    private static void Query(sqlite3 connection, string sql, object?[] parameters, Action<sqlite3_stmt> row)
-    {
-        var statement = SqliteStatementCache.Get(connection, sql);
-        try
-        {
-            for (var i = 0; i < parameters.Length; i++)
-            {
-                SqliteStatementCache.Bind(connection, statement, i + 1, parameters[i]);
-            }
-
-            while (SqliteStatementCache.Step(connection, statement))
-            {
-                row(statement);
-            }
-        }
-        finally
-        {
-            raw.sqlite3_reset(statement);
-        }
     }
 
     /// <summary>
@@ -132,7 +111,7 @@ public static class SqliteLookups
     /// <summary>Whether this flow is inside <see cref="InReadTransactionAsync"/> on a pooled connection.</summary>
     public static bool InSession => Session.Value is not null;
 
-    private static void Execute(sqlite3 connection, string sql) => Query(connection, sql, [], _ => { });
+    private static void Execute(sqlite3 connection, string sql) => SqliteStatementCache.Run(connection, sql, []);
 
     private static sqlite3 Current =>
         Session.Value ?? throw new InvalidOperationException("SQLite lookups run only inside InReadTransactionAsync on a pooled connection.");

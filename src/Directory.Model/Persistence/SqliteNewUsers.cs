@@ -142,7 +142,7 @@ public sealed class SqliteNewUsers : IAsyncDisposable
             Pending? current = null;
             try
             {
-                Execute(connection, "BEGIN IMMEDIATE");
+                SqliteStatementCache.Run(connection, "BEGIN IMMEDIATE", []);
                 var heads = new Dictionary<Guid, string>();
                 foreach (var pending in remaining)
                 {
@@ -158,7 +158,7 @@ public sealed class SqliteNewUsers : IAsyncDisposable
                     written.Add(pending);
                 }
 
-                Execute(connection, "COMMIT");
+                SqliteStatementCache.Run(connection, "COMMIT", []);
             }
             catch (SqliteException e) when (current is not null)
             {
@@ -195,9 +195,6 @@ public sealed class SqliteNewUsers : IAsyncDisposable
             raw.sqlite3_exec(connection, "ROLLBACK");
         }
     }
-
-    private static void Execute(sqlite3 connection, string sql) =>
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_exec(connection, sql), connection);
 
     private sealed class Pending(User user, AuditEntry entry)
     {
@@ -236,11 +233,11 @@ public sealed class SqliteNewUsers : IAsyncDisposable
         {
             if (Any(connection, _userNameTaken, user.OrganizationId, user.NormalizedUserName))
             {
-                return new UniquenessConflictException($"userName '{user.UserName}' is already taken in this organization.");
+                return UniquenessConflictException.UserName(user.UserName);
             }
 
             return user.PhoneExtension is { } extension && Any(connection, _extensionTaken, user.OrganizationId, extension)
-                ? new UniquenessConflictException($"Extension '{extension}' is already taken in this organization.")
+                ? UniquenessConflictException.Extension(extension)
                 : null;
         }
 
@@ -273,31 +270,16 @@ public sealed class SqliteNewUsers : IAsyncDisposable
 
         private string LastHash(sqlite3 connection, Guid organizationId)
         {
-            var statement = SqliteStatementCache.Get(connection, _lastHash);
-            try
-            {
-                SqliteStatementCache.Bind(connection, statement, 1, organizationId);
-                return SqliteStatementCache.Step(connection, statement) ? raw.sqlite3_column_text(statement, 0).utf8_to_string() : "";
-            }
-            finally
-            {
-                raw.sqlite3_reset(statement);
-            }
+            var hash = "";
+            SqliteStatementCache.Run(connection, _lastHash, [organizationId], s => hash = raw.sqlite3_column_text(s, 0).utf8_to_string());
+            return hash;
         }
 
         private static bool Any(sqlite3 connection, string sql, Guid organizationId, string value)
         {
-            var statement = SqliteStatementCache.Get(connection, sql);
-            try
-            {
-                SqliteStatementCache.Bind(connection, statement, 1, organizationId);
-                SqliteStatementCache.Bind(connection, statement, 2, value);
-                return SqliteStatementCache.Step(connection, statement);
-            }
-            finally
-            {
-                raw.sqlite3_reset(statement);
-            }
+            var found = false;
+            SqliteStatementCache.Run(connection, sql, [organizationId, value], _ => found = true);
+            return found;
         }
     }
 }

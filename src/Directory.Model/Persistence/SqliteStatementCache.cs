@@ -42,6 +42,31 @@ internal static class SqliteStatementCache
         }
     }
 
+    /// <summary>
+    /// Runs the cached statement for <paramref name="sql"/> with <paramref name="parameters"/> bound to ?1, ?2…, calling
+    /// <paramref name="row"/> on each row it returns; the statement is reset afterwards, also after an error.
+    /// </summary>
+    public static void Run(sqlite3 db, string sql, object?[] parameters, Action<sqlite3_stmt>? row = null)
+    {
+        var statement = Get(db, sql);
+        try
+        {
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                Bind(db, statement, i + 1, parameters[i]);
+            }
+
+            while (Step(db, statement))
+            {
+                row?.Invoke(statement);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+        }
+    }
+
     /// <summary>Steps to the next row; false at the end. Errors surface as <see cref="SqliteException"/>.</summary>
     public static bool Step(sqlite3 db, sqlite3_stmt statement)
     {

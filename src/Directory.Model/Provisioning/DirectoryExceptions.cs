@@ -4,7 +4,12 @@ namespace ScimBridge.Model.Provisioning;
 public abstract class DirectoryException(string message) : Exception(message);
 
 /// <summary>A unique value (userName, team name, extension) is already taken in the organization.</summary>
-public sealed class UniquenessConflictException(string message) : DirectoryException(message);
+public sealed class UniquenessConflictException(string message) : DirectoryException(message)
+{
+    public static UniquenessConflictException UserName(string userName) => new($"userName '{userName}' is already taken in this organization.");
+
+    public static UniquenessConflictException Extension(string extension) => new($"Extension '{extension}' is already taken in this organization.");
+}
 
 /// <summary>The addressed object does not exist in the caller's organization.</summary>
 public sealed class ResourceNotFoundException(string message) : DirectoryException(message);

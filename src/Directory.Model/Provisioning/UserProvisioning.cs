@@ -164,7 +164,7 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
     {
         if (await UserNameTaken.For(db)(db, organizationId, User.Normalize(userName), exceptUserId, ct))
         {
-            throw new UniquenessConflictException($"userName '{userName}' is already taken in this organization.");
+            throw UniquenessConflictException.UserName(userName);
         }
     }
 

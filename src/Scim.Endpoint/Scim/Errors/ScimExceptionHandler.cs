@@ -48,14 +48,14 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
         if (message.Contains(nameof(User.PhoneExtension), StringComparison.Ordinal))
         {
             return user?.PhoneExtension is { } extension
-                ? $"Extension '{extension}' is already taken in this organization."
+                ? UniquenessConflictException.Extension(extension).Message
                 : "The extension is already taken in this organization.";
         }
 
         if (message.Contains(nameof(User.NormalizedUserName), StringComparison.Ordinal))
         {
             return user is not null
-                ? $"userName '{user.UserName}' is already taken in this organization."
+                ? UniquenessConflictException.UserName(user.UserName).Message
                 : "The userName is already taken in this organization.";
         }
 
