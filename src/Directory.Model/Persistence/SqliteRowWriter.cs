@@ -48,25 +48,15 @@ internal sealed class SqliteRowWriter<T>
     /// <summary>Inserts <paramref name="row"/> on <paramref name="connection"/>; a generated key is set on the entity.</summary>
     public void Insert(sqlite3 connection, T row)
     {
-        var statement = SqliteStatementCache.Get(connection, InsertSql);
-        try
+        var values = new object?[_columns.Length];
+        for (var i = 0; i < _columns.Length; i++)
         {
-            for (var i = 0; i < _columns.Length; i++)
-            {
-                var column = _columns[i];
-                var value = column.Getter.GetClrValue(row);
-                SqliteStatementCache.Bind(connection, statement, i + 1,
-                    value is not null && column.Converter is { } converter ? converter.ConvertToProvider(value) : value);
-            }
-
-            SqliteStatementCache.Step(connection, statement);
-        }
-        finally
-        {
-            raw.sqlite3_reset(statement);
-            raw.sqlite3_clear_bindings(statement);
+            var column = _columns[i];
+            var value = column.Getter.GetClrValue(row);
+            values[i] = value is not null && column.Converter is { } converter ? converter.ConvertToProvider(value) : value;
         }
 
+        SqliteStatementCache.Run(connection, InsertSql, values);
         if (_generatedKey is not null)
         {
             _generatedKey.PropertyInfo!.SetValue(row, raw.sqlite3_last_insert_rowid(connection));

@@ -25,18 +25,10 @@ public sealed class LdapSyncHost : IAsyncDisposable
     public static async Task<LdapSyncHost> CreateAsync(LdapTree tree, IDictionary<string, string?>? extra = null)
     {
         const string prefix = "ScimBridge:Sync:Sources:0:";
-        var settings = new Dictionary<string, string?>
-        {
-            [prefix + "Type"] = "Ldap",
-            [prefix + "Url"] = tree.Server.Url,
-            [prefix + "BindDn"] = SlapdServer.AdminDn,
-            [prefix + "Password"] = SlapdServer.AdminPassword,
-            [prefix + "UserBaseDn"] = tree.People,
-            [prefix + "GroupBaseDn"] = tree.Groups,
-            [prefix + "DisabledFilter"] = "(description=disabled)",
-            [prefix + "TimeoutSeconds"] = "10",
-            [prefix + "ReadTimeoutSeconds"] = "60",
-        };
+        var settings = tree.SourceConfiguration(prefix);
+        settings[prefix + "DisabledFilter"] = "(description=disabled)";
+        settings[prefix + "TimeoutSeconds"] = "10";
+        settings[prefix + "ReadTimeoutSeconds"] = "60";
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[prefix + key] = value;

@@ -105,6 +105,17 @@ public sealed class LdapTree
         return settings;
     }
 
+    /// <summary>Configuration entries (under <paramref name="prefix"/>) of an <c>Ldap</c> source reading this subtree as the admin.</summary>
+    public Dictionary<string, string?> SourceConfiguration(string prefix) => new()
+    {
+        [prefix + "Type"] = "Ldap",
+        [prefix + "Url"] = Server.Url,
+        [prefix + "BindDn"] = SlapdServer.AdminDn,
+        [prefix + "Password"] = SlapdServer.AdminPassword,
+        [prefix + "UserBaseDn"] = People,
+        [prefix + "GroupBaseDn"] = Groups,
+    };
+
     public LdapDirectorySource Source(Action<LdapSourceSettings>? change = null) =>
         new(Settings(change), NullLogger<LdapDirectorySource>.Instance, TimeProvider.System);
 }

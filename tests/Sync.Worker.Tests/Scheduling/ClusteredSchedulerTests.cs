@@ -125,26 +125,20 @@ public sealed class ClusteredSchedulerTests(PostgresServer postgres) : IClassFix
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            const string source = "ScimBridge__Sync__Sources__0__";
-            foreach (var (key, value) in new Dictionary<string, string>
+            const string source = "ScimBridge:Sync:Sources:0:";
+            var settings = tree.SourceConfiguration(source);
+            settings["ScimBridge:Database:Provider"] = "Postgres";
+            settings["ScimBridge:Database:ConnectionString"] = connectionString;
+            settings["ScimBridge:Mappings:Path"] = Path.Combine(folder, "mappings");
+            settings["ScimBridge:Sync:MisfireThresholdSeconds"] = "1";
+            settings["Serilog:MinimumLevel:Default"] = "Warning";
+            settings[source + "Name"] = "corp";
+            settings[source + "Organization"] = "acme";
+            settings[source + "Schedule"] = "0/1 * * * * ?";
+            foreach (var (key, value) in settings)
             {
-                ["ScimBridge__Database__Provider"] = "Postgres",
-                ["ScimBridge__Database__ConnectionString"] = connectionString,
-                ["ScimBridge__Mappings__Path"] = Path.Combine(folder, "mappings"),
-                ["ScimBridge__Sync__MisfireThresholdSeconds"] = "1",
-                ["Serilog__MinimumLevel__Default"] = "Warning",
-                [source + "Name"] = "corp",
-                [source + "Organization"] = "acme",
-                [source + "Type"] = "Ldap",
-                [source + "Url"] = tree.Server.Url,
-                [source + "BindDn"] = SlapdServer.AdminDn,
-                [source + "Password"] = SlapdServer.AdminPassword,
-                [source + "UserBaseDn"] = tree.People,
-                [source + "GroupBaseDn"] = tree.Groups,
-                [source + "Schedule"] = "0/1 * * * * ?",
-            })
-            {
-                info.Environment[key] = value;
+                // Environment variables spell the configuration's ':' as '__'.
+                info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
             }
 
             var worker = new WorkerProcess(Process.Start(info)!, folder);
