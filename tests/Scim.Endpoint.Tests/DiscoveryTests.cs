@@ -16,7 +16,7 @@ public sealed class DiscoveryTests(ScimBridgeFactory factory) : IClassFixture<Sc
     }
 
     [Fact]
-    public async Task ServiceProviderConfig_advertises_patch_filter_sort_etag_and_no_bulk()
+    public async Task ServiceProviderConfig_advertises_patch_filter_sort_etag_and_bulk_with_its_limits()
     {
         var config = await GetJsonAsync("/scim/v2/ServiceProviderConfig");
 
@@ -25,7 +25,9 @@ public sealed class DiscoveryTests(ScimBridgeFactory factory) : IClassFixture<Sc
         Assert.Equal(1000, config.GetProperty("filter").GetProperty("maxResults").GetInt32());
         Assert.True(config.GetProperty("sort").GetProperty("supported").GetBoolean());
         Assert.True(config.GetProperty("etag").GetProperty("supported").GetBoolean());
-        Assert.False(config.GetProperty("bulk").GetProperty("supported").GetBoolean());
+        Assert.True(config.GetProperty("bulk").GetProperty("supported").GetBoolean());
+        Assert.Equal(1000, config.GetProperty("bulk").GetProperty("maxOperations").GetInt32());
+        Assert.Equal(4 * 1024 * 1024, config.GetProperty("bulk").GetProperty("maxPayloadSize").GetInt32());
         Assert.False(config.GetProperty("changePassword").GetProperty("supported").GetBoolean());
         Assert.Equal("oauthbearertoken", config.GetProperty("authenticationSchemes")[0].GetProperty("type").GetString());
         Assert.EndsWith("/scim/v2/ServiceProviderConfig", config.GetProperty("meta").GetProperty("location").GetString());

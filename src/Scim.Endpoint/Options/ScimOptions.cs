@@ -11,6 +11,10 @@ public sealed class ScimOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Most operations one <c>/Bulk</c> request may carry, advertised as <c>bulk.maxOperations</c>.</summary>
+    [Range(1, 100_000)]
+    public int BulkMaxOperations { get; set; } = 1000;
+
     /// <summary>Page size when a list request names no <c>count</c>.</summary>
     [Range(1, 10_000)]
     public int DefaultPageSize { get; set; } = 100;

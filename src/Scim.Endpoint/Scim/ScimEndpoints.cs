@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Persistence;
 using Microsoft.Extensions.Options;
 using ScimBridge.Scim.Auth;
+using ScimBridge.Scim.Bulk;
 using ScimBridge.Scim.Discovery;
 using ScimBridge.Scim.Errors;
 using ScimBridge.Scim.Groups;
@@ -77,6 +78,7 @@ public static class ScimEndpoints
         scim.MapUsers();
         scim.MapGroups();
         scim.MapRootSearch();
+        scim.MapBulk();
         return scim;
     }
 

@@ -26,7 +26,7 @@ public static class DiscoveryEndpoints
         {
             ["schemas"] = new JsonArray(ScimUrns.ServiceProviderConfig),
             ["patch"] = new JsonObject { ["supported"] = true },
-            ["bulk"] = new JsonObject { ["supported"] = false, ["maxOperations"] = 0, ["maxPayloadSize"] = o.MaxPayloadBytes },
+            ["bulk"] = new JsonObject { ["supported"] = true, ["maxOperations"] = o.BulkMaxOperations, ["maxPayloadSize"] = o.MaxPayloadBytes },
             ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = o.MaxPageSize },
             ["changePassword"] = new JsonObject { ["supported"] = false },
             ["sort"] = new JsonObject { ["supported"] = true },

@@ -16,20 +16,7 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
             return false;
         }
 
-        var error = exception switch
-        {
-            ScimException e => ScimError.Of(e.Status, e.ScimType, e.Message),
-            UniquenessConflictException e => ScimError.Of(409, ScimErrorTypes.Uniqueness, e.Message),
-            ResourceNotFoundException e => ScimError.Of(404, null, e.Message),
-            InvalidValueException e => ScimError.Of(400, ScimErrorTypes.InvalidValue, e.Message),
-            MutabilityException e => ScimError.Of(400, ScimErrorTypes.Mutability, e.Message),
-            // Two concurrent creates of one userName (or extension): the unique index decides, the loser gets 409.
-            DbUpdateException e when IsUniqueViolation(e) => ScimError.Of(409, ScimErrorTypes.Uniqueness, UniqueViolationDetail(e)),
-            JsonException e => ScimError.Of(400, ScimErrorTypes.InvalidSyntax, $"The request body is not valid JSON: {e.Message}"),
-            BadHttpRequestException { StatusCode: 413 } => ScimError.Of(413, null, "The request body is larger than maxPayloadSize."),
-            BadHttpRequestException e => ScimError.Of(e.StatusCode, ScimErrorTypes.InvalidSyntax, e.Message),
-            _ => null,
-        };
+        var error = Describe(exception);
         if (error is null)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
@@ -39,6 +26,22 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
         await error.WriteAsync(httpContext);
         return true;
     }
+
+    /// <summary>The RFC 7644 error for a failure the service expects (a refusal, a conflict, bad input); null for a bug.</summary>
+    public static ScimError? Describe(Exception exception) => exception switch
+    {
+        ScimException e => ScimError.Of(e.Status, e.ScimType, e.Message),
+        UniquenessConflictException e => ScimError.Of(409, ScimErrorTypes.Uniqueness, e.Message),
+        ResourceNotFoundException e => ScimError.Of(404, null, e.Message),
+        InvalidValueException e => ScimError.Of(400, ScimErrorTypes.InvalidValue, e.Message),
+        MutabilityException e => ScimError.Of(400, ScimErrorTypes.Mutability, e.Message),
+        // Two concurrent creates of one userName (or extension): the unique index decides, the loser gets 409.
+        DbUpdateException e when IsUniqueViolation(e) => ScimError.Of(409, ScimErrorTypes.Uniqueness, UniqueViolationDetail(e)),
+        JsonException e => ScimError.Of(400, ScimErrorTypes.InvalidSyntax, $"The request body is not valid JSON: {e.Message}"),
+        BadHttpRequestException { StatusCode: 413 } => ScimError.Of(413, null, "The request body is larger than maxPayloadSize."),
+        BadHttpRequestException e => ScimError.Of(e.StatusCode, ScimErrorTypes.InvalidSyntax, e.Message),
+        _ => null,
+    };
 
     /// <summary>Which value was taken, from the index SQLite or PostgreSQL names in its message, and the user being saved.</summary>
     private static string UniqueViolationDetail(DbUpdateException e)
