@@ -26,11 +26,14 @@ switch (which)
     case "baseline-server":
         await BaselineServer.RunAsync(args);
         break;
+    case "bulk":
+        await BulkBenchmark.RunAsync(args);
+        break;
     case "mapping":
         await MappingBenchmark.RunAsync(args);
         break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS] | mapping [USERS [recompute|patch]]>");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS] | mapping [USERS [recompute|patch]] | bulk [OPERATIONS [ROUNDS]]>");
         break;
 }
 return 0;

@@ -39,7 +39,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <param name="prepare">Runs on the service's fresh working folder before it starts (e.g. to write mapping files).</param>
-    public static async Task<(ServiceProcess Service, string Token)> StartAsync(string organization, Action<string>? prepare = null)
+    /// <param name="settings">Environment variables for the service (configuration keys with <c>__</c>).</param>
+    public static async Task<(ServiceProcess Service, string Token)> StartAsync(
+        string organization, Action<string>? prepare = null, Dictionary<string, string>? settings = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-bench-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(folder);
@@ -47,7 +49,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         var token = (await RunToCompletionAsync(folder, $"tokens create --org {organization} --name bench")).Trim().Split('\n')[^1].Trim();
 
         var port = FreePort();
-        return (await StartAndProbeAsync(StartInfo(folder, $"--urls http://127.0.0.1:{port}"), folder, port, "/healthz"), token);
+        var info = StartInfo(folder, $"--urls http://127.0.0.1:{port}");
+        foreach (var (key, value) in settings ?? [])
+        {
+            info.Environment[key] = value;
+        }
+
+        return (await StartAndProbeAsync(info, folder, port, "/healthz"), token);
     }
 
     /// <summary>The raw baseline (<see cref="BaselineServer"/>) as its own process, measured the same way as the service.</summary>
