@@ -194,6 +194,7 @@ public static class MappingBenchmark
             File.WriteAllText(Path.Combine(folder, "mappings", "mapbench.yaml"),
                 "organization: mapbench\nrules:\n  - group: { displayName: \"Support\" }\n    team: Support\n    role: MEMBER\n" +
                 "  - group: { glob: \"Supp*\" }\n    team: Helpdesk\n    role: VIEWER\n");
+            return Task.CompletedTask;
         });
         await using var _ = service;
         using var http = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };

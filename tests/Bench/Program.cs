@@ -33,7 +33,7 @@ switch (which)
         await MappingBenchmark.RunAsync(args);
         break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS] | mapping [USERS [recompute|patch]] | bulk [OPERATIONS [ROUNDS]]>");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only|paging]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS] | mapping [USERS [recompute|patch]] | bulk [OPERATIONS [ROUNDS]]>");
         break;
 }
 return 0;

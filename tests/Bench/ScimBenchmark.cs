@@ -17,6 +17,12 @@ public static class ScimBenchmark
     public static async Task RunAsync(string[] args)
     {
         var users = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60_000;
+        if (args.Length > 3 && args[3] == "paging")
+        {
+            await PagingBenchmark.RunAsync(users);
+            return;
+        }
+
         var lookupCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
         var groupSize = Math.Min(50_000, users - 10_000);
         var (service, token) = await ServiceProcess.StartAsync("bench");
@@ -121,6 +127,8 @@ public static class ScimBenchmark
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Against the baseline: creates {creates.RequestsPerSecond / rawCreates.RequestsPerSecond:P0} of raw inserts, "
             + $"filtered GETs {lookups.RequestsPerSecond / rawLookups.RequestsPerSecond:P0} of raw lookups, {lookups.RequestsPerSecond / fixedUser.RequestsPerSecond:P0} of the fixed-user endpoint."));
+        Console.WriteLine();
+        await PagingBenchmark.RunAsync(100_000);
     }
 
     private static async Task<LoadResult> CreateUsersAsync(HttpClient http, string name, string path, string[] ids, ServiceProcess target)

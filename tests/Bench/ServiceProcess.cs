@@ -41,11 +41,15 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <param name="prepare">Runs on the service's fresh working folder before it starts (e.g. to write mapping files).</param>
     /// <param name="settings">Environment variables for the service (configuration keys with <c>__</c>).</param>
     public static async Task<(ServiceProcess Service, string Token)> StartAsync(
-        string organization, Action<string>? prepare = null, Dictionary<string, string>? settings = null)
+        string organization, Func<string, Task>? prepare = null, Dictionary<string, string>? settings = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-bench-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(folder);
-        prepare?.Invoke(folder);
+        if (prepare is not null)
+        {
+            await prepare(folder);
+        }
+
         var token = (await RunToCompletionAsync(folder, $"tokens create --org {organization} --name bench")).Trim().Split('\n')[^1].Trim();
 
         var port = FreePort();

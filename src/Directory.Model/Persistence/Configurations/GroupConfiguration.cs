@@ -16,6 +16,7 @@ internal sealed class GroupConfiguration : IEntityTypeConfiguration<DirectoryGro
         builder.HasIndex(g => new { g.OrganizationId, g.NormalizedDisplayName });
         builder.HasIndex(g => new { g.OrganizationId, g.ExternalId });
         builder.HasIndex(g => new { g.OrganizationId, g.ManagedBy });
+        builder.HasIndex(g => new { g.OrganizationId, g.DeletedAt, g.CreatedAt, g.Id });
     }
 }
 

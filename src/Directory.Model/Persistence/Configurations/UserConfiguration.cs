@@ -21,6 +21,9 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.HasIndex(u => new { u.OrganizationId, u.ExternalId });
         builder.HasIndex(u => new { u.OrganizationId, u.ManagedBy, u.SourceKey });
         builder.HasIndex(u => new { u.OrganizationId, u.PhoneExtension }).IsUnique();
+
+        // Lists in their default order: a page at any depth is an index seek (cursor) or an index-only step (startIndex).
+        builder.HasIndex(u => new { u.OrganizationId, u.DeletedAt, u.CreatedAt, u.Id });
         builder.Property(u => u.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(u => u.StatusBeforeDeactivation).HasConversion<string>().HasMaxLength(20);
         builder.Property(u => u.OrganizationRole).HasConversion<string>().HasMaxLength(10);

@@ -28,6 +28,15 @@ public static class DiscoveryEndpoints
             ["patch"] = new JsonObject { ["supported"] = true },
             ["bulk"] = new JsonObject { ["supported"] = true, ["maxOperations"] = o.BulkMaxOperations, ["maxPayloadSize"] = o.MaxPayloadBytes },
             ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = o.MaxPageSize },
+            // RFC 9865. Cursors never expire (they name a place in the order), so no cursorTimeout is announced.
+            ["pagination"] = new JsonObject
+            {
+                ["cursor"] = true,
+                ["index"] = true,
+                ["defaultPaginationMethod"] = "index",
+                ["defaultPageSize"] = o.DefaultPageSize,
+                ["maxPageSize"] = o.MaxPageSize,
+            },
             ["changePassword"] = new JsonObject { ["supported"] = false },
             ["sort"] = new JsonObject { ["supported"] = true },
             ["etag"] = new JsonObject { ["supported"] = true },

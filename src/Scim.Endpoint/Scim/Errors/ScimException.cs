@@ -32,4 +32,10 @@ public static class ScimErrorTypes
     public const string InvalidValue = "invalidValue";
     public const string InvalidVers = "invalidVers";
     public const string Sensitive = "sensitive";
+
+    /// <summary>RFC 9865: a cursor the service did not give out.</summary>
+    public const string InvalidCursor = "invalidCursor";
+
+    /// <summary>RFC 9865: a count that cursor paging cannot serve (below 1).</summary>
+    public const string InvalidCount = "invalidCount";
 }

@@ -34,25 +34,41 @@ public static class RootSearchEndpoint
             throw userError ?? groupError!;
         }
 
+        // Cursors here are offsets into the users-then-groups list.
+        var start = !query.CursorPaging ? query.Offset : query.Cursor switch
+        {
+            null => 0,
+            ScimCursor.Offset offset => offset.Skip,
+            _ => throw ScimCursor.InvalidCursor("This cursor belongs to /Users or /Groups, not to the root /.search."),
+        };
         var userTotal = users is null ? 0 : await users.LongCountAsync(ct);
         var groupTotal = groups is null ? 0 : await groups.LongCountAsync(ct);
         var resources = new List<JsonObject>();
         var urls = ScimUrls.For(http.Request);
-        if (users is not null && query.Count > 0 && query.Offset < userTotal)
+        if (users is not null && query.Count > 0 && start < userTotal)
         {
-            var (page, _) = await UserSearch.PageAsync(db, tenant.OrganizationId, users, query, query.Offset, query.Count, urls, ct);
+            var (page, _) = await UserSearch.PageAsync(db, tenant.OrganizationId, users, query, start, query.Count, urls, ct);
             resources.AddRange(page);
         }
 
         var remaining = query.Count - resources.Count;
         if (groups is not null && remaining > 0)
         {
-            var offset = (int)Math.Max(0, query.Offset - userTotal);
+            var offset = (int)Math.Max(0, start - userTotal);
             var (page, _) = await GroupSearch.PageAsync(db, tenant.OrganizationId, groups, query, offset, remaining, urls, ct);
             resources.AddRange(page);
         }
 
-        return ScimListResponse.Create(userTotal + groupTotal, query.StartIndex, resources);
+        var total = userTotal + groupTotal;
+        if (query.CursorPaging)
+        {
+            var end = start + resources.Count;
+            return ScimListResponse.Create(new CursorPage(resources, total,
+                resources.Count > 0 && end < total ? new ScimCursor.Offset(end) : null,
+                start > 0 ? new ScimCursor.Offset(Math.Max(0, start - query.Count)) : null));
+        }
+
+        return ScimListResponse.Create(total, query.StartIndex, resources);
     }
 
     private static IQueryable<T>? TryMatch<T>(Func<IQueryable<T>> match, out ScimException? error)

@@ -6,14 +6,19 @@ using ScimBridge.Scim.Options;
 
 namespace ScimBridge.Scim.Resources;
 
-/// <summary>The parameters of a list or .search request (RFC 7644 §3.4.2, §3.4.3), normalised.</summary>
+/// <summary>
+/// The parameters of a list or .search request (RFC 7644 §3.4.2, §3.4.3), normalised. A request that names
+/// <c>cursor</c> (even empty) pages by cursor (RFC 9865, <see cref="CursorPaging"/>); otherwise by startIndex.
+/// </summary>
 public sealed record ScimListQuery(
     string? Filter,
     string? SortBy,
     string? SortOrder,
     int StartIndex,
     int Count,
-    ScimAttributeSelection Attributes)
+    ScimAttributeSelection Attributes,
+    bool CursorPaging = false,
+    ScimCursor? Cursor = null)
 {
     /// <summary>Zero-based offset of the first resource to return.</summary>
     public int Offset => StartIndex - 1;
@@ -29,6 +34,7 @@ public sealed record ScimListQuery(
             ParseInt(query["count"].ToString(), "count"),
             query["attributes"].ToString(),
             query["excludedAttributes"].ToString(),
+            query.ContainsKey("cursor") ? query["cursor"].ToString() : null,
             options);
     }
 
@@ -41,15 +47,27 @@ public sealed record ScimListQuery(
         Number(body, "count"),
         List(body, "attributes"),
         List(body, "excludedAttributes"),
+        ScimNode.FindKey(body, "cursor") is null ? null : Text(body, "cursor") ?? "",
         options);
 
     private static ScimListQuery Create(
-        string? filter, string? sortBy, string? sortOrder, int? startIndex, int? count, string? attributes, string? excluded, ScimOptions options)
+        string? filter, string? sortBy, string? sortOrder, int? startIndex, int? count, string? attributes, string? excluded,
+        string? cursor, ScimOptions options)
     {
         var order = string.IsNullOrWhiteSpace(sortOrder) ? null : sortOrder.Trim();
         if (order is not null && !order.Equals("ascending", StringComparison.OrdinalIgnoreCase) && !order.Equals("descending", StringComparison.OrdinalIgnoreCase))
         {
             throw ScimException.InvalidValue("sortOrder must be 'ascending' or 'descending'.");
+        }
+
+        if (cursor is not null && startIndex is not null)
+        {
+            throw ScimException.InvalidValue("Page either by startIndex or by cursor, not both.");
+        }
+
+        if (cursor is not null && count is < 1)
+        {
+            throw new ScimException(400, ScimErrorTypes.InvalidCount, $"With a cursor, count must be between 1 and {options.MaxPageSize}.");
         }
 
         return new ScimListQuery(
@@ -58,7 +76,9 @@ public sealed record ScimListQuery(
             order,
             startIndex is null or < 1 ? 1 : startIndex.Value,
             Math.Clamp(count ?? options.DefaultPageSize, 0, options.MaxPageSize),
-            ScimAttributeSelection.Parse(attributes, excluded));
+            ScimAttributeSelection.Parse(attributes, excluded),
+            cursor is not null,
+            cursor is null ? null : ScimCursor.Decode(cursor));
     }
 
     private static int? ParseInt(string value, string name)

@@ -16,13 +16,19 @@ public static class UserSearch
     {
         var tenant = ScimTenant.From(http.User);
         var filter = query.Filter is null ? null : ScimFilterParser.Parse(query.Filter);
-        if (filter is not null && UserNameEquals(filter) is { } userName)
+        if (!query.CursorPaging && filter is not null && UserNameEquals(filter) is { } userName)
         {
             return await RespondByUserNameAsync(http, db, tenant.OrganizationId, userName, query, ct);
         }
 
         var matching = Matching(db, tenant.OrganizationId, filter);
-        var (resources, total) = await PageAsync(db, tenant.OrganizationId, matching, query, query.Offset, query.Count, ScimUrls.For(http.Request), ct);
+        var urls = ScimUrls.For(http.Request);
+        if (query.CursorPaging)
+        {
+            return ScimListResponse.Create(await CursorPageAsync(db, tenant.OrganizationId, matching, query, urls, ct));
+        }
+
+        var (resources, total) = await PageAsync(db, tenant.OrganizationId, matching, query, query.Offset, query.Count, urls, ct);
         return ScimListResponse.Create(total, query.StartIndex, resources);
     }
 
@@ -73,21 +79,48 @@ public static class UserSearch
             return ([], await matching.LongCountAsync(ct));
         }
 
-        var ordered = query.SortBy is null
-            ? matching.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
-            : ScimSort.Apply(matching, query.SortBy, query.SortOrder);
-        var page = await ordered.Skip(offset).Take(count).ToListAsync(ct);
-        long total = page.Count > 0 && page.Count < count ? offset + page.Count
-            : offset == 0 && page.Count == 0 ? 0
+        var ids = await ListPaging.IndexPageAsync(OrderedIds(matching, query), offset, count, ct);
+        long total = ids.Count > 0 && ids.Count < count ? offset + ids.Count
+            : offset == 0 && ids.Count == 0 ? 0
             : await matching.LongCountAsync(ct);
-        var relations = await UserRelations.LoadAsync(db, organizationId, page, query.Attributes, ct);
+        return (await RenderAsync(db, organizationId, ids, query.Attributes, urls, ct), total);
+    }
+
+    /// <summary>One page by cursor (RFC 9865): a keyset seek in the default order, an offset when sorted by sortBy.</summary>
+    private static async Task<CursorPage> CursorPageAsync(
+        ScimBridgeDbContext db, Guid organizationId, IQueryable<User> matching, ScimListQuery query, ScimUrls urls, CancellationToken ct)
+    {
+        var (ids, next, previous) = query.SortBy is null
+            ? await ListPaging.KeysetPageAsync(matching, u => u.CreatedAt, u => u.Id, query.Cursor, query.Count, ct)
+            : await ListPaging.SortedCursorPageAsync(OrderedIds(matching, query), query.Cursor, query.Count, ct);
+        var total = await matching.LongCountAsync(ct);
+        return new CursorPage(await RenderAsync(db, organizationId, ids, query.Attributes, urls, ct), total, next, previous);
+    }
+
+    private static IQueryable<Guid> OrderedIds(IQueryable<User> matching, ScimListQuery query) =>
+        (query.SortBy is null ? matching.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id) : ScimSort.Apply(matching, query.SortBy, query.SortOrder))
+            .Select(u => u.Id);
+
+    /// <summary>The users with these ids, in this order, with the relations the response shows.</summary>
+    private static async Task<IReadOnlyList<JsonObject>> RenderAsync(
+        ScimBridgeDbContext db, Guid organizationId, List<Guid> ids, ScimAttributeSelection attributes, ScimUrls urls, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var loaded = await db.Users.AsNoTracking().Where(u => u.OrganizationId == organizationId && ids.Contains(u.Id)).ToListAsync(ct);
+        var byId = loaded.ToDictionary(u => u.Id);
+        var page = ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+        var relations = await UserRelations.LoadAsync(db, organizationId, page, attributes, ct);
         var resources = new List<JsonObject>(page.Count);
         foreach (var user in page)
         {
-            resources.Add(query.Attributes.Apply(ScimUserMapping.ToScim(user, relations[user.Id], urls)));
+            resources.Add(attributes.Apply(ScimUserMapping.ToScim(user, relations[user.Id], urls)));
         }
 
-        return (resources, total);
+        return resources;
     }
 
     private static string? UserNameEquals(FilterNode filter) =>

@@ -126,6 +126,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "NormalizedDisplayName");
 
+                    b.HasIndex("OrganizationId", "DeletedAt", "CreatedAt", "Id");
+
                     b.ToTable("Groups", (string)null);
                 });
 
@@ -622,6 +624,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("OrganizationId", "ManagedBy", "SourceKey");
+
+                    b.HasIndex("OrganizationId", "DeletedAt", "CreatedAt", "Id");
 
                     b.ToTable("Users");
                 });

@@ -118,6 +118,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "NormalizedDisplayName");
 
+                    b.HasIndex("OrganizationId", "DeletedAt", "CreatedAt", "Id");
+
                     b.ToTable("Groups", (string)null);
                 });
 
@@ -612,6 +614,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("OrganizationId", "ManagedBy", "SourceKey");
+
+                    b.HasIndex("OrganizationId", "DeletedAt", "CreatedAt", "Id");
 
                     b.ToTable("Users");
                 });
