@@ -23,7 +23,9 @@ public static class AdminConsole
         services.AddScoped<AdminIdentityMatcher>();
         services.AddScoped<LoginLinks>();
         services.AddScoped<ScimBridge.Model.Commands.IAdminCommand, LoginLinkCommand>();
+        services.AddScoped<ScimBridge.Model.Commands.IAdminCommand, Audit.AuditVerifyCommand>();
         services.AddScoped<Users.UserSearch>();
+        services.AddScoped<Users.UserDetails>();
         services.AddScoped<Audit.AuditSearch>();
         services.AddRazorPages(pages =>
             {

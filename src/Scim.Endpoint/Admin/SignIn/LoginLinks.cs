@@ -48,7 +48,7 @@ public sealed class LoginLinks(
 
         if (user.OrganizationRole != OrganizationRole.Owner)
         {
-            roles.SetRole(user, OrganizationRole.Owner, context);
+            await roles.SetRoleAsync(user, OrganizationRole.Owner, context, ct);
         }
 
         var (link, secret) = AdminLoginLink.Issue(organization.Id, user.Id, clock.GetUtcNow(), TimeSpan.FromMinutes(options.Value.LoginLinkMinutes));
