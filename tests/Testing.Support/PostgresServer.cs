@@ -1,24 +1,61 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Npgsql;
 
-namespace ScimBridge.Model.Tests.Builders;
+namespace ScimBridge.Testing;
 
 /// <summary>
-/// A throw-away PostgreSQL server on 127.0.0.1: initdb into a temp folder, started on a free port, removed at the end.
-/// PostgreSQL refuses to run as root, so as root the server runs as the packaged <c>postgres</c> user.
+/// One throw-away PostgreSQL server per test process on 127.0.0.1: initdb into a temp folder, started on a free port the
+/// first time a test asks for it, stopped and removed when the process exits. Test classes do not share data through
+/// it: each takes a database of its own (<see cref="PostgresDatabase"/>). PostgreSQL refuses to run as root, so as root
+/// the server runs as the packaged <c>postgres</c> user.
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+public sealed class PostgresServer
 {
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"scimbridge-pg-{Guid.NewGuid():N}");
     private Process? _server;
 
+    private PostgresServer()
+    {
+    }
+
     public int Port { get; } = FreePort();
+
+    /// <summary>The server of this test process, started on first use.</summary>
+    public static Task<PostgresServer> StartedAsync() => Shared.Value;
 
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Include Error Detail=true";
 
-    public async Task InitializeAsync()
+    /// <summary>Runs one statement in the <c>postgres</c> maintenance database (CREATE / DROP DATABASE).</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<PostgresServer> StartAsync()
+    {
+        var server = new PostgresServer();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+        try
+        {
+            await server.StartProcessAsync();
+            return server;
+        }
+        catch
+        {
+            server.Stop();
+            throw;
+        }
+    }
+
+    private async Task StartProcessAsync()
     {
         var bin = System.IO.Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin")).FirstOrDefault()
             ?? throw new InvalidOperationException("PostgreSQL is not installed; scripts/test.sh installs it.");
@@ -31,8 +68,9 @@ public sealed class PostgresServer : IAsyncLifetime
 
         var (initdb, initdbArgs) = AsPostgres(asRoot, Path.Combine(bin, "initdb"), $"-D {_dataDir} -U postgres -A trust --no-sync -E UTF8");
         await RunAsync(initdb, initdbArgs);
+        // Every test class of the process has a database here, each with its own connection pool: room for all of them.
         var (postgres, postgresArgs) = AsPostgres(asRoot, Path.Combine(bin, "postgres"),
-            $"-D {_dataDir} -p {Port} -h 127.0.0.1 -k {_dataDir} -c fsync=off -c max_connections=200");
+            $"-D {_dataDir} -p {Port} -h 127.0.0.1 -k {_dataDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500");
         _server = Process.Start(new ProcessStartInfo(postgres, postgresArgs)
         {
             RedirectStandardError = true,
@@ -40,26 +78,28 @@ public sealed class PostgresServer : IAsyncLifetime
         })!;
         _server.BeginErrorReadLine();
         _server.BeginOutputReadLine();
+
+        // Ready when it answers a query: a listening socket alone may still say "the database system is starting up".
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        while (true)
         {
             try
             {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, Port);
-                await Task.Delay(300);
+                await ExecuteAsync("SELECT 1");
                 return;
             }
-            catch (SocketException)
+            catch (Exception e) when ((e is NpgsqlException or SocketException) && deadline.Elapsed < TimeSpan.FromSeconds(60))
             {
+                if (_server.HasExited)
+                {
+                    throw new InvalidOperationException($"PostgreSQL exited with {_server.ExitCode}.", e);
+                }
                 await Task.Delay(100);
             }
         }
-
-        throw new InvalidOperationException("PostgreSQL did not start within 30 s.");
     }
 
-    public Task DisposeAsync()
+    private void Stop()
     {
         if (_server is { HasExited: false })
         {
@@ -74,8 +114,9 @@ public sealed class PostgresServer : IAsyncLifetime
         catch (IOException)
         {
         }
-
-        return Task.CompletedTask;
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private static (string Program, string Arguments) AsPostgres(bool asRoot, string program, string arguments) =>

@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace ScimBridge.Sync.Tests.Ldap;
+namespace ScimBridge.Testing;
 
 /// <summary>How a <see cref="SlapdServer"/> starts.</summary>
 public sealed record SlapdOptions

@@ -4,7 +4,6 @@ using Npgsql;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Reconcile;
-using ScimBridge.Model.Tests.Builders;
 using ScimBridge.Sync.Tests.Ldap;
 
 namespace ScimBridge.Sync.Tests.Scheduling;
@@ -15,7 +14,7 @@ namespace ScimBridge.Sync.Tests.Scheduling;
 /// executable, since Quartz keeps one scheduler per name in a process. They read a slapd of their own, so that the
 /// test (which waits out a crash recovery) runs beside the shared slapd's collection rather than in it.
 /// </summary>
-public sealed class ClusteredSchedulerTests(PostgresServer postgres) : IClassFixture<PostgresServer>
+public sealed class ClusteredSchedulerTests(PostgresDatabase postgres) : IClassFixture<PostgresDatabase>
 {
     [Fact]
     public async Task Two_workers_run_each_fire_once_and_one_carries_on_when_the_other_stops()
@@ -24,7 +23,7 @@ public sealed class ClusteredSchedulerTests(PostgresServer postgres) : IClassFix
         using var slapd = tree.Server;
         var ada = tree.AddUser("ada");
         tree.AddGroup("staff", ada, tree.AddUser("bob"));
-        var connectionString = postgres.ConnectionString("cluster_" + Guid.NewGuid().ToString("N")[..12]);
+        var connectionString = postgres.ConnectionString;
         await using (var db = Context(connectionString))
         {
             await db.Database.MigrateAsync();
