@@ -7,7 +7,7 @@ namespace ScimBridge.Testing;
 
 /// <summary>
 /// One throw-away PostgreSQL server per test process on 127.0.0.1: initdb into a temp folder, started on a free port the
-/// first time a test asks for it, stopped and removed when the process exits. Test classes do not share data through
+/// first time a test asks for it, stopped and removed once the process is gone. Test classes do not share data through
 /// it: each takes a database of its own (<see cref="PostgresDatabase"/>). PostgreSQL refuses to run as root, so as root
 /// the server runs as the packaged <c>postgres</c> user.
 /// </summary>
@@ -16,6 +16,7 @@ public sealed class PostgresServer
     private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"scimbridge-pg-{Guid.NewGuid():N}");
+    private readonly System.Text.StringBuilder _log = new();
     private Process? _server;
 
     private PostgresServer()
@@ -71,11 +72,29 @@ public sealed class PostgresServer
         // Every test class of the process has a database here, each with its own connection pool: room for all of them.
         var (postgres, postgresArgs) = AsPostgres(asRoot, Path.Combine(bin, "postgres"),
             $"-D {_dataDir} -p {Port} -h 127.0.0.1 -k {_dataDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500");
-        _server = Process.Start(new ProcessStartInfo(postgres, postgresArgs)
+        // The test host may be killed once its tests are done, before any exit handler runs: a watchdog beside the server
+        // stops it (fast shutdown) and removes its folder when the test process is gone, however that process ended.
+        var script = $"""
+            {postgres} {postgresArgs} &
+            server=$!
+            while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done
+            kill -INT "$(head -n 1 '{_dataDir}/postmaster.pid')" 2>/dev/null || kill -INT $server
+            wait $server
+            rm -rf '{_dataDir}'
+            """;
+        _server = Process.Start(new ProcessStartInfo("sh")
         {
+            ArgumentList = { "-c", script },
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         })!;
+        _server.ErrorDataReceived += (_, e) =>
+        {
+            lock (_log)
+            {
+                _log.AppendLine(e.Data);
+            }
+        };
         _server.BeginErrorReadLine();
         _server.BeginOutputReadLine();
 
@@ -88,11 +107,14 @@ public sealed class PostgresServer
                 await ExecuteAsync("SELECT 1");
                 return;
             }
-            catch (Exception e) when ((e is NpgsqlException or SocketException) && deadline.Elapsed < TimeSpan.FromSeconds(60))
+            catch (Exception e) when (e is NpgsqlException or SocketException)
             {
-                if (_server.HasExited)
+                if (deadline.Elapsed > Poll.Deadline)
                 {
-                    throw new InvalidOperationException($"PostgreSQL exited with {_server.ExitCode}.", e);
+                    lock (_log)
+                    {
+                        throw new InvalidOperationException($"PostgreSQL did not start within {Poll.Deadline.TotalSeconds:0} s: {_log}", e);
+                    }
                 }
                 await Task.Delay(100);
             }
