@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using ScimBridge.Sync.Tests.Ldap;
+using ScimBridge.Testing;
 
 namespace ScimBridge.Bench;
 
