@@ -30,10 +30,10 @@ public static class PagingBenchmark
     {
         Console.WriteLine($"Paging: {users:N0} users, each in {GroupsPerUser} of {Groups:N0} groups and {TeamsPerUser} of {Teams} teams");
         string? databaseFile = null;
-        var (service, token) = await ServiceProcess.StartAsync("bench", async folder =>
+        var (service, token) = await ServiceProcess.StartAsync("bench", seed: async file =>
         {
-            databaseFile = Path.Combine(folder, "bench.db");
-            await SeedOrReuseAsync(databaseFile, users);
+            databaseFile = file;
+            await SeedOrReuseAsync(file, users);
         });
         await using var _ = service;
         using var http = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
