@@ -55,7 +55,7 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
         Assert.StartsWith("applied with --force past the guard: held.yaml@", released.Cause);
         await MappingFactory.EventuallyAsync(
             () => Task.FromResult(factory.Store.StatusFor("held") is { Held: null } s && s.Version == typo), "forced version in force");
-        await Task.Delay(1500);
+        await factory.WatcherRoundAsync();
         Assert.Null(factory.Store.StatusFor("held")!.Held);
         Assert.Empty(await MappingFactory.TeamsAsync(api, late));
         Assert.Single(await AuditAsync("mapping.held", "held.yaml"));
