@@ -223,9 +223,7 @@ public sealed class SqliteNewUsers : IAsyncDisposable
             var (users, u) = BulkCommand.Names<User>(db);
             _userNameTaken = $"SELECT 1 FROM {users} WHERE {u(nameof(User.OrganizationId))} = ?1 AND {u(nameof(User.NormalizedUserName))} = ?2";
             _extensionTaken = $"SELECT 1 FROM {users} WHERE {u(nameof(User.OrganizationId))} = ?1 AND {u(nameof(User.PhoneExtension))} = ?2";
-            var (audit, a) = BulkCommand.Names<AuditEntry>(db);
-            _lastHash = $"SELECT {a(nameof(AuditEntry.Hash))} FROM {audit} WHERE {a(nameof(AuditEntry.OrganizationId))} = ?1 " +
-                        $"ORDER BY {a(nameof(AuditEntry.Id))} DESC LIMIT 1";
+            _lastHash = AuditChain.HeadSql(db);
         }
 
         /// <summary>The error a taken userName or extension gives this user, checked inside the write transaction.</summary>
@@ -262,10 +260,8 @@ public sealed class SqliteNewUsers : IAsyncDisposable
                 previous = LastHash(connection, entry.OrganizationId);
             }
 
-            entry.PreviousHash = previous;
-            entry.Hash = entry.ComputeHash(previous);
+            heads[entry.OrganizationId] = AuditChain.Link(entry, previous);
             _audit.Insert(connection, entry);
-            heads[entry.OrganizationId] = entry.Hash;
         }
 
         private string LastHash(sqlite3 connection, Guid organizationId)
