@@ -220,9 +220,7 @@ public sealed class SqliteNewUsers : IAsyncDisposable
             _emails = SqliteRowWriter<UserEmail>.For(db.Model);
             _phones = SqliteRowWriter<UserPhoneNumber>.For(db.Model);
             _audit = SqliteRowWriter<AuditEntry>.For(db.Model);
-            var (users, u) = BulkCommand.Names<User>(db);
-            _userNameTaken = $"SELECT 1 FROM {users} WHERE {u(nameof(User.OrganizationId))} = ?1 AND {u(nameof(User.NormalizedUserName))} = ?2";
-            _extensionTaken = $"SELECT 1 FROM {users} WHERE {u(nameof(User.OrganizationId))} = ?1 AND {u(nameof(User.PhoneExtension))} = ?2";
+            (_userNameTaken, _extensionTaken) = UserUniqueness.Sql(db);
             _lastHash = AuditChain.HeadSql(db);
         }
 

@@ -56,13 +56,14 @@ public sealed partial class GroupProvisioning(ScimBridgeDbContext db, AuditLog a
 
         var wanted = memberIds.Distinct().ToList();
         var userIds = await db.Users.IgnoreAutoIncludes()
-            .Where(u => u.OrganizationId == group.OrganizationId && u.DeletedAt == null && wanted.Contains(u.Id))
+            .LiveIn(group.OrganizationId)
+            .Where(u => wanted.Contains(u.Id))
             .Select(u => u.Id)
             .ToListAsync(ct);
         var groupIds = userIds.Count == wanted.Count
             ? []
-            : await db.Groups
-                .Where(g => g.OrganizationId == group.OrganizationId && g.DeletedAt == null && g.Id != group.Id && wanted.Contains(g.Id))
+            : await db.Groups.LiveIn(group.OrganizationId)
+                .Where(g => g.Id != group.Id && wanted.Contains(g.Id))
                 .Select(g => g.Id)
                 .ToListAsync(ct);
         var unknown = wanted.Except(userIds).Except(groupIds).ToList();

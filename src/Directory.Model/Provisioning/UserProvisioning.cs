@@ -14,15 +14,10 @@ public sealed partial class UserProvisioning(ScimBridgeDbContext db, AuditLog au
     /// <summary>Users whose staged changes may change their derived memberships, until <see cref="SaveAsync"/>.</summary>
     private readonly HashSet<Guid> _staged = [];
 
-    // Runs before every create and rename; precompiled so it costs one indexed lookup, not a LINQ translation.
-    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, string, Guid?, CancellationToken, Task<bool>>> UserNameTaken =
-        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, string normalized, Guid? exceptUserId, CancellationToken ct) => db.Users.IgnoreAutoIncludes()
-            .Any(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized && u.Id != exceptUserId)));
-
     public async Task<User> CreateAsync(UserProfile profile, ProvisioningContext context, CancellationToken ct, string? sourceKey = null)
     {
         var (user, entry) = Build(new NewUser(EntityIds.New(), profile, sourceKey), context);
-        await EnsureUserNameFreeAsync(context.OrganizationId, profile.UserName, null, ct);
+        await UserUniqueness.EnsureFreeAsync(db, context.OrganizationId, profile.UserName, profile.Platform.PhoneExtension, null, ct);
         db.Users.Add(user);
         db.AuditEntries.Add(entry);
         _staged.Add(user.Id);
@@ -58,8 +53,18 @@ public sealed partial class UserProvisioning(ScimBridgeDbContext db, AuditLog au
         ArgumentNullException.ThrowIfNull(memberships);
         var changes = DirectoryChanges.OfUsers(_staged);
         _staged.Clear();
-        await memberships.RecomputeAsync(context.OrganizationId, changes, context.Actor, ct);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            // A recompute saves the staged changes first, in its transaction.
+            await memberships.RecomputeAsync(context.OrganizationId, changes, context.Actor, ct);
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (UserUniqueness.IsViolation(db, e))
+        {
+            // A concurrent request took the userName or extension between the check and the save.
+            throw await UserUniqueness.ExplainAsync(db, e, ct);
+        }
+
         return changes;
     }
 
@@ -99,10 +104,9 @@ public sealed partial class UserProvisioning(ScimBridgeDbContext db, AuditLog au
         }
 
         Validate(profile);
-        if (!string.Equals(User.Normalize(before.UserName), User.Normalize(profile.UserName), StringComparison.Ordinal))
-        {
-            await EnsureUserNameFreeAsync(user.OrganizationId, profile.UserName, user.Id, ct);
-        }
+        var renamed = !string.Equals(User.Normalize(before.UserName), User.Normalize(profile.UserName), StringComparison.Ordinal);
+        var extension = profile.Platform.PhoneExtension == before.Platform.PhoneExtension ? null : profile.Platform.PhoneExtension;
+        await UserUniqueness.EnsureFreeAsync(db, user.OrganizationId, renamed ? profile.UserName : null, extension, user.Id, ct);
 
         Stage(user, profile, context);
         return true;
@@ -175,14 +179,6 @@ public sealed partial class UserProvisioning(ScimBridgeDbContext db, AuditLog au
     {
         user.UpdatedAt = now;
         user.Version++;
-    }
-
-    private async Task EnsureUserNameFreeAsync(Guid organizationId, string userName, Guid? exceptUserId, CancellationToken ct)
-    {
-        if (await UserNameTaken.For(db)(db, organizationId, User.Normalize(userName), exceptUserId, ct))
-        {
-            throw UniquenessConflictException.UserName(userName);
-        }
     }
 
     internal static void Validate(UserProfile profile)

@@ -124,7 +124,7 @@ public static class GroupsEndpoints
             throw ScimException.NotFound($"Group '{id}' not found.");
         }
 
-        return await groups.FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == organizationId && g.DeletedAt == null, ct)
+        return await groups.LiveIn(organizationId).FirstOrDefaultAsync(g => g.Id == groupId, ct)
             ?? throw ScimException.NotFound($"Group '{id}' not found.");
     }
 

@@ -121,7 +121,7 @@ public static class UsersEndpoints
             throw ScimException.NotFound($"User '{id}' not found.");
         }
 
-        return await users.FirstOrDefaultAsync(u => u.Id == userId && u.OrganizationId == organizationId && u.DeletedAt == null, ct)
+        return await users.LiveIn(organizationId).FirstOrDefaultAsync(u => u.Id == userId, ct)
             ?? throw ScimException.NotFound($"User '{id}' not found.");
     }
 
