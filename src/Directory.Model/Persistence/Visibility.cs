@@ -8,7 +8,7 @@ namespace ScimBridge.Model.Persistence;
 /// <summary>
 /// Which rows count as there, in one place: a user or group not deleted (SCIM DELETE, gone from the directory), a team
 /// not deleted, a team membership not removed. The predicates also serve queries that EF Core precompiles, where an
-/// extension method cannot be seen into; <c>Persistence/SqliteLookups</c> states the same rules in SQL, and a test holds
+/// extension method cannot be seen into; <c>Persistence/Sqlite/SqliteUserStatements</c> states the same rules in SQL, and a test holds
 /// both to the same rows.
 /// </summary>
 public static class Visibility

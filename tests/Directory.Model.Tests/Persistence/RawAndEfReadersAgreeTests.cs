@@ -2,13 +2,17 @@ using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Groups;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Sqlite;
 using ScimBridge.Model.Teams;
 using ScimBridge.Model.Tests.Builders;
 using ScimBridge.Model.Users;
 
 namespace ScimBridge.Model.Tests.Persistence;
 
-/// <summary>The SQLite statements that serve hot reads state the same visibility rules as the EF Core queries.</summary>
+/// <summary>
+/// The SQLite statements that serve hot reads, the precompiled EF Core lookups and the queries built on the visibility
+/// helpers state the same rules: for the same data they return the same users, teams and groups.
+/// </summary>
 public class RawAndEfReadersAgreeTests
 {
     [Fact]
@@ -50,22 +54,29 @@ public class RawAndEfReadersAgreeTests
 
         await db.SaveChangesAsync();
         using var pool = new SqliteReadPool();
-        await using var reader = directory.NewContext();
+        await using var readDb = directory.NewContext();
+        var pooled = new SqliteUserReader(readDb, pool, new SqliteUserStatements());
+        var scope = new SqliteDatabaseWorkScope(readDb, new SqliteMemoryMap(), pooled);
+        var ef = new EfUserReader(readDb);
 
         foreach (var organization in new[] { directory.Organization.Id, other.Id })
         {
             foreach (var user in users)
             {
-                var raw = await SqliteLookups.InReadTransactionAsync(reader, pool, () => Task.FromResult(
-                    (User: SqliteLookups.UserById(reader, organization, user.Id),
-                     ByName: SqliteLookups.UserByNormalizedName(reader, organization, user.NormalizedUserName),
-                     Relations: SqliteLookups.Relations(reader, organization, user.Id, teams: true, groups: true))), default);
-                var ef = await reader.Users.AsNoTracking().LiveIn(organization).FirstOrDefaultAsync(u => u.Id == user.Id);
+                var raw = await scope.RunAsync(DatabaseWork.Reads, async () => (
+                    User: await pooled.FindByIdAsync(organization, user.Id, default),
+                    ByName: await pooled.FindByNormalizedUserNameAsync(organization, user.NormalizedUserName, default),
+                    Relations: await pooled.RelationsAsync(organization, user.Id, teams: true, groups: true, default)), default);
+                var byId = await ef.FindByIdAsync(organization, user.Id, default);
+                var live = await readDb.Users.AsNoTracking().LiveIn(organization).FirstOrDefaultAsync(u => u.Id == user.Id);
 
-                Assert.Equal(ef?.Id, raw.User?.Id);
-                Assert.Equal(ef?.Id, raw.ByName?.Id);
-                Assert.Equal(ef?.ToProfile().Emails, raw.User?.ToProfile().Emails);
-                Assert.Equal(await EfRelationsAsync(reader, organization, user.Id), raw.Relations.Select(r => (r.Id, r.IsTeam)).Order().ToList());
+                Assert.Equal(live?.Id, byId?.Id);
+                Assert.Equal(byId?.Id, raw.User?.Id);
+                Assert.Equal((await ef.FindByNormalizedUserNameAsync(organization, user.NormalizedUserName, default))?.Id, raw.ByName?.Id);
+                Assert.Equal(byId?.ToProfile().Emails, raw.User?.ToProfile().Emails);
+                var efRelations = await ef.RelationsAsync(organization, user.Id, teams: true, groups: true, default);
+                Assert.Equal(Rows(efRelations), Rows(raw.Relations));
+                Assert.Equal(await LinqRelationsAsync(readDb, organization, user.Id), Rows(raw.Relations));
             }
         }
 
@@ -90,7 +101,10 @@ public class RawAndEfReadersAgreeTests
         };
     }
 
-    private static async Task<List<(Guid Id, bool IsTeam)>> EfRelationsAsync(ScimBridgeDbContext db, Guid organizationId, Guid userId)
+    private static List<(Guid Id, bool IsTeam)> Rows(IEnumerable<UserRelationRow> rows) => [.. rows.Select(r => (r.Id, r.IsTeam)).Order()];
+
+    /// <summary>The same relations through the visibility helpers the other EF queries use.</summary>
+    private static async Task<List<(Guid Id, bool IsTeam)>> LinqRelationsAsync(ScimBridgeDbContext db, Guid organizationId, Guid userId)
     {
         var teams = await (
             from m in db.TeamMemberships.AsNoTracking().Active()
