@@ -29,8 +29,11 @@ switch (which)
     case "mapping":
         await MappingBenchmark.RunAsync(args);
         break;
+    case "console":
+        await ConsoleBenchmark.RunAsync(args);
+        break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS] | mapping [USERS [recompute|patch]]>");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS] | mapping [USERS [recompute|patch]] | console [USERS]>");
         break;
 }
 return 0;

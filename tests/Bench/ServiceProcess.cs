@@ -50,6 +50,26 @@ public sealed class ServiceProcess : IAsyncDisposable
         return (await StartAndProbeAsync(StartInfo(folder, $"--urls http://127.0.0.1:{port}"), folder, port, "/healthz"), token);
     }
 
+    public const string DatabaseFile = "bench.db";
+
+    /// <summary>A fresh working folder for a service started with <see cref="StartInAsync"/>.</summary>
+    public static string NewFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-bench-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>Runs an admin command on the folder's database; returns what it printed.</summary>
+    public static Task<string> RunCommandAsync(string folder, string arguments) => RunToCompletionAsync(folder, arguments);
+
+    /// <summary>Starts the service on a folder prepared beforehand (its database already filled).</summary>
+    public static Task<ServiceProcess> StartInAsync(string folder)
+    {
+        var port = FreePort();
+        return StartAndProbeAsync(StartInfo(folder, $"--urls http://127.0.0.1:{port}"), folder, port, "/healthz");
+    }
+
     /// <summary>The raw baseline (<see cref="BaselineServer"/>) as its own process, measured the same way as the service.</summary>
     public static Task<ServiceProcess> StartBaselineAsync()
     {
@@ -111,7 +131,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = folder,
         };
-        info.Environment["ScimBridge__Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "bench.db")}";
+        info.Environment["ScimBridge__Database__ConnectionString"] = $"Data Source={Path.Combine(folder, DatabaseFile)}";
         info.Environment["ScimBridge__Mappings__Path"] = Path.Combine(folder, "mappings");
         // As users run it: default log levels (a line per request), the per-organization limiter on, only raised
         // above what the load generator can send.
