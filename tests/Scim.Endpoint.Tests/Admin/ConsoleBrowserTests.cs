@@ -162,6 +162,40 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowserFixture fixture) :
         await Expect(page.Locator("#reason")).ToContainTextAsync("verified");
     }
 
+    [Fact]
+    public async Task A_platform_superuser_chooses_any_organization_and_acts_as_its_owner()
+    {
+        var slug = "super-" + Guid.NewGuid().ToString("N")[..6];
+        var api = new ScimApi(await App.CreateOrganizationClientAsync(slug));
+        await api.CreateUserAsync("someone@super.example");
+        fixture.Provider.Add(new ProviderUser("root", "root-sub", "root@platform.example", EmailVerified: true, "Root"));
+        var page = await fixture.NewPersonAsync();
+
+        await page.GotoAsync("/admin/users");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with Test IdP" }).ClickAsync();
+        await page.Locator("#login").FillAsync("root");
+        await page.Locator("#idp-sign-in").ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Choose an organization");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Enter {slug}" }).ClickAsync();
+
+        await Expect(page.Locator(".role")).ToHaveTextAsync("Owner");
+        await Expect(page.Locator("#users")).ToContainTextAsync("someone@super.example");
+    }
+
+    [Fact]
+    public async Task A_member_without_a_console_role_is_refused_with_a_page_saying_why()
+    {
+        var slug = "member-" + Guid.NewGuid().ToString("N")[..6];
+        await App.CreateOrganizationClientAsync(slug);
+        await AddPersonAsync(slug, "mia", OrganizationRole.Member);
+        var page = await fixture.NewPersonAsync();
+
+        await SignInThroughProviderAsync(page, "mia", expectConsole: false);
+
+        await Expect(page.Locator("h1")).ToHaveTextAsync("You cannot use the console");
+        await Expect(page.Locator("#reason")).ToContainTextAsync("organization role");
+    }
+
     private static IFormData FormWith(IPage page, string token)
     {
         var form = page.Context.APIRequest.CreateFormData();
