@@ -92,7 +92,7 @@ public static partial class ConsoleBenchmark
     private static async Task<(List<Guid> Users, List<Guid> Teams)> SeedAsync(string folder, int count)
     {
         var options = new DbContextOptionsBuilder<SqliteScimBridgeDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(folder, ServiceProcess.DatabaseFile)}").AddInterceptors(new SqlitePragmas()).Options;
+            .UseSqlite(ServiceProcess.SqliteConnectionString(folder)).AddInterceptors(new SqlitePragmas()).Options;
         await using var db = new SqliteScimBridgeDbContext(options);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         var organizationId = await db.Organizations.Where(o => o.Slug == Organization).Select(o => o.Id).SingleAsync();
