@@ -7,8 +7,8 @@ using System.Text.Json;
 namespace ScimBridge.Bench;
 
 /// <summary>
-/// Drives the SCIM server over HTTP on loopback: user creates, filtered GETs, a 1,000-member PATCH into a
-/// 50,000-member group, and a GET of that group without members.
+/// Drives the SCIM server over HTTP on loopback: user creates (into an organization with a mapping file, too), filtered
+/// GETs, a 1,000-member PATCH into a 50,000-member group, and a GET of that group without members.
 /// </summary>
 public static class ScimBenchmark
 {
@@ -19,6 +19,7 @@ public static class ScimBenchmark
         var users = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60_000;
         var lookupCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
         var groupSize = Math.Min(50_000, users - 10_000);
+        await CreatesWithMappingFileAsync(Math.Min(users, 30_000));
         var (service, token) = await ServiceProcess.StartAsync("bench");
         await using var _ = service;
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
@@ -121,6 +122,27 @@ public static class ScimBenchmark
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Against the baseline: creates {creates.RequestsPerSecond / rawCreates.RequestsPerSecond:P0} of raw inserts, "
             + $"filtered GETs {lookups.RequestsPerSecond / rawLookups.RequestsPerSecond:P0} of raw lookups, {lookups.RequestsPerSecond / fixedUser.RequestsPerSecond:P0} of the fixed-user endpoint."));
+    }
+
+    /// <summary>
+    /// Creates into an organization with a mapping file, the way customers run: a new user is in no group, so the file
+    /// gives it nothing and the create joins the same group commit as without one. Its own service, started first.
+    /// </summary>
+    private static async Task CreatesWithMappingFileAsync(int users)
+    {
+        var (service, token) = await ServiceProcess.StartAsync("mapped", folder =>
+        {
+            System.IO.Directory.CreateDirectory(Path.Combine(folder, "mappings"));
+            File.WriteAllText(Path.Combine(folder, "mappings", "mapped.yaml"),
+                "organization: mapped\nrules:\n  - group: { displayName: \"Support\" }\n    team: Support\n    role: MEMBER\n" +
+                "  - group: { glob: \"Sales*\" }\n    team: Sales\n    role: VIEWER\n");
+        });
+        await using var _ = service;
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var http = new HttpClient(handler) { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        await LoadGenerator.RunAsync("warm-up", 3_000, 16, i => CreateUserAsync(http, $"warm{i}@mapped.example"));
+        await CreateUsersAsync(http, "POST /Users, organization with a mapping file", "/scim/v2/Users", new string[users], service);
     }
 
     private static async Task<LoadResult> CreateUsersAsync(HttpClient http, string name, string path, string[] ids, ServiceProcess target)
