@@ -14,6 +14,9 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
     public void Configure(EntityTypeBuilder<User> builder)
     {
         builder.HasKey(u => u.Id);
+
+        // The SCIM ETag; a save lands only on the version it read (see Provisioning/WriteConflicts).
+        builder.Property(u => u.Version).IsConcurrencyToken();
         builder.HasOne<Organization>().WithMany().HasForeignKey(u => u.OrganizationId);
         builder.Property(u => u.UserName).IsRequired();
         builder.Property(u => u.NormalizedUserName).IsRequired();

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Model.Persistence;
@@ -75,38 +76,51 @@ public static class UsersEndpoints
         string id, HttpContext http, ScimBridgeDbContext db, UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
-        ScimVersion.RequireMatch(http.Request, user.Version);
-        var body = await ScimRequestBody.ReadObjectAsync(http, ct);
-        RequireSameId(body, user);
-        var profile = ScimUserMapping.ToProfile(body);
-        return await SaveAsync(http, db, user, profile, tenant, provisioning, memberships, ct);
+        JsonObject? body = null;
+        return await provisioning.RetryOnConflictAsync(async () =>
+        {
+            var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
+            ScimVersion.RequireMatch(http.Request, user.Version);
+            body ??= await ScimRequestBody.ReadObjectAsync(http, ct);
+            RequireSameId(body, user);
+            var profile = ScimUserMapping.ToProfile(body);
+            return await SaveAsync(http, db, user, profile, tenant, provisioning, memberships, ct);
+        }, ct);
     }
 
     public static async Task<IResult> PatchAsync(
         string id, HttpContext http, ScimBridgeDbContext db, UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
-        ScimVersion.RequireMatch(http.Request, user.Version);
-        var patch = PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct));
-        var urls = ScimUrls.For(http.Request);
-        var json = ScimUserMapping.ToScim(user, UserRelations.None, urls);
-        UserPatcher.Apply(json, patch);
-        RequireSameId(json, user);
-        var profile = ScimUserMapping.ToProfile(json);
-        return await SaveAsync(http, db, user, profile, tenant, provisioning, memberships, ct);
+        PatchRequest? patch = null;
+
+        // Applied to the user as it is when the write lands: concurrent PATCHes of other attributes are kept.
+        return await provisioning.RetryOnConflictAsync(async () =>
+        {
+            var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
+            ScimVersion.RequireMatch(http.Request, user.Version);
+            patch ??= PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct));
+            var urls = ScimUrls.For(http.Request);
+            var json = ScimUserMapping.ToScim(user, UserRelations.None, urls);
+            UserPatcher.Apply(json, patch);
+            RequireSameId(json, user);
+            var profile = ScimUserMapping.ToProfile(json);
+            return await SaveAsync(http, db, user, profile, tenant, provisioning, memberships, ct);
+        }, ct);
     }
 
     public static async Task<IResult> DeleteAsync(
         string id, HttpContext http, ScimBridgeDbContext db, UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
-        ScimVersion.RequireMatch(http.Request, user.Version);
-        provisioning.Delete(user, tenant.Provisioning);
-        await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
-        return new ScimEmptyResult(StatusCodes.Status204NoContent);
+        return await provisioning.RetryOnConflictAsync<IResult>(async () =>
+        {
+            var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
+            ScimVersion.RequireMatch(http.Request, user.Version);
+            provisioning.Delete(user, tenant.Provisioning);
+            await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
+            return new ScimEmptyResult(StatusCodes.Status204NoContent);
+        }, ct);
     }
 
     /// <summary>The user with this id in the organization, not deleted; anything else answers 404.</summary>
@@ -136,7 +150,7 @@ public static class UsersEndpoints
         return new ScimJsonResult(StatusCodes.Status200OK, json, ScimVersion.ETag(user.Version));
     }
 
-    private static void RequireSameId(System.Text.Json.Nodes.JsonObject json, User user)
+    private static void RequireSameId(JsonObject json, User user)
     {
         var id = ScimNode.String(json, "id");
         if (id is not null && !string.Equals(id, user.Id.ToString(), StringComparison.OrdinalIgnoreCase))
