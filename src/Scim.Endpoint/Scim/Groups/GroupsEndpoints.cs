@@ -94,7 +94,7 @@ public static class GroupsEndpoints
         var tenant = ScimTenant.From(http.User);
         var group = await FindAsync(db.Groups, tenant.OrganizationId, id, ct);
         ScimVersion.RequireMatch(http.Request, group.Version);
-        var patch = PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct));
+        var patch = PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct), ScimRequestBody.Options(http).ParseLimits());
         var renamed = await GroupPatcher.ApplyAsync(group, patch, provisioning, tenant.Provisioning, ct);
         await RecomputeAsync(db, memberships, tenant, group.Id, renamed, ct);
         await db.SaveChangesAsync(ct);

@@ -41,7 +41,7 @@ public sealed class GroupPatcher
             }
             else
             {
-                patcher.ApplyPath(operation.Op, ScimPathParser.Parse(operation.Path), operation.Value);
+                patcher.ApplyPath(operation.Op, operation.Target!, operation.Value);
             }
         }
 
