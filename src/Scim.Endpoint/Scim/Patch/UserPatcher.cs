@@ -130,6 +130,12 @@ public static class UserPatcher
 
     private static void ApplyPath(JsonObject user, PatchOp op, PatchPath path, JsonNode? value)
     {
+        if (value is not null && path.ValueFilter is null && path.SubAttribute is null && path.Attribute.Schema is null
+            && string.Equals(path.Attribute.Name, "roles", StringComparison.OrdinalIgnoreCase))
+        {
+            value = Users.ScimRoles.Expand(value);
+        }
+
         var container = Container(user, path.Attribute.Schema, create: op != PatchOp.Remove);
         if (container is null)
         {

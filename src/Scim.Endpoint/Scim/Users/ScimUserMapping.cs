@@ -58,6 +58,11 @@ public static class ScimUserMapping
             json["addresses"] = new JsonArray([.. user.Addresses.Select(Address)]);
         }
 
+        if (user.Roles.Count > 0)
+        {
+            json["roles"] = new JsonArray([.. user.Roles.Select(ScimRoles.ToScim)]);
+        }
+
         if (relations.Groups.Count > 0)
         {
             json["groups"] = new JsonArray([.. relations.Groups.Select(g => new JsonObject
@@ -118,6 +123,7 @@ public static class ScimUserMapping
             Emails = [.. Contacts(json, "emails").Select(c => new EmailAddress(c.Value, c.Type, c.Primary, c.Display))],
             PhoneNumbers = [.. Contacts(json, "phoneNumbers").Select(c => new PhoneNumber(c.Value, c.Type, c.Primary, c.Display))],
             Addresses = [.. ScimNode.Objects(ScimNode.Get(json, "addresses"), "addresses").Select(ReadAddress)],
+            Roles = ScimRoles.Read(ScimNode.Get(json, "roles")),
             Enterprise = enterprise is null
                 ? Model.Users.EnterpriseAttributes.Empty
                 : new Model.Users.EnterpriseAttributes(

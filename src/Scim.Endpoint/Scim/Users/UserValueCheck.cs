@@ -53,6 +53,14 @@ public static class UserValueCheck
             limits.Text("addresses.country", address.Country);
         }
 
+        limits.Count("roles", profile.Roles.Count);
+        foreach (var role in profile.Roles)
+        {
+            limits.Text("roles.value", role.Value);
+            limits.Text("roles.display", role.Display);
+            limits.Text("roles.type", role.Type);
+        }
+
         limits.Text("employeeNumber", profile.Enterprise.EmployeeNumber);
         limits.Text("costCenter", profile.Enterprise.CostCenter);
         limits.Text("organization", profile.Enterprise.Organization);
