@@ -155,6 +155,14 @@ public abstract class HostileInputTests<TFactory>(TFactory factory) : IClassFixt
         Assert.Contains("title", await DetailAsync(api, HttpStatusCode.BadRequest, "invalidValue",
             api.PatchAsync($"/Users/{id}", Patch("title", new string('t', 5000)))), StringComparison.Ordinal);
 
+        var group = ScimApi.Id(await api.CreateGroupAsync("Limited"));
+        Assert.Contains("displayName", await DetailAsync(api, HttpStatusCode.BadRequest, "invalidValue",
+            api.PostAsync("/Groups", new JsonObject { ["displayName"] = new string('g', 100_000) }.ToJsonString())), StringComparison.Ordinal);
+        Assert.Contains("displayName", await DetailAsync(api, HttpStatusCode.BadRequest, "invalidValue",
+            api.PatchAsync($"/Groups/{group}", Patch("displayName", "Nul\u0000Group"))), StringComparison.Ordinal);
+        Assert.Contains("externalId", await DetailAsync(api, HttpStatusCode.BadRequest, "invalidValue",
+            api.PutAsync($"/Groups/{group}", new JsonObject { ["displayName"] = "Limited", ["externalId"] = "tab\there" }.ToJsonString())), StringComparison.Ordinal);
+
         // Line breaks in free text are fine (a formatted address has them).
         await api.ExpectAsync(HttpStatusCode.OK, api.PatchAsync($"/Users/{id}", Patch("addresses", new JsonArray(new JsonObject
         {

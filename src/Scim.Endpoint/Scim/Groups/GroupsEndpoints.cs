@@ -32,6 +32,7 @@ public static class GroupsEndpoints
     {
         var tenant = ScimTenant.From(http.User);
         var body = await ScimRequestBody.ReadObjectAsync(http, ct);
+        ScimGroupMapping.CheckValues(ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), ScimRequestBody.Options(http).ValueLimits());
         var group = provisioning.Create(ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), tenant.Provisioning);
         await provisioning.AddMembersAsync(group, ScimGroupMapping.MemberIds(ScimNode.Get(body, "members")), tenant.Provisioning, ct);
         await RecomputeAsync(db, memberships, tenant, group.Id, groupChanged: false, ct);
@@ -75,6 +76,7 @@ public static class GroupsEndpoints
             throw ScimException.Mutability("id is read-only and cannot be changed.");
         }
 
+        ScimGroupMapping.CheckValues(ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), ScimRequestBody.Options(http).ValueLimits());
         var renamed = provisioning.Update(group, ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), tenant.Provisioning);
 
         // Members left out of a PUT are kept: a client that omits them asserts nothing about them.
@@ -95,7 +97,7 @@ public static class GroupsEndpoints
         var group = await FindAsync(db.Groups, tenant.OrganizationId, id, ct);
         ScimVersion.RequireMatch(http.Request, group.Version);
         var patch = PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct), ScimRequestBody.Options(http).ParseLimits());
-        var renamed = await GroupPatcher.ApplyAsync(group, patch, provisioning, tenant.Provisioning, ct);
+        var renamed = await GroupPatcher.ApplyAsync(group, patch, provisioning, tenant.Provisioning, ct, ScimRequestBody.Options(http).ValueLimits());
         await RecomputeAsync(db, memberships, tenant, group.Id, renamed, ct);
         await db.SaveChangesAsync(ct);
 
