@@ -3,6 +3,7 @@ using ScimBridge.Model.Commands;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Scim.Admin;
 using ScimBridge.Scim.Admin.Shared;
+using ScimBridge.Scim.Errors;
 using ScimBridge.Scim.Logging;
 using ScimBridge.Scim.Mapping;
 using ScimBridge.Scim.Organizations;
@@ -59,6 +60,7 @@ public static class ScimBridgeHost
         // Outside the exception handler, so a refused request is logged with the status it was answered with.
         app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
         app.UseExceptionHandler();
+        app.UseScimStatusCodeBodies();
         app.UseAdminServerTiming();
         app.UseAdminStatusPages();
         app.UseAuthentication();
