@@ -53,11 +53,17 @@ public sealed class UserSearch(ScimBridgeDbContext db)
 
     private IQueryable<User> Filter(Guid organizationId, UserQuery query)
     {
-        var users = db.Users.IgnoreAutoIncludes().AsNoTracking().Where(u => u.OrganizationId == organizationId && u.DeletedAt == null);
+        var users = db.Users.IgnoreAutoIncludes().AsNoTracking().Where(u => u.DeletedAt == null);
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
+            // Every branch of Matching is limited to the organization, so the users are found by id from it; an
+            // organization condition here as well made SQLite walk all of the organization's users instead.
             var matches = Matching(organizationId, User.Normalize(query.Text));
             users = users.Where(u => matches.Contains(u.Id));
+        }
+        else
+        {
+            users = users.Where(u => u.OrganizationId == organizationId);
         }
 
         if (query.State is { } state)
@@ -88,7 +94,10 @@ public sealed class UserSearch(ScimBridgeDbContext db)
     {
         var inOrganization = db.Users.IgnoreAutoIncludes().Where(u => u.OrganizationId == organizationId);
         var byUserName = inOrganization.Where(Prefix.Of<User>(u => u.NormalizedUserName, prefix, db.IsSqlite)).Select(u => u.Id);
-        var byEmail = db.Set<UserEmail>().Where(Prefix.Of<UserEmail>(e => e.NormalizedValue, prefix, db.IsSqlite)).Select(e => e.UserId);
+        // Driven by the e-mail index; each match is checked against its user's organization.
+        var byEmail = db.Set<UserEmail>().Where(Prefix.Of<UserEmail>(e => e.NormalizedValue, prefix, db.IsSqlite))
+            .Where(e => db.Users.Any(u => u.Id == e.UserId && u.OrganizationId == organizationId))
+            .Select(e => e.UserId);
         var byGivenName = inOrganization.Where(Prefix.Of<User>(u => u.GivenName!.ToUpper(), prefix, db.IsSqlite)).Select(u => u.Id);
         var byFamilyName = inOrganization.Where(Prefix.Of<User>(u => u.FamilyName!.ToUpper(), prefix, db.IsSqlite)).Select(u => u.Id);
         var byDisplayName = inOrganization.Where(Prefix.Of<User>(u => u.DisplayName!.ToUpper(), prefix, db.IsSqlite)).Select(u => u.Id);
