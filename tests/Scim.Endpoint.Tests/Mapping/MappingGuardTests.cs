@@ -29,6 +29,9 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
         Assert.Contains("would remove or downgrade mapped memberships or roles of 20 of 20 users with mapped access (limit 10:", status.Held.Reason);
         Assert.Contains("mappings apply --org held --force", status.Held.Reason);
         Assert.Equal(["Sales:ADMIN"], await MappingFactory.TeamsAsync(api, users[19]));
+
+        // The file is held before its audit entry is saved.
+        await MappingFactory.EventuallyAsync(async () => (await AuditAsync("mapping.held", "held.yaml")).Count > 0, "held audited");
         var held = Assert.Single(await AuditAsync("mapping.held", "held.yaml"));
         Assert.Contains("\"usersLosingAccess\":20", held.After);
         Assert.Equal(status.Held.Reason, held.Cause);
