@@ -235,10 +235,8 @@ public abstract class SyncRunTests : IAsyncLifetime
             return Directory(5);
         };
         var first = _host.RunAsync();
-        while (await _host.WithDbAsync(db => db.SyncRuns.CountAsync()) == 0)
-        {
-            await Task.Delay(20);
-        }
+        // Reading means the first run has passed its own check for a run in progress; a run row alone does not.
+        await Poll.UntilAsync(() => _host.Directory.Reads == 1, "the first run to read");
 
         var (second, _) = await _host.RunAsync();
         release.SetResult();
