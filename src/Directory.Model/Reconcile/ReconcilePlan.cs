@@ -84,11 +84,11 @@ public sealed class ReconcilePlan
         }
         foreach (var m in MemberAdds)
         {
-            yield return $"+ member {Name(m, userNames, groupNames)} of group {m.GroupName}";
+            yield return $"+ member {(m.IsGroup ? "group " : "")}{Name(m, userNames, groupNames)} of group {m.GroupName}";
         }
         foreach (var m in MemberRemoves)
         {
-            yield return $"- member {Name(m, userNames, groupNames)} of group {m.GroupName}";
+            yield return $"- member {(m.IsGroup ? "group " : "")}{Name(m, userNames, groupNames)} of group {m.GroupName}";
         }
         foreach (var e in Errors)
         {
