@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScimBridge.Model.Audit;
+using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Reconcile;
 
@@ -64,6 +65,8 @@ public sealed class SyncRunLeases(IServiceScopeFactory scopes, IOptions<SyncOpti
     private async Task RecordAppliedAsync(ScimBridgeDbContext db, SyncRun run, CancellationToken ct)
     {
         var actor = AuditActor.SyncRun(run.Source, run.Id).ToString();
+        var slug = Organization.NormalizeSlug(run.Organization);
+        run.OrganizationId ??= await db.Organizations.Where(o => o.Slug == slug).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
         var entries = run.OrganizationId is { } organizationId
             ? await db.AuditEntries.AsNoTracking().Where(a => a.OrganizationId == organizationId && a.Actor == actor)
                 .Select(a => new { a.Action, Members = a.Action.StartsWith("group.members.") ? a.After ?? a.Before : null })

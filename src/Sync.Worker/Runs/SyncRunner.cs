@@ -133,6 +133,7 @@ public sealed class SyncRunner(
         var organizationId = await db.Organizations.Where(o => o.Slug == slug).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct)
             ?? throw new SyncRunFailure($"organization '{options.Organization}' does not exist (create it with: tokens create --org {slug})");
         run.OrganizationId = organizationId;
+        await db.SaveChangesAsync(ct);
 
         // A run after an abandoned one reads in full and recomputes every team membership: the abandoned run may have
         // written some batches and not others, and an uninterrupted run would have recomputed what they touched.
