@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,6 +5,7 @@ using ScimBridge.Model.Audit;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Sqlite;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Reconcile;
 
@@ -24,18 +24,10 @@ public static class DirectoryModelSetup
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                SqliteProcessSettings.Apply();
-                builder.Services.AddHostedService<SqliteCheckpointer>();
-                builder.Services.AddSingleton<SqliteReadPool>();
-                builder.Services.AddSingleton<SqliteWriteGate>();
-                builder.Services.AddSingleton<SqliteNewUsers>();
-                builder.Services.AddDbContextPool<ScimBridgeDbContext, SqliteScimBridgeDbContext>(o => o
-                    .UseSqlite(options.ConnectionString)
-                    .AddInterceptors(new SqlitePragmas()));
+                builder.Services.AddSqlitePersistence(options.ConnectionString);
                 break;
             case DatabaseProvider.Postgres:
-                builder.Services.AddDbContextPool<ScimBridgeDbContext, PostgresScimBridgeDbContext>(o => o
-                    .UseNpgsql(options.ConnectionString));
+                builder.Services.AddPostgresPersistence(options.ConnectionString);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");

@@ -56,17 +56,6 @@ public static class ScimBridgeHost
         // Outside the exception handler, so a refused request is logged with the status it was answered with.
         app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
         app.UseExceptionHandler();
-        app.Use(async (context, next) =>
-        {
-            // Reads (GET, and POST .search) use SQLite's memory map; writes do without it (see SqlitePragmas).
-            if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
-                || context.Request.Path.Value?.EndsWith("/.search", StringComparison.Ordinal) == true)
-            {
-                SqliteMemoryMap.ForReads();
-            }
-
-            await next(context);
-        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
