@@ -1,6 +1,7 @@
 using ScimBridge.Model;
 using ScimBridge.Model.Commands;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Scim.Admin;
 using ScimBridge.Scim.Logging;
 using ScimBridge.Scim.Mapping;
 using ScimBridge.Scim.Organizations;
@@ -41,6 +42,7 @@ public static class ScimBridgeHost
         builder.AddDirectoryModel();
         builder.AddScimServer();
         builder.AddSyncWorker();
+        builder.AddAdminConsole();
         builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
         builder.Services.AddScoped<IAdminCommand, TokensListCommand>();
         builder.Services.AddScoped<IAdminCommand, TokensRevokeCommand>();
@@ -60,6 +62,7 @@ public static class ScimBridgeHost
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapScim();
+        app.MapAdminConsole();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         return app;
     }

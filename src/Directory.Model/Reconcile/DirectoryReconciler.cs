@@ -33,7 +33,7 @@ public sealed class DirectoryReconciler(ScimBridgeDbContext db, ReconcileApplier
         var plan = ReconcilePlanner.Plan(request.Source, snapshot, state);
         var planned = clock.GetTimestamp();
         var verdict = DeactivationGuard.Check(plan, request.Policy, request.Force);
-        var applied = !verdict.Allowed || request.DryRun || plan.IsEmpty ? null : await ApplyAsync(request, plan, ct);
+        TimeSpan? applied = !verdict.Allowed || request.DryRun || plan.IsEmpty ? null : await ApplyAsync(request, plan, ct);
         logger.LogInformation(
             "Reconcile of {Source}: state of {Users} users and {Members} members loaded in {LoadMs} ms, planned in {PlanMs} ms, applied in {ApplyMs} ms",
             request.Source, state.Users.Count, state.Members.Count, (long)clock.GetElapsedTime(started, loaded).TotalMilliseconds,

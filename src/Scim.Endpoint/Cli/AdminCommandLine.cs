@@ -5,7 +5,7 @@ namespace ScimBridge.Scim.Cli;
 /// <summary>Runs an admin command (<c>tokens create</c>, <c>mappings validate</c>, <c>sync run</c>, …) instead of serving.</summary>
 public static class AdminCommandLine
 {
-    private static readonly HashSet<string> Verbs = new(StringComparer.OrdinalIgnoreCase) { "tokens", "orgs", "mappings", "sync", "help" };
+    private static readonly HashSet<string> Verbs = new(StringComparer.OrdinalIgnoreCase) { "tokens", "orgs", "mappings", "sync", "admin", "audit", "help" };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
