@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ScimBridge.Sync.Tests.Ldap;
+using ScimBridge.Testing;
 
 namespace ScimBridge.Bench;
 

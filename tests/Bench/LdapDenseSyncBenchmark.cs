@@ -1,24 +1,25 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using ScimBridge.Sync.Tests.Ldap;
+using ScimBridge.Testing;
 
 namespace ScimBridge.Bench;
 
 /// <summary>
 /// <c>ldap-sync dense</c>: the <see cref="DenseDirectory"/> (100,000 users, 1.29 million member values) from a local
 /// slapd through the real <c>sync run</c> command: a full sync into an empty SQLite database (target under 30 s, peak
-/// working set under 1 GiB), a no-change incremental run (under 5 s), and a change round — 5 % of users deleted, 20
+/// working set under 1 GiB; with <c>--database postgres</c> into PostgreSQL, under 60 s), a no-change incremental run (under 5 s), and a change round — 5 % of users deleted, 20
 /// added, 10 moved, 3 disabled, one group renamed — (under 5 s, and exactly the expected changes). Each is printed next
 /// to a plain paged <c>ldapsearch</c> of the same entries.
 /// </summary>
 public static partial class LdapDenseSyncBenchmark
 {
     private static readonly TimeSpan FullTarget = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PostgresFullTarget = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan RunTarget = TimeSpan.FromSeconds(5);
     private const long MemoryTarget = 1L << 30;
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args, BenchDatabase database)
     {
         var users = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
         var directory = DenseDirectory.Create(users);
@@ -36,23 +37,25 @@ public static partial class LdapDenseSyncBenchmark
                 $"slapd: {users:N0} users, {directory.GroupCount:N0} groups, {directory.Edges:N0} user member values (largest group {directory.Members.Max(m => m.Count):N0}), written in {generated.TotalSeconds:F1} s, slapadd + start {clock.Elapsed.TotalSeconds:F1} s"));
 
             var extra = new Dictionary<string, string> { ["DisabledFilter"] = DenseDirectory.DisabledFilter };
-            await LdapSyncBenchmark.RunCommandAsync(folder, slapd, $"tokens create --org {LdapSyncBenchmark.Organization} --name bench", extra);
-            var full = await LdapSyncBenchmark.RunCommandAsync(folder, slapd, $"sync run --source {LdapSyncBenchmark.Source} --full", extra);
+            var target = new LdapSyncBenchmark.Target(database, await database.CreateAsync(folder));
+            await LdapSyncBenchmark.RunCommandAsync(folder, slapd, target, $"tokens create --org {LdapSyncBenchmark.Organization} --name bench", extra);
+            var full = await LdapSyncBenchmark.RunCommandAsync(folder, slapd, target, $"sync run --source {LdapSyncBenchmark.Source} --full", extra);
             var search = await LdapSyncBenchmark.LdapSearchAsync(slapd);
             var ids = await LdapSyncBenchmark.LdapSearchAsync(slapd, idsOnly: true);
-            var unchanged = await LdapSyncBenchmark.RunCommandAsync(folder, slapd, $"sync run --source {LdapSyncBenchmark.Source}", extra);
+            var unchanged = await LdapSyncBenchmark.RunCommandAsync(folder, slapd, target, $"sync run --source {LdapSyncBenchmark.Source}", extra);
 
             var expected = ApplyChangeRound(directory, slapd);
-            var changed = await LdapSyncBenchmark.RunCommandAsync(folder, slapd, $"sync run --source {LdapSyncBenchmark.Source} --force", extra);
+            var changed = await LdapSyncBenchmark.RunCommandAsync(folder, slapd, target, $"sync run --source {LdapSyncBenchmark.Source} --force", extra);
 
-            LdapSyncBenchmark.Report("full sync into empty SQLite", full, FullTarget, search);
+            var fullTarget = database.IsPostgres ? PostgresFullTarget : FullTarget;
+            LdapSyncBenchmark.Report($"full sync into empty {database.Name}", full, fullTarget, search);
             LdapSyncBenchmark.Report("no-change incremental run", unchanged, RunTarget, ids);
             LdapSyncBenchmark.Report("change round (incremental, --force for the 5 % deleted)", changed, RunTarget, ids);
             Console.WriteLine(Invariant($"ldapsearch -E pr=1000/noprompt of every user and group: {search.TotalSeconds:F1} s; of the user ids alone: {ids.TotalSeconds:F1} s"));
             var actual = Counts(changed.Output);
             var exact = actual == expected;
             Console.WriteLine($"change round expected {expected}; printed {actual?.ToString() ?? "no counts"}: {(exact ? "exact" : "NOT EXACT")}");
-            var met = exact && full.Elapsed < FullTarget && full.PeakBytes < MemoryTarget && unchanged.Elapsed < RunTarget && changed.Elapsed < RunTarget
+            var met = exact && full.Elapsed < fullTarget && full.PeakBytes < MemoryTarget && unchanged.Elapsed < RunTarget && changed.Elapsed < RunTarget
                 && full.Output.Contains(Invariant($"full, {users} users"), StringComparison.Ordinal);
             Console.WriteLine(met ? "targets met" : "TARGETS MISSED");
             return met ? 0 : 1;

@@ -1,6 +1,5 @@
 using ScimBridge.Model.Reconcile;
 using ScimBridge.Model.Users;
-using ScimBridge.Model.Tests.Builders;
 
 namespace ScimBridge.Sync.Tests.Ldap;
 
@@ -80,13 +79,13 @@ public sealed class LdapDepartureTestsOnSqlite(SlapdFixture slapd) : LdapDepartu
 
 /// <summary>The same runs on PostgreSQL.</summary>
 [Collection(SlapdCollection.Name)]
-public sealed class LdapDepartureTestsOnPostgres(SlapdFixture slapd, PostgresServer server) : LdapDepartureTests(slapd), IClassFixture<PostgresServer>
+public sealed class LdapDepartureTestsOnPostgres(SlapdFixture slapd, PostgresDatabase server) : LdapDepartureTests(slapd), IClassFixture<PostgresDatabase>
 {
     private readonly string _database = "ldap_" + Guid.NewGuid().ToString("N")[..12];
 
     protected override IDictionary<string, string?> Database => new Dictionary<string, string?>
     {
         ["ScimBridge:Database:Provider"] = "Postgres",
-        ["ScimBridge:Database:ConnectionString"] = server.ConnectionString(_database),
+        ["ScimBridge:Database:ConnectionString"] = server.ConnectionStringFor(_database),
     };
 }

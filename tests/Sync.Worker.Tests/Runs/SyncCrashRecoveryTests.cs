@@ -4,7 +4,6 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Persistence;
-using ScimBridge.Sync.Tests.Ldap;
 
 namespace ScimBridge.Sync.Tests.Runs;
 
