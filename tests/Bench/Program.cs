@@ -38,7 +38,7 @@ switch (which)
         await MappingBenchmark.RunAsync(positional, databases[0]);
         break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS] | mapping [USERS [recompute|patch]]> [--database sqlite|postgres|both (scim only)]");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS | dense [USERS]] | mapping [USERS [recompute|patch]]> [--database sqlite|postgres|both (scim only)]");
         break;
 }
 return 0;
