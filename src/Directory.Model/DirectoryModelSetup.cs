@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using ScimBridge.Model.Audit;
+using ScimBridge.Model.Commands;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
@@ -42,6 +44,7 @@ public static class DirectoryModelSetup
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<ICommandProgress, NoCommandProgress>();
         builder.Services.AddSingleton<OrganizationSlugs>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<AuditVerifier>();

@@ -6,37 +6,20 @@ using ScimBridge.Scim.Mapping;
 using ScimBridge.Scim.Organizations;
 using ScimBridge.Sync;
 using Serilog;
-using Serilog.Events;
 
 namespace ScimBridge.Scim;
 
 /// <summary>Composes the service: logging, directory model, SCIM server, admin commands.</summary>
 public static class ScimBridgeHost
 {
-    public static WebApplicationBuilder AddScimBridge(this WebApplicationBuilder builder, bool commandMode)
+    public static IHostApplicationBuilder AddScimBridge(this IHostApplicationBuilder builder, bool commandMode)
     {
-        builder.Services.AddSerilog((services, log) =>
-        {
-            log.ReadFrom.Configuration(builder.Configuration)
-                .ReadFrom.Services(services)
-                .Enrich.FromLogContext();
-            if (commandMode)
-            {
-                // In command mode stdout carries the command's own output (a token, a preview); logs go to stderr.
-                log.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose);
-            }
-            else if (Console.IsOutputRedirected)
-            {
-                // A pipe or a file (systemd, containers): lines are written in batches, a fifth of a second apart at most.
-                log.WriteTo.BatchedConsole(TimeSpan.FromMilliseconds(200));
-            }
-            else
-            {
-                // A terminal: coloured lines, handed to a background writer instead of making the request wait on the
-                // console; when the writer falls behind by the whole buffer, requests wait rather than lines being dropped.
-                log.WriteTo.Async(sink => sink.Console(), bufferSize: 10_000, blockWhenFull: true);
-            }
-        });
+        builder.Services.AddSerilog((services, log) => log
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            // In command mode standard output carries the command's own output (a token, a preview); logs go to standard error.
+            .WriteToConsole(builder.Configuration, toStandardError: commandMode));
 
         builder.AddDirectoryModel();
         builder.AddScimServer();

@@ -19,7 +19,7 @@ public sealed class MappingsPreviewCommand(ScimBridgeDbContext db, MappingStore 
 
     public async Task<int> RunAsync(CommandArguments arguments, TextWriter output, CancellationToken ct)
     {
-        var slug = Organization.NormalizeSlug(arguments.Required("org"));
+        var slug = arguments.RequiredSlug();
         var organization = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Slug == slug, ct);
         if (organization is null)
         {

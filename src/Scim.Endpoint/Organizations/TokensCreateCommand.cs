@@ -15,7 +15,7 @@ public sealed class TokensCreateCommand(ScimBridgeDbContext db, AuditLog audit, 
 
     public async Task<int> RunAsync(CommandArguments arguments, TextWriter output, CancellationToken ct)
     {
-        var slug = Organization.NormalizeSlug(arguments.Required("org"));
+        var slug = arguments.RequiredSlug();
         var name = arguments.Option("name") ?? "scim-client";
         var now = clock.GetUtcNow();
         var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug, ct);
