@@ -32,12 +32,13 @@ public static class DirectoryModelSetup
                 builder.Services.AddSingleton<SqliteWriteGate>();
                 builder.Services.AddSingleton<SqliteNewUsers>();
                 builder.Services.AddDbContextPool<ScimBridgeDbContext, SqliteScimBridgeDbContext>(o => o
-                    .UseSqlite(options.ConnectionString)
+                    // Single queries, as EF Core does by default; saying so stops its warning at every start.
+                    .UseSqlite(options.ConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
                     .AddInterceptors(new SqlitePragmas()));
                 break;
             case DatabaseProvider.Postgres:
                 builder.Services.AddDbContextPool<ScimBridgeDbContext, PostgresScimBridgeDbContext>(o => o
-                    .UseNpgsql(options.ConnectionString));
+                    .UseNpgsql(options.ConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");

@@ -3,9 +3,11 @@ using ScimBridge.Model.Commands;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Scim.Logging;
 using ScimBridge.Scim.Mapping;
+using ScimBridge.Scim.Operations;
 using ScimBridge.Scim.Organizations;
 using ScimBridge.Sync;
 using Serilog;
+using Serilog.Events;
 
 namespace ScimBridge.Scim;
 
@@ -24,6 +26,8 @@ public static class ScimBridgeHost
         builder.AddDirectoryModel();
         builder.AddScimServer();
         builder.AddSyncWorker();
+        builder.Services.AddScimBridgeHealth();
+        builder.AddScimBridgeMetrics();
         builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
         builder.Services.AddScoped<IAdminCommand, TokensListCommand>();
         builder.Services.AddScoped<IAdminCommand, TokensRevokeCommand>();
@@ -37,7 +41,22 @@ public static class ScimBridgeHost
     public static WebApplication UseScimBridge(this WebApplication app)
     {
         // Outside the exception handler, so a refused request is logged with the status it was answered with.
-        app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
+        // The path never carries a token (tokens travel in the Authorization header, which is not logged).
+        app.UseSerilogRequestLogging(o =>
+        {
+            o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms for {Organization} (request {RequestId})";
+            // Health probes and scrapes come every few seconds: logged at Debug, unless they fail.
+            o.GetLevel = (context, _, error) => error is not null || context.Response.StatusCode >= 500
+                ? LogEventLevel.Error
+                : context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/metrics")
+                    ? LogEventLevel.Debug
+                    : LogEventLevel.Information;
+            o.EnrichDiagnosticContext = (diagnostics, context) =>
+            {
+                diagnostics.Set("Organization", RequestTags.OrganizationOf(context));
+                diagnostics.Set("RequestId", context.TraceIdentifier);
+            };
+        });
         app.UseExceptionHandler();
         app.Use(async (context, next) =>
         {
@@ -52,9 +71,11 @@ public static class ScimBridgeHost
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseOrganizationTag();
         app.UseRateLimiter();
         app.MapScim();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapScimBridgeHealth();
+        app.MapScimBridgeMetrics();
         return app;
     }
 }

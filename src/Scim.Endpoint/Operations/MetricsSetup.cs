@@ -1,0 +1,38 @@
+using OpenTelemetry.Metrics;
+
+namespace ScimBridge.Scim.Operations;
+
+/// <summary>
+/// Metrics through OpenTelemetry, exported at <c>/metrics</c> in Prometheus' text format when
+/// <c>ScimBridge:Metrics:Enabled</c> is true: ASP.NET Core's request duration per route, method, status code and
+/// organization (rates, latencies, 4xx/5xx), Kestrel's connections, the rate limiter, and <see cref="ScimBridgeMetrics"/>.
+/// </summary>
+public static class MetricsSetup
+{
+    public const string EnabledKey = "ScimBridge:Metrics:Enabled";
+
+    public static IHostApplicationBuilder AddScimBridgeMetrics(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ScimBridgeMetrics>();
+        if (builder.Configuration.GetValue<bool>(EnabledKey))
+        {
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting", ScimBridgeMetrics.MeterName)
+                .AddPrometheusExporter());
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapScimBridgeMetrics(this WebApplication app)
+    {
+        if (app.Configuration.GetValue<bool>(EnabledKey))
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics");
+            // The metrics are built once, so the observable instruments exist before the first scrape.
+            app.Services.GetRequiredService<ScimBridgeMetrics>();
+        }
+
+        return app;
+    }
+}
