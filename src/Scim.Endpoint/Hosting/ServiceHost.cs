@@ -18,6 +18,8 @@ public static class ServiceHost
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. settings] });
             ServiceDefaults.AddTo(builder.Configuration);
             builder.AddScimBridge(commandMode: false);
+            // Under systemd (Type=notify) the service reports when it is ready and stopping; elsewhere this does nothing.
+            builder.Services.AddSystemd();
 
             var app = builder.Build();
             // Settings first: a configuration mistake is reported before anything touches the database.
@@ -55,6 +57,7 @@ public static class ServiceHost
                 .WriteToConsole(builder.Configuration, toStandardError: false));
             builder.AddDirectoryModel();
             builder.AddSyncWorker();
+            builder.Services.AddSystemd();
 
             using var host = builder.Build();
             host.Services.GetService<IStartupValidator>()?.Validate();
