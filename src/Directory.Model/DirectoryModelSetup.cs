@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,6 +7,7 @@ using ScimBridge.Model.Commands;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Sqlite;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Reconcile;
 
@@ -26,19 +26,10 @@ public static class DirectoryModelSetup
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                SqliteProcessSettings.Apply();
-                builder.Services.AddHostedService<SqliteCheckpointer>();
-                builder.Services.AddSingleton<SqliteReadPool>();
-                builder.Services.AddSingleton<SqliteWriteGate>();
-                builder.Services.AddSingleton<SqliteNewUsers>();
-                builder.Services.AddDbContextPool<ScimBridgeDbContext, SqliteScimBridgeDbContext>(o => o
-                    // Single queries, as EF Core does by default; saying so stops its warning at every start.
-                    .UseSqlite(options.ConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
-                    .AddInterceptors(new SqlitePragmas()));
+                builder.Services.AddSqlitePersistence(options.ConnectionString);
                 break;
             case DatabaseProvider.Postgres:
-                builder.Services.AddDbContextPool<ScimBridgeDbContext, PostgresScimBridgeDbContext>(o => o
-                    .UseNpgsql(options.ConnectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
+                builder.Services.AddPostgresPersistence(options.ConnectionString);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");

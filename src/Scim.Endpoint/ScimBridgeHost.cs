@@ -26,6 +26,7 @@ public static class ScimBridgeHost
         builder.AddDirectoryModel();
         builder.AddScimServer();
         builder.AddSyncWorker();
+        builder.Services.AddOptions<LoggingOptions>().BindConfiguration(LoggingOptions.Section).ValidateOnStart();
         builder.Services.AddScimBridgeHealth();
         builder.AddScimBridgeMetrics();
         builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
@@ -58,17 +59,6 @@ public static class ScimBridgeHost
             };
         });
         app.UseExceptionHandler();
-        app.Use(async (context, next) =>
-        {
-            // Reads (GET, and POST .search) use SQLite's memory map; writes do without it (see SqlitePragmas).
-            if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
-                || context.Request.Path.Value?.EndsWith("/.search", StringComparison.Ordinal) == true)
-            {
-                SqliteMemoryMap.ForReads();
-            }
-
-            await next(context);
-        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseOrganizationTag();

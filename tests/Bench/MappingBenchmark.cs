@@ -12,6 +12,7 @@ using ScimBridge.Model.Groups;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Sqlite;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Users;
 

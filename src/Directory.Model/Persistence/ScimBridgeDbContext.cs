@@ -1,9 +1,10 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Groups;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
+using ScimBridge.Model.Persistence.Sqlite;
 using ScimBridge.Model.Reconcile;
 using ScimBridge.Model.Teams;
 using ScimBridge.Model.Users;

@@ -7,7 +7,7 @@ using ScimBridge.Model.Users;
 namespace ScimBridge.Model.Provisioning;
 
 /// <summary>The one write path for users, shared by SCIM pushes and directory syncs. Stages changes; the caller saves.</summary>
-public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock, SqliteNewUsers? newUsers = null)
+public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock, INewUserWriter? newUsers = null)
 {
     public const string TargetType = "user";
 
@@ -28,7 +28,7 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
     /// <summary>
     /// Creates a user and saves it at once, with its derived memberships and anything else the caller staged. On a SQLite
     /// file, a user of an organization without a mapping file (whose memberships a new user cannot change) is written by
-    /// <see cref="SqliteNewUsers"/>, committed together with concurrent creates; otherwise it is saved through EF Core.
+    /// the database's <see cref="INewUserWriter"/>, committed together with concurrent creates; otherwise it is saved through EF Core.
     /// </summary>
     public async Task<User> CreateAndSaveAsync(
         UserProfile profile, ProvisioningContext context, MembershipProvisioning memberships, CancellationToken ct)

@@ -12,7 +12,7 @@ namespace ScimBridge.Scim.Logging;
 /// </summary>
 public static class LogOutput
 {
-    public const string FormatKey = "ScimBridge:Logging:Format";
+    public const string FormatKey = LoggingOptions.Section + ":Format";
 
     /// <param name="toStandardError">Command mode: standard output carries the command's result, so logs go to standard error.</param>
     public static LoggerConfiguration WriteToConsole(this LoggerConfiguration log, IConfiguration configuration, bool toStandardError)

@@ -9,11 +9,12 @@ namespace ScimBridge.Scim.Operations;
 /// </summary>
 public static class MetricsSetup
 {
-    public const string EnabledKey = "ScimBridge:Metrics:Enabled";
+    public const string EnabledKey = MetricsOptions.Section + ":Enabled";
 
     public static IHostApplicationBuilder AddScimBridgeMetrics(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ScimBridgeMetrics>();
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section);
         if (builder.Configuration.GetValue<bool>(EnabledKey))
         {
             builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -1,12 +1,12 @@
 namespace ScimBridge.Scim.Organizations;
 
 /// <summary>
-/// The SCIM base URL to paste into Entra ID or Okta: <c>ScimBridge:PublicUrl</c> when set (the address clients reach,
+/// The SCIM base URL to paste into Entra ID or Okta: <c>ScimBridge:Scim:PublicUrl</c> when set (the address clients reach,
 /// usually the reverse proxy's https address), else the first address the service listens on (<c>Urls</c>).
 /// </summary>
 public static class TenantUrl
 {
-    public const string PublicUrlKey = "ScimBridge:PublicUrl";
+    public const string PublicUrlKey = Options.ScimOptions.Section + ":PublicUrl";
 
     public static (string Url, bool Configured) From(IConfiguration configuration)
     {

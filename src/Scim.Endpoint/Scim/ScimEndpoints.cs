@@ -73,7 +73,7 @@ public static class ScimEndpoints
             .RequireAuthorization(Policy)
             .RequireRateLimiting(RateLimitPolicy)
             .AddEndpointFilter(RejectOversizedBodies)
-            .AddEndpointFilter(OneConnectionPerWrite);
+            .AddEndpointFilter(OneUnitOfWork);
         scim.MapDiscovery();
         scim.MapUsers();
         scim.MapGroups();
@@ -82,30 +82,21 @@ public static class ScimEndpoints
     }
 
     /// <summary>
-    /// A write request's queries and its save share one database connection, opened once: EF Core would otherwise take
-    /// one from the pool and give it back per query, and on SQLite each such open registers EF's SQL functions anew.
-    /// Reads are left alone; the user lookups do not use EF's connection at all (see SqliteReadPool). So are endpoints
-    /// marked <see cref="ConnectionOnDemand"/>, which mostly write without EF Core.
+    /// Each request is one unit of work, and here alone is decided what it does with the database: GET, HEAD and
+    /// <c>.search</c> only read; endpoints marked <see cref="ConnectionOnDemand"/> mostly write without EF Core; the rest
+    /// read and write through it. Which connections that means is the database's business (<see cref="IDatabaseWorkScope"/>).
     /// </summary>
-    private static async ValueTask<object?> OneConnectionPerWrite(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static async ValueTask<object?> OneUnitOfWork(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
-            || http.GetEndpoint()?.Metadata.GetMetadata<ConnectionOnDemand>() is not null)
-        {
-            return await next(context);
-        }
-
-        var db = http.RequestServices.GetRequiredService<ScimBridgeDbContext>().Database;
-        await db.OpenConnectionAsync(http.RequestAborted);
-        try
-        {
-            return await next(context);
-        }
-        finally
-        {
-            await db.CloseConnectionAsync();
-        }
+        var work = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+            || http.Request.Path.Value?.EndsWith("/.search", StringComparison.Ordinal) == true
+                ? DatabaseWork.Reads
+                : http.GetEndpoint()?.Metadata.GetMetadata<ConnectionOnDemand>() is not null
+                    ? DatabaseWork.WritesOnDemand
+                    : DatabaseWork.Writes;
+        var scope = http.RequestServices.GetRequiredService<IDatabaseWorkScope>();
+        return await scope.RunAsync(work, () => next(context).AsTask(), http.RequestAborted);
     }
 
     private static async ValueTask<object?> RejectOversizedBodies(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -126,7 +117,7 @@ public static class ScimEndpoints
         return await next(context);
     }
 
-    /// <summary>Marks a write endpoint whose EF Core queries open the connection as they need it (see <see cref="OneConnectionPerWrite"/>).</summary>
+    /// <summary>Marks a write endpoint whose EF Core queries open the connection as they need it (see <see cref="OneUnitOfWork"/>).</summary>
     public sealed class ConnectionOnDemand
     {
         public static readonly ConnectionOnDemand Instance = new();

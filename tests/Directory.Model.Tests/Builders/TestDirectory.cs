@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Sqlite;
 using ScimBridge.Model.Provisioning;
 
 namespace ScimBridge.Model.Tests.Builders;

@@ -6,6 +6,7 @@ using ScimBridge.Model.Audit;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Sqlite;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Tests.Builders;
 using ScimBridge.Model.Tests.Mapping;

@@ -18,40 +18,17 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
 {
     public static readonly UserRelations None = new([], [], null);
 
-    // One user's rows (GET by id, the userName probe, writes) through precompiled queries: no expression-tree work per request.
-    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> TeamsOfUser =
-        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
-            from m in db.TeamMemberships.AsNoTracking()
-            where m.OrganizationId == organizationId && m.UserId == userId && m.RemovedAt == null
-            join t in db.Teams.AsNoTracking() on m.TeamId equals t.Id
-            where t.DeletedAt == null
-            select new RelationRow { UserId = m.UserId, Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true }));
-
-    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> TeamsAndGroupsOfUser =
-        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
-            (from m in db.TeamMemberships.AsNoTracking()
-             where m.OrganizationId == organizationId && m.UserId == userId && m.RemovedAt == null
-             join t in db.Teams.AsNoTracking() on m.TeamId equals t.Id
-             where t.DeletedAt == null
-             select new RelationRow { UserId = m.UserId, Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true })
-            .Concat(
-                from m in db.GroupMembers.AsNoTracking()
-                where m.MemberId == userId && m.MemberType == GroupMemberType.User
-                join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
-                where g.OrganizationId == organizationId && g.DeletedAt == null
-                select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = null, IsTeam = false })));
-
-    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> GroupsOfUser =
-        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
-            from m in db.GroupMembers.AsNoTracking()
-            where m.MemberId == userId && m.MemberType == GroupMemberType.User
-            join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
-            where g.OrganizationId == organizationId && g.DeletedAt == null
-            select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = null, IsTeam = false }));
-
     /// <summary>Loads relations for a page of users in at most three queries, skipping what the response will not show.</summary>
-    public static async Task<Dictionary<Guid, UserRelations>> LoadAsync(
-        ScimBridgeDbContext db, Guid organizationId, IReadOnlyList<User> users, ScimAttributeSelection selection, CancellationToken ct)
+    public static Task<Dictionary<Guid, UserRelations>> LoadAsync(
+        ScimBridgeDbContext db, Guid organizationId, IReadOnlyList<User> users, ScimAttributeSelection selection, CancellationToken ct) =>
+        LoadAsync(db, new EfUserReader(db), organizationId, users, selection, ct);
+
+    /// <summary>One user's relations; the user's teams and groups come from <paramref name="reader"/>.</summary>
+    public static async Task<UserRelations> LoadAsync(ScimBridgeDbContext db, IUserReader reader, User user, ScimAttributeSelection selection, CancellationToken ct) =>
+        (await LoadAsync(db, reader, user.OrganizationId, [user], selection, ct))[user.Id];
+
+    private static async Task<Dictionary<Guid, UserRelations>> LoadAsync(
+        ScimBridgeDbContext db, IUserReader reader, Guid organizationId, IReadOnlyList<User> users, ScimAttributeSelection selection, CancellationToken ct)
     {
         var result = new Dictionary<Guid, UserRelations>(users.Count);
         if (users.Count == 0)
@@ -65,7 +42,8 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
         var wantTeams = selection.Returns(ScimUrns.PlatformUser);
         var wantGroups = selection.Returns("groups");
         var rows = ids.Count == 1
-            ? await LoadOneAsync(db, organizationId, ids[0], wantTeams, wantGroups, ct)
+            ? [.. (await reader.RelationsAsync(organizationId, ids[0], wantTeams, wantGroups, ct))
+                .Select(r => new RelationRow { UserId = ids[0], Id = r.Id, Name = r.Name, Role = r.IsTeam ? r.Role : null, IsTeam = r.IsTeam })]
             : await LoadManyAsync(db, organizationId, ids, wantTeams, wantGroups, ct);
         foreach (var byUser in rows.Where(r => r.IsTeam).GroupBy(r => r.UserId))
         {
@@ -110,9 +88,6 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
         return result;
     }
 
-    public static async Task<UserRelations> LoadAsync(ScimBridgeDbContext db, User user, ScimAttributeSelection selection, CancellationToken ct) =>
-        (await LoadAsync(db, user.OrganizationId, [user], selection, ct))[user.Id];
-
     private static async Task<List<RelationRow>> LoadManyAsync(
         ScimBridgeDbContext db, Guid organizationId, List<Guid> ids, bool wantTeams, bool wantGroups, CancellationToken ct)
     {
@@ -132,28 +107,6 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
         // Teams and groups come back in one round trip (UNION ALL) when both are shown.
         var query = wantTeams && wantGroups ? teamRows.Concat(groupRows) : wantTeams ? teamRows : wantGroups ? groupRows : null;
         return query is null ? [] : await query.ToListAsync(ct);
-    }
-
-    private static async Task<List<RelationRow>> LoadOneAsync(
-        ScimBridgeDbContext db, Guid organizationId, Guid userId, bool wantTeams, bool wantGroups, CancellationToken ct)
-    {
-        if (SqliteLookups.InSession)
-        {
-            return [.. SqliteLookups.Relations(db, organizationId, userId, wantTeams, wantGroups)
-                .Select(r => new RelationRow { UserId = userId, Id = r.Id, Name = r.Name, Role = r.IsTeam ? r.Role : null, IsTeam = r.IsTeam })];
-        }
-
-        var rows = new List<RelationRow>();
-        var query = wantTeams && wantGroups ? TeamsAndGroupsOfUser : wantTeams ? TeamsOfUser : wantGroups ? GroupsOfUser : null;
-        if (query is not null)
-        {
-            await foreach (var row in query.For(db)(db, organizationId, userId).WithCancellation(ct))
-            {
-                rows.Add(row);
-            }
-        }
-
-        return rows;
     }
 
     private sealed class RelationRow

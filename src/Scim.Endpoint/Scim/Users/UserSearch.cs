@@ -12,14 +12,6 @@ namespace ScimBridge.Scim.Users;
 /// <summary>Filtered, sorted, paged user queries; everything runs in SQL and a page's relations load in bulk.</summary>
 public static class UserSearch
 {
-    /// <summary>
-    /// The IdP's probe for one user (<c>userName eq "…"</c>), precompiled: the unique index gives at most one row, so
-    /// paging and sorting reduce to whether that row is on the requested page.
-    /// </summary>
-    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, string, IAsyncEnumerable<User>>> ByNormalizedUserName =
-        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, string normalized) => db.Users.AsNoTracking()
-            .Where(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized && u.DeletedAt == null)));
-
     public static async Task<IResult> RespondAsync(HttpContext http, ScimBridgeDbContext db, ScimListQuery query, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
@@ -34,52 +26,23 @@ public static class UserSearch
         return ScimListResponse.Create(total, query.StartIndex, resources);
     }
 
+    /// <summary>
+    /// The IdP's probe for one user (<c>userName eq "…"</c>): the unique index gives at most one row, so paging and
+    /// sorting reduce to whether that row is on the requested page.
+    /// </summary>
     private static async Task<IResult> RespondByUserNameAsync(
         HttpContext http, ScimBridgeDbContext db, Guid organizationId, string userName, ScimListQuery query, CancellationToken ct)
     {
-        // All queries in one read transaction, on a connection of the SQLite read pool; elsewhere on one connection open,
-        // which EF would otherwise take from its pool and give back per query.
-        var pool = http.RequestServices.GetService<SqliteReadPool>();
-        if (pool is null)
+        var users = http.RequestServices.GetRequiredService<IUserReader>();
+        var user = await users.FindByNormalizedUserNameAsync(organizationId, User.Normalize(userName), ct);
+        if (user is null || query.Offset > 0 || query.Count == 0)
         {
-            await db.Database.OpenConnectionAsync(ct);
+            return ScimListResponse.Create(user is null ? 0 : 1, query.StartIndex, []);
         }
 
-        try
-        {
-            return await SqliteLookups.InReadTransactionAsync(db, pool, async () =>
-            {
-                var normalized = User.Normalize(userName);
-                User? user = null;
-                if (SqliteLookups.InSession)
-                {
-                    user = SqliteLookups.UserByNormalizedName(db, organizationId, normalized);
-                }
-                else
-                {
-                    await foreach (var found in ByNormalizedUserName.For(db)(db, organizationId, normalized).WithCancellation(ct))
-                    {
-                        user = found;
-                    }
-                }
-
-                if (user is null || query.Offset > 0 || query.Count == 0)
-                {
-                    return ScimListResponse.Create(user is null ? 0 : 1, query.StartIndex, []);
-                }
-
-                var relations = await UserRelations.LoadAsync(db, user, query.Attributes, ct);
-                var resource = query.Attributes.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
-                return ScimListResponse.Create(1, query.StartIndex, [resource]);
-            }, ct);
-        }
-        finally
-        {
-            if (pool is null)
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }
+        var relations = await UserRelations.LoadAsync(db, users, user, query.Attributes, ct);
+        var resource = query.Attributes.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
+        return ScimListResponse.Create(1, query.StartIndex, [resource]);
     }
 
     /// <summary>The organization's visible users that match the filter.</summary>

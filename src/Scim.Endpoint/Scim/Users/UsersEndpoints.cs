@@ -42,25 +42,21 @@ public static class UsersEndpoints
         return new ScimJsonResult(StatusCodes.Status201Created, json, ScimVersion.ETag(user.Version), urls.Users + user.Id);
     }
 
-    public static async Task<IResult> GetAsync(string id, HttpContext http, ScimBridgeDbContext db, CancellationToken ct)
+    public static async Task<IResult> GetAsync(string id, HttpContext http, IUserReader users, ScimBridgeDbContext db, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        return await SqliteLookups.InReadTransactionAsync<IResult>(db, http.RequestServices.GetService<SqliteReadPool>(), async () =>
+        var user = (Guid.TryParse(id, out var userId) ? await users.FindByIdAsync(tenant.OrganizationId, userId, ct) : null)
+            ?? throw ScimException.NotFound($"User '{id}' not found.");
+        var etag = ScimVersion.ETag(user.Version);
+        if (ScimVersion.NotModified(http.Request, user.Version))
         {
-            var user = SqliteLookups.InSession
-                ? FindOnSqlite(db, tenant.OrganizationId, id)
-                : await FindAsync(db.Users.AsNoTracking(), tenant.OrganizationId, id, ct);
-            var etag = ScimVersion.ETag(user.Version);
-            if (ScimVersion.NotModified(http.Request, user.Version))
-            {
-                return new ScimEmptyResult(StatusCodes.Status304NotModified, etag);
-            }
+            return new ScimEmptyResult(StatusCodes.Status304NotModified, etag);
+        }
 
-            var selection = ScimAttributeSelection.Parse(http.Request.Query["attributes"], http.Request.Query["excludedAttributes"]);
-            var relations = await UserRelations.LoadAsync(db, user, selection, ct);
-            var json = selection.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
-            return new ScimJsonResult(StatusCodes.Status200OK, json, etag);
-        }, ct);
+        var selection = ScimAttributeSelection.Parse(http.Request.Query["attributes"], http.Request.Query["excludedAttributes"]);
+        var relations = await UserRelations.LoadAsync(db, users, user, selection, ct);
+        var json = selection.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
+        return new ScimJsonResult(StatusCodes.Status200OK, json, etag);
     }
 
     public static async Task<IResult> ListAsync(HttpContext http, ScimBridgeDbContext db, IOptions<ScimOptions> options, CancellationToken ct)
@@ -126,11 +122,6 @@ public static class UsersEndpoints
             ?? throw ScimException.NotFound($"User '{id}' not found.");
     }
 
-    /// <summary>The read-only lookup of <see cref="FindAsync"/> through SQLite statements prepared once per connection.</summary>
-    private static User FindOnSqlite(ScimBridgeDbContext db, Guid organizationId, string id) =>
-        (Guid.TryParse(id, out var userId) ? SqliteLookups.UserById(db, organizationId, userId) : null)
-            ?? throw ScimException.NotFound($"User '{id}' not found.");
-
     private static async Task<IResult> SaveAsync(
         HttpContext http, ScimBridgeDbContext db, User user, UserProfile profile, ScimTenant tenant,
         UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
@@ -142,7 +133,7 @@ public static class UsersEndpoints
         }
 
         var selection = ScimAttributeSelection.Parse(http.Request.Query["attributes"], http.Request.Query["excludedAttributes"]);
-        var relations = await UserRelations.LoadAsync(db, user, selection, ct);
+        var relations = await UserRelations.LoadAsync(db, http.RequestServices.GetRequiredService<IUserReader>(), user, selection, ct);
         var json = selection.Apply(ScimUserMapping.ToScim(user, relations, ScimUrls.For(http.Request)));
         return new ScimJsonResult(StatusCodes.Status200OK, json, ScimVersion.ETag(user.Version));
     }

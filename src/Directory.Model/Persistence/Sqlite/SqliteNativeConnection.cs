@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using SQLitePCL;
 
-namespace ScimBridge.Model.Persistence;
+namespace ScimBridge.Model.Persistence.Sqlite;
 
 /// <summary>Native SQLite connections opened beside EF Core's, to the very file EF Core's connection resolved.</summary>
 internal static class SqliteNativeConnection

@@ -1,4 +1,4 @@
-namespace ScimBridge.Model.Persistence;
+namespace ScimBridge.Model.Persistence.Sqlite;
 
 /// <summary>
 /// Lets one unit of work at a time of this process into a SQLite write transaction. SQLite has a single writer anyway;

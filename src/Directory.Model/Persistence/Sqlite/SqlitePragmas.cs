@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace ScimBridge.Model.Persistence;
+namespace ScimBridge.Model.Persistence.Sqlite;
 
 /// <summary>
 /// Per-connection SQLite settings: with WAL, NORMAL sync keeps the database intact across crashes of the process;
@@ -11,13 +11,13 @@ namespace ScimBridge.Model.Persistence;
 /// checkpointed in the background (<see cref="SqliteCheckpointer"/>), SQLite's own checkpoint waits for 10,000 pages. EF opens a pooled
 /// connection for every query, so the settings are applied once per native handle, not per open.
 /// <para>
-/// A connection opened inside <see cref="SqliteMemoryMap.ForReads"/> reads through a 64 MB memory map, shared by all
+/// A connection opened in a unit of work that only reads (<see cref="SqliteMemoryMap"/>) reads through a 64 MB memory map, shared by all
 /// connections through the OS page cache instead of copied into each connection's own 2 MB cache. Other connections
 /// have none: SQLite drops and rebuilds a connection's map at the start of every read after another connection
 /// committed, which made each write request pay for a 64 MB unmap and the page faults after it.
 /// </para>
 /// </summary>
-public sealed class SqlitePragmas : DbConnectionInterceptor
+public sealed class SqlitePragmas(SqliteMemoryMap? memoryMap = null) : DbConnectionInterceptor
 {
     internal const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=10000;";
     private const long MapSize = 64 * 1024 * 1024;
@@ -34,7 +34,7 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
     private void Apply(DbConnection connection)
     {
         object key = connection is SqliteConnection { Handle: { } handle } ? handle : connection;
-        var wanted = SqliteMemoryMap.Wanted ? MapSize : 0;
+        var wanted = memoryMap?.Wanted == true ? MapSize : 0;
         string? sql = null;
         if (!_mapped.TryGetValue(key, out var mapped))
         {
@@ -56,18 +56,4 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
             command.ExecuteNonQuery();
         }
     }
-}
-
-/// <summary>Marks the current flow (a read-only request, a whole-organization scan) as one whose SQLite reads use the memory map.</summary>
-public static class SqliteMemoryMap
-{
-    private static readonly AsyncLocal<bool> Reads = new();
-
-    internal static bool Wanted => Reads.Value;
-
-    /// <summary>
-    /// From here to the end of the calling async method, connections opened read through the memory map. Call it only
-    /// where little or nothing is written meanwhile: every commit elsewhere makes a mapped connection rebuild its map.
-    /// </summary>
-    public static void ForReads() => Reads.Value = true;
 }

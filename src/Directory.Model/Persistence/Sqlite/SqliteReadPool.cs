@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using SQLitePCL;
 
-namespace ScimBridge.Model.Persistence;
+namespace ScimBridge.Model.Persistence.Sqlite;
 
 /// <summary>
 /// Read-only SQLite connections for the SCIM lookups an IdP repeats thousands of times a minute (<see cref="SqliteLookups"/>).

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace ScimBridge.Model.Persistence;
+namespace ScimBridge.Model.Persistence.Sqlite;
 
 /// <summary>
 /// A prepared SQLite statement bound by position and stepped directly. Microsoft.Data.Sqlite binds every parameter by

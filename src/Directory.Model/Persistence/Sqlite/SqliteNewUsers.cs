@@ -6,7 +6,7 @@ using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Users;
 using SQLitePCL;
 
-namespace ScimBridge.Model.Persistence;
+namespace ScimBridge.Model.Persistence.Sqlite;
 
 /// <summary>
 /// Writes new users to a SQLite file with group commit: creates that arrive while a transaction is being written wait
@@ -20,7 +20,7 @@ namespace ScimBridge.Model.Persistence;
 /// </para>
 /// The writer takes the process's <see cref="SqliteWriteGate"/> for each transaction, so it never races EF Core's writes.
 /// </summary>
-public sealed class SqliteNewUsers : IAsyncDisposable
+public sealed class SqliteNewUsers : INewUserWriter, IAsyncDisposable
 {
     /// <summary>At most this many users per transaction; the rest wait for the next one.</summary>
     private const int MaxBatch = 128;

@@ -1,6 +1,6 @@
 using SQLitePCL;
 
-namespace ScimBridge.Model.Persistence;
+namespace ScimBridge.Model.Persistence.Sqlite;
 
 /// <summary>Process-wide SQLite settings, which take effect only before the first connection opens.</summary>
 public static class SqliteProcessSettings
