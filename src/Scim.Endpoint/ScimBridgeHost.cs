@@ -36,6 +36,7 @@ public static class ScimBridgeHost
         builder.Services.AddScoped<IAdminCommand, MappingsValidateCommand>();
         builder.Services.AddScoped<IAdminCommand, MappingsPreviewCommand>();
         builder.Services.AddScoped<IAdminCommand, MappingsApplyCommand>();
+        builder.Services.AddScoped<IAdminCommand, DatabaseBackupCommand>();
         return builder;
     }
 

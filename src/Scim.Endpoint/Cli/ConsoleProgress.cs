@@ -72,9 +72,19 @@ public sealed class ConsoleProgress(TextWriter error, bool interactive, TimeProv
             _timer = clock.CreateTimer(_ => Print(final: false), null, interval, interval);
         }
 
-        public void Report(long done) => Interlocked.Exchange(ref _done, done);
+        private int _counted;
 
-        public void Advance(long count = 1) => Interlocked.Add(ref _done, count);
+        public void Report(long done)
+        {
+            Interlocked.Exchange(ref _done, done);
+            Volatile.Write(ref _counted, 1);
+        }
+
+        public void Advance(long count = 1)
+        {
+            Interlocked.Add(ref _done, count);
+            Volatile.Write(ref _counted, 1);
+        }
 
         public void SetTotal(long total) => _total = total;
 
@@ -102,8 +112,10 @@ public sealed class ConsoleProgress(TextWriter error, bool interactive, TimeProv
             Interlocked.Increment(ref _printed);
             var seconds = _clock.GetElapsedTime(_started).TotalSeconds;
             var done = Interlocked.Read(ref _done);
+            // A step that counts nothing (one long database statement) still shows that it is alive.
+            var count = Volatile.Read(ref _counted) == 1 ? Count(done, final ? null : _total, _unit) + (final ? ", " : ", ") : "";
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"{_description}: {Count(done, final ? null : _total, _unit)}{(final ? ", done in" : ",")} {seconds:0} s");
+                $"{_description}: {count}{(final ? "done in " : "")}{seconds:0} s");
             lock (_error)
             {
                 _error.WriteLine(line);

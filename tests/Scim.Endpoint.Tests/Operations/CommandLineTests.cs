@@ -118,6 +118,29 @@ public sealed class CommandLineTests(ScimBridgeFactory factory) : IClassFixture<
         Assert.Contains("is not a valid organization slug", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Database_backup_writes_a_consistent_copy_and_never_overwrites_a_file()
+    {
+        await factory.CreateOrganizationClientAsync("backed-up");
+        var target = Path.Combine(_folder, "backup.db");
+
+        var (exit, output, error) = await AdminCli.RunAsync(factory, "database", "backup", "--to", target);
+        var again = await AdminCli.RunAsync(factory, "database", "backup", "--to", target);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("Backed up the database to", output, StringComparison.Ordinal);
+        using (var copy = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={target};Pooling=False"))
+        {
+            copy.Open();
+            using var query = copy.CreateCommand();
+            query.CommandText = "SELECT count(*) FROM Organizations WHERE Slug = 'backed-up'";
+            Assert.Equal(1L, query.ExecuteScalar());
+        }
+
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("already exists", again.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "--urls", "http://x:1", "--ScimBridge:A=b" }, InvocationMode.Serve)]
     [InlineData(new[] { "--contentRoot", "/etc/scimbridge" }, InvocationMode.Serve)]

@@ -33,6 +33,22 @@ public sealed class ConsoleProgressTests
     }
 
     [Fact]
+    public void A_step_that_counts_nothing_still_shows_it_is_alive()
+    {
+        var clock = new FakeTimeProvider();
+        var error = new StringWriter();
+        var progress = new ConsoleProgress(error, interactive: false, clock, TimeSpan.FromSeconds(5));
+
+        using (progress.Start("Writing backup"))
+        {
+            clock.Advance(TimeSpan.FromSeconds(6));
+        }
+
+        Assert.Equal(["Writing backup: 5 s", "Writing backup: done in 6 s"],
+            error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
     public void A_quick_step_prints_nothing()
     {
         var clock = new FakeTimeProvider();
