@@ -44,6 +44,12 @@ public static partial class StartupProblems
             case IOException when exception.InnerException is SocketException { SocketErrorCode: SocketError.AccessDenied or SocketError.AddressNotAvailable } socket:
                 var where = AddressPattern().Match(exception.Message) is { Success: true } a ? a.Groups["address"].Value : "the configured address";
                 return [$"Cannot listen on {where}: {socket.Message}. Choose another address or port (--urls, setting Urls)."];
+            case System.Data.Common.DbException database:
+                // The message names the problem (refused connection, bad password, unreadable file); the connection string
+                // is not repeated, it may carry a password.
+                return [$"Database error: {database.Message.TrimEnd('.')}. Check ScimBridge:Database:Provider and ScimBridge:Database:ConnectionString."];
+            case InvalidOperationException { InnerException: System.Data.Common.DbException inner }:
+                return Describe(inner);
             default:
                 return null;
         }

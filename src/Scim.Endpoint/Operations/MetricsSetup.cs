@@ -17,6 +17,7 @@ public static class MetricsSetup
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section);
         if (builder.Configuration.GetValue<bool>(EnabledKey))
         {
+            builder.Services.AddSingleton<PrometheusExport>();
             builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting", ScimBridgeMetrics.MeterName)
                 .AddPrometheusExporter());
@@ -27,7 +28,8 @@ public static class MetricsSetup
 
     public static WebApplication MapScimBridgeMetrics(this WebApplication app)
     {
-        if (app.Configuration.GetValue<bool>(EnabledKey))
+        // Decided when the services were registered: the endpoint exists exactly when the exporter does.
+        if (app.Services.GetService<PrometheusExport>() is not null)
         {
             app.MapPrometheusScrapingEndpoint("/metrics");
             // The metrics are built once, so the observable instruments exist before the first scrape.
@@ -37,3 +39,6 @@ public static class MetricsSetup
         return app;
     }
 }
+
+/// <summary>Present when the Prometheus exporter was registered.</summary>
+internal sealed class PrometheusExport;

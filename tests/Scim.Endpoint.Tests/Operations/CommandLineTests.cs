@@ -56,6 +56,20 @@ public sealed class CommandLineTests(ScimBridgeFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_port_in_use_is_one_line_and_exit_code_1()
+    {
+        using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (exit, _, error) = await ServiceExecutable.RunAsync(_folder, Database, "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, exit);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal($"Cannot listen on http://127.0.0.1:{port}: another process is using it. Stop that process or choose another port (--urls http://localhost:PORT, setting Urls).", Assert.Single(lines));
+    }
+
+    [Fact]
     public async Task Mappings_validate_on_the_repository_s_own_folder_exits_with_0()
     {
         var mappings = Path.Combine(ServiceExecutable.RepositoryRoot(), "mappings");

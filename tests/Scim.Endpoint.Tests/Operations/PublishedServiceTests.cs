@@ -16,6 +16,15 @@ public sealed class PublishedServiceTests : IAsyncLifetime
     private string Executable => Path.Combine(Published, OperatingSystem.IsWindows() ? "ScimBridge.Scim.exe" : "ScimBridge.Scim");
     private readonly int _port = ServiceExecutable.FreePort();
     private Process? _service;
+    private readonly List<string> _log = [];
+
+    private List<string> LogLines()
+    {
+        lock (_log)
+        {
+            return [.. _log];
+        }
+    }
 
     public async Task InitializeAsync()
     {
@@ -29,8 +38,8 @@ public sealed class PublishedServiceTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(Site, "appsettings.json"), $$"""
             {
               "Urls": "http://127.0.0.1:{{_port}}",
-              "Serilog": { "MinimumLevel": { "Default": "Warning" } },
               "ScimBridge": {
+                "Logging": { "Format": "Json" },
                 "Database": { "ConnectionString": "Data Source=state/site.db" },
                 "Metrics": { "Enabled": true }
               }
@@ -49,6 +58,16 @@ public sealed class PublishedServiceTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(Site, "state", "site.db")), "the database path comes from the working folder's appsettings.json");
 
         _service = Process.Start(ServiceExecutable.StartInfo(Site, Executable, []))!;
+        _service.OutputDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrWhiteSpace(e.Data))
+            {
+                lock (_log)
+                {
+                    _log.Add(e.Data);
+                }
+            }
+        };
         _service.BeginOutputReadLine();
         _service.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
@@ -68,6 +87,18 @@ public sealed class PublishedServiceTests : IAsyncLifetime
             && line.Contains("http_response_status_code=\"200\"", StringComparison.Ordinal)
             && line.EndsWith(" 1", StringComparison.Ordinal));
 
+        // Logs: JSON lines, each event once, no warning on a normal start, the request line names organization and request id.
+        var requestLine = await WaitForLogLineAsync("/scim/v2/Users");
+        var logged = LogLines();
+        var events = logged.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.DoesNotContain(events, e => e.TryGetProperty("@l", out var level) && level.GetString() is "Warning" or "Error" or "Fatal");
+        Assert.Single(logged, l => l.Contains("/scim/v2/Users", StringComparison.Ordinal));
+        Assert.Equal(logged.Count, logged.Distinct().Count());
+        var request = System.Text.Json.JsonDocument.Parse(requestLine).RootElement;
+        Assert.Equal("acme", request.GetProperty("Organization").GetString());
+        Assert.False(string.IsNullOrEmpty(request.GetProperty("RequestId").GetString()));
+        Assert.DoesNotContain(logged, l => l.Contains(token, StringComparison.Ordinal) || l.Contains(token[..12], StringComparison.Ordinal));
+
         // Unreadable for root too: permissions do not stop root, so the file is replaced by one that is not a database.
         var database = Path.Combine(Site, "state", "site.db");
         foreach (var file in new[] { database, database + "-wal", database + "-shm" })
@@ -80,6 +111,22 @@ public sealed class PublishedServiceTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.StatusCode);
         Assert.Contains("\"database\":{\"status\":\"Unhealthy\"", await unready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz/live")).StatusCode);
+    }
+
+    private async Task<string> WaitForLogLineAsync(string text)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            if (LogLines().FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
+            {
+                return line;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"No log line with '{text}' within a minute; the log was:\n{string.Join('\n', LogLines())}");
     }
 
     private async Task WaitUntilAnsweringAsync(HttpClient http)
