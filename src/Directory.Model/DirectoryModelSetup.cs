@@ -43,6 +43,8 @@ public static class DirectoryModelSetup
         builder.Services.AddScoped<UserProvisioning>();
         builder.Services.AddScoped<GroupProvisioning>();
         builder.Services.AddScoped<MembershipProvisioning>();
+        builder.Services.AddScoped<OrganizationRoleProvisioning>();
+        builder.Services.AddScoped<TeamMembershipProvisioning>();
         builder.Services.AddScoped<ReconcileApplier>();
         builder.Services.AddScoped<DirectoryReconciler>();
         builder.AddMappings();

@@ -1,6 +1,7 @@
 using ScimBridge.Model;
 using ScimBridge.Model.Commands;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Scim.Admin;
 using ScimBridge.Scim.Logging;
 using ScimBridge.Scim.Mapping;
 using ScimBridge.Scim.Operations;
@@ -26,6 +27,7 @@ public static class ScimBridgeHost
         builder.AddDirectoryModel();
         builder.AddScimServer();
         builder.AddSyncWorker();
+        builder.AddAdminConsole();
         builder.Services.AddOptions<LoggingOptions>().BindConfiguration(LoggingOptions.Section).ValidateOnStart();
         builder.Services.AddScimBridgeHealth();
         builder.AddScimBridgeMetrics();
@@ -65,6 +67,7 @@ public static class ScimBridgeHost
         app.UseOrganizationTag();
         app.UseRateLimiter();
         app.MapScim();
+        app.MapAdminConsole();
         app.MapScimBridgeHealth();
         app.MapScimBridgeMetrics();
         return app;

@@ -28,6 +28,7 @@ public sealed class SampleSettingsTests
     [
         (DatabaseOptions.Section, typeof(DatabaseOptions)),
         (ScimOptions.Section, typeof(ScimOptions)),
+        (AdminOptions.Section, typeof(AdminOptions)),
         (MappingOptions.Section, typeof(MappingOptions)),
         (SyncOptions.Section, typeof(SyncOptions)),
         (global::ScimBridge.Scim.Logging.LoggingOptions.Section, typeof(global::ScimBridge.Scim.Logging.LoggingOptions)),

@@ -28,6 +28,7 @@ public class ScimBridgeDbContext : DbContext
 
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<ScimToken> ScimTokens => Set<ScimToken>();
+    public DbSet<AdminLoginLink> AdminLoginLinks => Set<AdminLoginLink>();
     public DbSet<User> Users => Set<User>();
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMembership> TeamMemberships => Set<TeamMembership>();

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using ScimBridge.Scim.Admin.Shared;
+using ScimBridge.Scim.Admin.SignIn;
+using ScimBridge.Scim.Options;
+
+namespace ScimBridge.Scim.Admin;
+
+/// <summary>
+/// The admin console under <c>/admin</c>: server-rendered Razor Pages (one folder per feature below <c>Admin/</c>),
+/// signed in by cookie after OpenID Connect or a one-time link. See Admin/README.md for how to add a page.
+/// </summary>
+public static class AdminConsole
+{
+    public const string BasePath = "/admin";
+
+    public static IHostApplicationBuilder AddAdminConsole(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.Configuration.GetSection(AdminOptions.Section).Get<AdminOptions>() ?? new AdminOptions();
+        services.AddAdminAuthentication(options);
+        services.AddScoped<AdminSession>();
+        services.AddScoped<AdminIdentityMatcher>();
+        services.AddScoped<LoginLinks>();
+        services.AddScoped<ScimBridge.Model.Commands.IAdminCommand, LoginLinkCommand>();
+        services.AddScoped<ScimBridge.Model.Commands.IAdminCommand, Audit.AuditVerifyCommand>();
+        services.AddScoped<Users.UserSearch>();
+        services.AddScoped<Users.UserDetails>();
+        services.AddScoped<Audit.AuditSearch>();
+        services.AddRazorPages(pages =>
+            {
+                pages.RootDirectory = "/Admin";
+                pages.Conventions.AuthorizeFolder("/", AdminAuthentication.Policy);
+                pages.Conventions.AllowAnonymousToFolder("/SignIn");
+                pages.Conventions.Add(new PageRouteModelConvention(RequireAdminRoutes));
+            })
+            .AddMvcOptions(mvc => mvc.Filters.Add<AdminPageFilter>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapAdminConsole(this IEndpointRouteBuilder app)
+    {
+        app.MapRazorPages();
+        return app;
+    }
+
+    /// <summary>Every page states its full URL (<c>@page "/admin/users"</c>), so links and bookmarks never depend on file names.</summary>
+    private static void RequireAdminRoutes(PageRouteModel model)
+    {
+        foreach (var selector in model.Selectors)
+        {
+            var template = selector.AttributeRouteModel?.Template ?? "";
+            if (!template.StartsWith(BasePath[1..], StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    $"The admin page {model.RelativePath} must declare its URL under {BasePath}, e.g. @page \"{BasePath}/something\".");
+            }
+        }
+    }
+
+    private sealed class PageRouteModelConvention(Action<PageRouteModel> apply) : IPageRouteModelConvention
+    {
+        public void Apply(PageRouteModel model) => apply(model);
+    }
+}

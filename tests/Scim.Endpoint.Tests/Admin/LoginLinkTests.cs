@@ -1,0 +1,49 @@
+using System.Net;
+using ScimBridge.Scim.Tests.Infrastructure;
+
+namespace ScimBridge.Scim.Tests.Admin;
+
+public sealed class LoginLinkTests(ScimBridgeFactory factory) : IClassFixture<ScimBridgeFactory>
+{
+    [Fact]
+    public async Task A_one_time_link_signs_its_person_in_as_Owner_once_and_never_twice()
+    {
+        var link = await ConsoleSession.LoginLinkAsync(factory, "linkco", "owner@linkco.example");
+
+        using var first = ConsoleSession.Anonymous(factory);
+        var used = await first.UseLinkAsync(link);
+        Assert.Equal(HttpStatusCode.Redirect, used.StatusCode);
+        var (status, html) = await first.GetAsync("/admin/users");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("owner@linkco.example", html, StringComparison.Ordinal);
+        Assert.Contains("data-role=\"Owner\"", html, StringComparison.Ordinal);
+
+        using var second = ConsoleSession.Anonymous(factory);
+        var again = await second.UseLinkAsync(link);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal("/admin/denied?reason=link-invalid", again.Headers.Location?.OriginalString);
+        var (afterStatus, _) = await second.GetAsync("/admin/users");
+        Assert.Equal(HttpStatusCode.Redirect, afterStatus);
+    }
+
+    [Fact]
+    public async Task The_console_sends_a_person_without_a_session_to_sign_in()
+    {
+        using var anonymous = ConsoleSession.Anonymous(factory);
+        var response = await anonymous.Client.GetAsync("/admin/users?q=ann");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("http://localhost/admin/sign-in?ReturnUrl=", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_link_for_a_new_person_creates_them_by_hand_and_audits_the_link()
+    {
+        using var session = await ConsoleSession.SignInAsync(factory, "auditco", "first@auditco.example");
+        var (_, html) = await session.GetAsync("/admin/audit");
+        Assert.Contains("admin.login-link.created", html, StringComparison.Ordinal);
+        Assert.Contains("admin.signed-in", html, StringComparison.Ordinal);
+        Assert.Contains("admin:first@auditco.example", html, StringComparison.Ordinal);
+        var (_, users) = await session.GetAsync("/admin/users?q=first");
+        Assert.Contains("by hand", users, StringComparison.Ordinal);
+    }
+}
