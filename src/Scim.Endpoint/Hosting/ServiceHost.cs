@@ -62,6 +62,7 @@ public static class ServiceHost
             using var host = builder.Build();
             host.Services.GetService<IStartupValidator>()?.Validate();
             await host.Services.MigrateDatabaseAsync();
+            ReportSchedule(host.Services);
             await host.RunAsync();
             return 0;
         }
@@ -72,6 +73,24 @@ public static class ServiceHost
         finally
         {
             await Log.CloseAndFlushAsync();
+        }
+    }
+
+    /// <summary>Says at start what the worker will run, so that a worker with nothing to do is noticed.</summary>
+    private static void ReportSchedule(IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("ScimBridge.Worker");
+        var enabled = services.GetRequiredService<IConfiguration>().GetValue("ScimBridge:Sync:Enabled", true);
+        var scheduled = services.GetRequiredService<ScimBridge.Sync.Sources.SyncSourceCatalog>().Sources
+            .Where(s => s.Options.Enabled && !string.IsNullOrWhiteSpace(s.Section["Schedule"])).Select(s => s.Name).ToList();
+        if (!enabled || scheduled.Count == 0)
+        {
+            logger.LogWarning("Sync worker started with nothing to run: {Reason}",
+                enabled ? "no enabled sync source has a Schedule (ScimBridge:Sync:Sources:N:Schedule)" : "ScimBridge:Sync:Enabled is false");
+        }
+        else
+        {
+            logger.LogInformation("Sync worker started: {Count} scheduled sources ({Sources})", scheduled.Count, string.Join(", ", scheduled));
         }
     }
 

@@ -56,6 +56,37 @@ public sealed class CommandLineTests(ScimBridgeFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_worker_mode_starts_the_sync_alone_and_says_what_it_will_run()
+    {
+        using var worker = System.Diagnostics.Process.Start(ServiceExecutable.StartInfo(_folder, "dotnet", [ServiceExecutable.Dll, "worker", Database]))!;
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        worker.OutputDataReceived += (_, e) => { if (e.Data is not null) { lines.Enqueue(e.Data); } };
+        worker.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lines.Enqueue(e.Data); } };
+        worker.BeginOutputReadLine();
+        worker.BeginErrorReadLine();
+        try
+        {
+            var deadline = System.Diagnostics.Stopwatch.StartNew();
+            while (!lines.Any(l => l.Contains("Sync worker started", StringComparison.Ordinal)) && !worker.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.Contains(lines, l => l.Contains("Sync worker started with nothing to run", StringComparison.Ordinal));
+            Assert.False(worker.HasExited, string.Join('\n', lines));
+            Assert.True(File.Exists(Path.Combine(_folder, "scimbridge.db")), "the worker migrates the database it is given");
+        }
+        finally
+        {
+            if (!worker.HasExited)
+            {
+                worker.Kill(entireProcessTree: true);
+                await worker.WaitForExitAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_port_in_use_is_one_line_and_exit_code_1()
     {
         using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
