@@ -7,6 +7,7 @@ using ScimBridge.Model.Commands;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Postgres;
 using ScimBridge.Model.Persistence.Sqlite;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Reconcile;

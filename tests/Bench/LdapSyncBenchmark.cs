@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using ScimBridge.Sync.Tests.Ldap;
+using ScimBridge.Testing;
 
 namespace ScimBridge.Bench;
 
@@ -20,7 +20,7 @@ public static class LdapSyncBenchmark
     private static readonly TimeSpan ResyncTarget = TimeSpan.FromSeconds(15);
     private const long MemoryTarget = 1L << 30;
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args, BenchDatabase database)
     {
         var users = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         var groups = Math.Max(1, users / 100);
@@ -36,13 +36,14 @@ public static class LdapSyncBenchmark
             using var slapd = await SlapdServer.StartAsync(new SlapdOptions { SeedLdifPath = ldif });
             Console.WriteLine(Invariant($"slapd: {users:N0} users, {groups:N0} groups written in {generated.TotalSeconds:F1} s, slapadd + start {clock.Elapsed.TotalSeconds:F1} s"));
 
-            await RunCommandAsync(folder, slapd, $"tokens create --org {Organization} --name bench");
-            var full = await RunCommandAsync(folder, slapd, $"sync run --source {Source} --full");
-            var resync = await RunCommandAsync(folder, slapd, $"sync run --source {Source} --full");
-            var incremental = await RunCommandAsync(folder, slapd, $"sync run --source {Source}");
+            var target = new Target(database, await database.CreateAsync(folder));
+            await RunCommandAsync(folder, slapd, target, $"tokens create --org {Organization} --name bench");
+            var full = await RunCommandAsync(folder, slapd, target, $"sync run --source {Source} --full");
+            var resync = await RunCommandAsync(folder, slapd, target, $"sync run --source {Source} --full");
+            var incremental = await RunCommandAsync(folder, slapd, target, $"sync run --source {Source}");
             var search = await LdapSearchAsync(slapd);
 
-            Report("full sync into empty SQLite", full, FullTarget);
+            Report($"full sync into empty {database.Name}", full, FullTarget);
             Report("no-change full re-sync", resync, ResyncTarget);
             Report("no-change incremental re-sync", incremental, ResyncTarget);
             Console.WriteLine(Invariant($"ldapsearch -E pr=1000/noprompt of the same users and groups: {search.TotalSeconds:F1} s"));
@@ -111,8 +112,10 @@ public static class LdapSyncBenchmark
 
     private sealed record CommandRun(TimeSpan Elapsed, long PeakBytes, string Output);
 
+    private sealed record Target(BenchDatabase Database, string ConnectionString);
+
     /// <summary>Runs the service's executable with a command; peak working set is sampled from /proc (VmHWM) while it runs.</summary>
-    private static async Task<CommandRun> RunCommandAsync(string folder, SlapdServer slapd, string arguments)
+    private static async Task<CommandRun> RunCommandAsync(string folder, SlapdServer slapd, Target target, string arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.Scim.dll");
         var info = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}")
@@ -122,7 +125,7 @@ public static class LdapSyncBenchmark
             WorkingDirectory = folder,
         };
         var environment = info.Environment;
-        environment["ScimBridge__Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "bench.db")}";
+        target.Database.Apply(info, target.ConnectionString);
         environment["ScimBridge__Mappings__Path"] = Path.Combine(folder, "mappings");
         // Information for the source's own "read of N users in M ms" line, which splits reading from reconciling.
         environment["Serilog__MinimumLevel__Default"] = "Warning";

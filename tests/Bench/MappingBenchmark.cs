@@ -20,36 +20,35 @@ namespace ScimBridge.Bench;
 
 /// <summary>
 /// Mapping speed: recomputing every membership of an organization of 100,000 users in 1,000 groups (100 of them nested)
-/// after a file change, in process on SQLite; and a SCIM group PATCH adding 1,000 members, mapping included, over HTTP.
+/// after a file change, in process on SQLite or PostgreSQL (<c>--database postgres</c>); and a SCIM group PATCH adding 1,000 members, mapping included, over HTTP.
 /// </summary>
 public static class MappingBenchmark
 {
     private const int Groups = 1_000;
 
-    public static async Task RunAsync(string[] args)
+    public static async Task RunAsync(string[] args, BenchDatabase database)
     {
         var users = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
-        Console.WriteLine($"ScimBridge mapping benchmark: {Environment.ProcessorCount} cores, {users:N0} users in {Groups:N0} groups");
+        Console.WriteLine($"ScimBridge mapping benchmark on {database.Name}: {Environment.ProcessorCount} cores, {users:N0} users in {Groups:N0} groups");
         var part = args.Length > 2 ? args[2] : "all";
         if (part is "all" or "recompute")
         {
-            await RecomputeOrganizationAsync(users);
+            await RecomputeOrganizationAsync(users, database);
         }
 
         if (part is "all" or "patch")
         {
-            await PatchWithMappingAsync();
+            await PatchWithMappingAsync(database);
         }
     }
 
-    private static async Task RecomputeOrganizationAsync(int userCount)
+    private static async Task RecomputeOrganizationAsync(int userCount, BenchDatabase database)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-mapbench-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(folder);
         try
         {
-            var options = new DbContextOptionsBuilder<SqliteScimBridgeDbContext>()
-                .UseSqlite($"Data Source={Path.Combine(folder, "bench.db")}").AddInterceptors(new SqlitePragmas()).Options;
+            var options = Contexts(database, await database.CreateAsync(folder));
             var organizationId = await SeedAsync(options, userCount);
             var store = new MappingStore(Options.Create(new MappingOptions { Path = folder }), new HostingEnvironment { ContentRootPath = folder },
                 NullLogger<MappingStore>.Instance, TimeProvider.System);
@@ -65,7 +64,7 @@ public static class MappingBenchmark
             await MeasureAsync("file change (half the rules change role)", options, store, organizationId);
             await MeasureAsync("no change", options, store, organizationId);
 
-            await using var db = new SqliteScimBridgeDbContext(options);
+            await using var db = options();
             var verified = await new AuditVerifier(db).VerifyAsync(organizationId, default);
             Console.WriteLine($"audit chain: {(verified.Intact ? "intact" : "BROKEN")}, {verified.EntriesChecked:N0} entries");
         }
@@ -76,7 +75,20 @@ public static class MappingBenchmark
         }
     }
 
-    private static async Task MeasureAsync(string name, DbContextOptions<SqliteScimBridgeDbContext> options, MappingStore store, Guid organizationId)
+    /// <summary>New contexts on the benchmark's database, configured as the service configures its own.</summary>
+    private static Func<ScimBridgeDbContext> Contexts(BenchDatabase database, string connectionString)
+    {
+        if (database.IsPostgres)
+        {
+            var postgres = new DbContextOptionsBuilder<PostgresScimBridgeDbContext>().UseNpgsql(connectionString).Options;
+            return () => new PostgresScimBridgeDbContext(postgres);
+        }
+
+        var sqlite = new DbContextOptionsBuilder<SqliteScimBridgeDbContext>().UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()).Options;
+        return () => new SqliteScimBridgeDbContext(sqlite);
+    }
+
+    private static async Task MeasureAsync(string name, Func<ScimBridgeDbContext> options, MappingStore store, Guid organizationId)
     {
         GC.Collect();
         using var process = Process.GetCurrentProcess();
@@ -95,7 +107,7 @@ public static class MappingBenchmark
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        await using var db = new SqliteScimBridgeDbContext(options);
+        await using var db = options();
         if (Environment.GetEnvironmentVariable("MAPBENCH_SPLIT") is not null)
         {
             var inputs = await MappingInputsLoader.LoadAsync(db, organizationId, null, default);
@@ -137,16 +149,20 @@ public static class MappingBenchmark
     }
 
     /// <summary>Users in three groups each; groups G0900–G0999 are nested in G0000–G0099.</summary>
-    private static async Task<Guid> SeedAsync(DbContextOptions<SqliteScimBridgeDbContext> options, int userCount)
+    private static async Task<Guid> SeedAsync(Func<ScimBridgeDbContext> options, int userCount)
     {
         var watch = Stopwatch.StartNew();
         var now = TimeProvider.System.GetUtcNow();
         var organization = new Organization { Slug = "bench", Name = "bench", CreatedAt = now };
         var groups = new DirectoryGroup[Groups];
-        await using (var db = new SqliteScimBridgeDbContext(options))
+        await using (var db = options())
         {
             await db.Database.MigrateAsync();
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            if (db.IsSqlite)
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
+
             db.Organizations.Add(organization);
             for (var i = 0; i < Groups; i++)
             {
@@ -164,7 +180,7 @@ public static class MappingBenchmark
 
         for (var start = 0; start < userCount; start += 10_000)
         {
-            await using var db = new SqliteScimBridgeDbContext(options);
+            await using var db = options();
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             for (var u = start; u < Math.Min(userCount, start + 10_000); u++)
             {
@@ -184,7 +200,7 @@ public static class MappingBenchmark
         return organization.Id;
     }
 
-    private static async Task PatchWithMappingAsync()
+    private static async Task PatchWithMappingAsync(BenchDatabase database)
     {
         const int members = 1_000;
         const int patches = 10;
@@ -194,7 +210,7 @@ public static class MappingBenchmark
             File.WriteAllText(Path.Combine(folder, "mappings", "mapbench.yaml"),
                 "organization: mapbench\nrules:\n  - group: { displayName: \"Support\" }\n    team: Support\n    role: MEMBER\n" +
                 "  - group: { glob: \"Supp*\" }\n    team: Helpdesk\n    role: VIEWER\n");
-        });
+        }, database);
         await using var _ = service;
         using var http = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -2,6 +2,7 @@ using ScimBridge.Bench;
 
 // Benchmarks print figures; they assert nothing. Run with -c Release.
 var which = args.Length > 0 ? args[0] : "help";
+var (databases, positional) = BenchDatabase.FromArguments(args);
 if (which == "scim" && !LoadGenerator.HasInlineCompletions)
 {
     // The setting is read once at start, so the generator runs as a child process that has it (see LoadGenerator).
@@ -15,22 +16,29 @@ if (which == "scim" && !LoadGenerator.HasInlineCompletions)
 switch (which)
 {
     case "scim":
-        await ScimBenchmark.RunAsync(args);
+        var summaries = new List<ScimBenchmark.Summary>();
+        foreach (var database in databases)
+        {
+            summaries.Add(await ScimBenchmark.RunAsync(positional, database));
+            Console.WriteLine();
+        }
+
+        ScimSideBySide.Print(summaries);
         break;
     case "entra-delta":
         return await EntraDeltaBenchmark.RunAsync(args);
     case "reconcile":
         return await ReconcileBenchmark.RunAsync(args);
     case "ldap-sync":
-        return await LdapSyncBenchmark.RunAsync(args);
+        return await LdapSyncBenchmark.RunAsync(positional, databases[0]);
     case "baseline-server":
         await BaselineServer.RunAsync(args);
         break;
     case "mapping":
-        await MappingBenchmark.RunAsync(args);
+        await MappingBenchmark.RunAsync(positional, databases[0]);
         break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS] | mapping [USERS [recompute|patch]]>");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS] | mapping [USERS [recompute|patch]]> [--database sqlite|postgres|both (scim only)]");
         break;
 }
 return 0;

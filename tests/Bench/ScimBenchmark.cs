@@ -14,18 +14,23 @@ public static class ScimBenchmark
 {
     private const string ScimJson = "application/scim+json";
 
-    public static async Task RunAsync(string[] args)
+    /// <summary>The figures printed side by side when several databases are measured in one run.</summary>
+    public sealed record Summary(BenchDatabase Database, LoadResult Creates, LoadResult Lookups, LoadResult? Patches,
+        LoadResult? TwoInstanceLookups, LoadResult RawCreates, LoadResult RawLookups, LoadResult FixedUser);
+
+    public static async Task<Summary> RunAsync(string[] args, BenchDatabase database)
     {
         var users = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60_000;
         var lookupCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
+        var usersOnly = args.Length > 3 && args[3] == "users-only";
         var groupSize = Math.Min(50_000, users - 10_000);
-        var (service, token) = await ServiceProcess.StartAsync("bench");
+        var (service, token) = await ServiceProcess.StartAsync("bench", database: database);
         await using var _ = service;
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
-        Console.WriteLine($"ScimBridge SCIM benchmark: {Environment.ProcessorCount} cores, {users:N0} users, group of {groupSize:N0}");
+        Console.WriteLine($"ScimBridge SCIM benchmark on {database.Name}: {Environment.ProcessorCount} cores, {users:N0} users, group of {groupSize:N0}");
 
         // Warm-up: JIT up to the optimised tier, connection pool, SQLite caches; the measured runs then show the steady state.
         const int warmUsers = 3_000;
@@ -39,12 +44,75 @@ public static class ScimBenchmark
         var ids = new string[users];
         var creates = await CreateUsersAsync(http, "POST /Users", "/scim/v2/Users", ids, service);
         var lookups = await LookUpUsersAsync(http, "GET /Users?filter=userName eq", "/scim/v2/Users", users, lookupCount, service);
-        if (args.Length > 3 && args[3] == "users-only")
+        LoadResult? twoInstances = null;
+        if (database.IsPostgres)
         {
-            Console.WriteLine($"Service peak working set: {service.PeakWorkingSetBytes / 1024 / 1024} MiB");
-            return;
+            twoInstances = await LookUpOnTwoInstancesAsync(service, token, users, lookupCount);
         }
 
+        LoadResult? patches = null;
+        if (!usersOnly)
+        {
+            patches = await GroupsAsync(http, ids, groupSize, service);
+        }
+
+        Console.WriteLine($"Service peak working set: {service.PeakWorkingSetBytes / 1024 / 1024} MiB");
+
+        // The same loads against the raw floor, at the same moment on the same machine.
+        await using var baseline = await ServiceProcess.StartBaselineAsync(database);
+        using var baselineHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = baseline.BaseAddress };
+        Console.WriteLine($"Baseline (bare Kestrel, raw {database.Name}: no auth, logging, EF Core or audit):");
+        await LoadGenerator.RunAsync("warm-up", 2_000, 16, async i =>
+        {
+            using var response = await baselineHttp.GetAsync("/fixed/Users/2819c223");
+            return response.IsSuccessStatusCode;
+        });
+        var fixedUser = await LoadGenerator.RunAsync("  GET fixed SCIM user", lookupCount, 64, async _ =>
+        {
+            using var response = await baselineHttp.GetAsync("/fixed/Users/2819c223");
+            await response.Content.ReadAsStringAsync();
+            return response.IsSuccessStatusCode;
+        }, () => baseline.CpuTime);
+        Console.WriteLine(fixedUser);
+        var rawIds = new string[users];
+        var rawCreates = await CreateUsersAsync(baselineHttp, $"  POST raw {database.Name} insert", "/raw/Users", rawIds, baseline);
+        var rawLookups = await LookUpUsersAsync(baselineHttp, $"  GET raw {database.Name} indexed lookup", "/raw/Users", users, lookupCount, baseline);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Against the baseline: creates {creates.RequestsPerSecond / rawCreates.RequestsPerSecond:P0} of raw inserts, "
+            + $"filtered GETs {lookups.RequestsPerSecond / rawLookups.RequestsPerSecond:P0} of raw lookups, {lookups.RequestsPerSecond / fixedUser.RequestsPerSecond:P0} of the fixed-user endpoint."));
+        return new Summary(database, creates, lookups, patches, twoInstances, rawCreates, rawLookups, fixedUser);
+    }
+
+    /// <summary>
+    /// The filtered GETs again, spread evenly over the first instance and a second one started on the same database,
+    /// from the same load generator with the same concurrency.
+    /// </summary>
+    private static async Task<LoadResult> LookUpOnTwoInstancesAsync(ServiceProcess first, string token, int users, int lookupCount)
+    {
+        await using var second = await first.StartAnotherAsync();
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256 };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Uri[] instances = [first.BaseAddress, second.BaseAddress];
+        await LoadGenerator.RunAsync("warm-up", 6_000, 16, async i =>
+        {
+            using var response = await http.GetAsync(new Uri(instances[i % 2], $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"user{i % users}@bench.example\"")}"));
+            return response.IsSuccessStatusCode;
+        });
+        var result = await LoadGenerator.RunAsync("GET /Users?filter=userName eq, two instances", lookupCount, 64, async i =>
+        {
+            var n = (int)((uint)i * 2654435761u % (uint)users);
+            using var response = await http.GetAsync(new Uri(instances[i % 2], $"/scim/v2/Users?filter={Uri.EscapeDataString($"userName eq \"user{n}@bench.example\"")}"));
+            var body = await response.Content.ReadAsStringAsync();
+            return response.StatusCode == HttpStatusCode.OK && body.Contains("\"totalResults\":1", StringComparison.Ordinal);
+        }, () => first.CpuTime + second.CpuTime);
+        Console.WriteLine(result);
+        return result;
+    }
+
+    /// <summary>The 1,000-member PATCH into a large group and the member-excluded GET of that group; returns the PATCHes.</summary>
+    private static async Task<LoadResult> GroupsAsync(HttpClient http, string[] ids, int groupSize, ServiceProcess service)
+    {
         // The 50,000-member group, filled in chunks (not measured).
         string groupId;
         using (var created = await http.PostAsync("/scim/v2/Groups", Body("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Everyone"}""")))
@@ -97,30 +165,7 @@ public static class ScimBenchmark
             return response.StatusCode == HttpStatusCode.OK;
         }, () => service.CpuTime);
         Console.WriteLine(memberlessParallel);
-        Console.WriteLine($"Service peak working set: {service.PeakWorkingSetBytes / 1024 / 1024} MiB");
-
-        // The same loads against the raw floor, at the same moment on the same machine.
-        await using var baseline = await ServiceProcess.StartBaselineAsync();
-        using var baselineHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = baseline.BaseAddress };
-        Console.WriteLine("Baseline (bare Kestrel, raw SQLite: no auth, logging, EF Core or audit):");
-        await LoadGenerator.RunAsync("warm-up", 2_000, 16, async i =>
-        {
-            using var response = await baselineHttp.GetAsync("/fixed/Users/2819c223");
-            return response.IsSuccessStatusCode;
-        });
-        var fixedUser = await LoadGenerator.RunAsync("  GET fixed SCIM user", lookupCount, 64, async _ =>
-        {
-            using var response = await baselineHttp.GetAsync("/fixed/Users/2819c223");
-            await response.Content.ReadAsStringAsync();
-            return response.IsSuccessStatusCode;
-        }, () => baseline.CpuTime);
-        Console.WriteLine(fixedUser);
-        var rawIds = new string[users];
-        var rawCreates = await CreateUsersAsync(baselineHttp, "  POST raw SQLite insert", "/raw/Users", rawIds, baseline);
-        var rawLookups = await LookUpUsersAsync(baselineHttp, "  GET raw SQLite indexed lookup", "/raw/Users", users, lookupCount, baseline);
-        Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Against the baseline: creates {creates.RequestsPerSecond / rawCreates.RequestsPerSecond:P0} of raw inserts, "
-            + $"filtered GETs {lookups.RequestsPerSecond / rawLookups.RequestsPerSecond:P0} of raw lookups, {lookups.RequestsPerSecond / fixedUser.RequestsPerSecond:P0} of the fixed-user endpoint."));
+        return patches;
     }
 
     private static async Task<LoadResult> CreateUsersAsync(HttpClient http, string name, string path, string[] ids, ServiceProcess target)

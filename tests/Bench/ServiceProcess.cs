@@ -4,17 +4,19 @@ using System.Net.Sockets;
 
 namespace ScimBridge.Bench;
 
-/// <summary>The real service, started as its own process on loopback with a fresh SQLite file.</summary>
+/// <summary>The real service, started as its own process on loopback with a fresh database (<see cref="BenchDatabase"/>).</summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _folder;
+    private readonly Func<Task<ServiceProcess>>? _another;
 
-    private ServiceProcess(Process process, string folder, Uri baseAddress)
+    private ServiceProcess(Process process, string folder, Uri baseAddress, Func<Task<ServiceProcess>>? another = null)
     {
         _process = process;
         _folder = folder;
         BaseAddress = baseAddress;
+        _another = another;
     }
 
     public Uri BaseAddress { get; }
@@ -39,22 +41,36 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <param name="prepare">Runs on the service's fresh working folder before it starts (e.g. to write mapping files).</param>
-    public static async Task<(ServiceProcess Service, string Token)> StartAsync(string organization, Action<string>? prepare = null)
+    public static async Task<(ServiceProcess Service, string Token)> StartAsync(string organization, Action<string>? prepare = null, BenchDatabase? database = null)
     {
+        database ??= BenchDatabase.Sqlite;
         var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-bench-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(folder);
         prepare?.Invoke(folder);
-        var token = (await RunToCompletionAsync(folder, $"tokens create --org {organization} --name bench")).Trim().Split('\n')[^1].Trim();
+        var connectionString = await database.CreateAsync(folder);
+        var token = (await RunToCompletionAsync(folder, database, connectionString, $"tokens create --org {organization} --name bench")).Trim().Split('\n')[^1].Trim();
+        return (await StartServiceAsync(folder, database, connectionString), token);
+    }
 
+    /// <summary>Another instance of the service on the same database and mapping files (PostgreSQL: several instances share one).</summary>
+    public Task<ServiceProcess> StartAnotherAsync() =>
+        _another?.Invoke() ?? throw new InvalidOperationException("Only a service started by StartAsync has a database to share.");
+
+    private static async Task<ServiceProcess> StartServiceAsync(string folder, BenchDatabase database, string connectionString)
+    {
         var port = FreePort();
-        return (await StartAndProbeAsync(StartInfo(folder, $"--urls http://127.0.0.1:{port}"), folder, port, "/healthz"), token);
+        var info = StartInfo(folder, database, connectionString, $"--urls http://127.0.0.1:{port}");
+        var process = await StartAndProbeAsync(info, folder, port, "/healthz", () => StartServiceAsync(folder, database, connectionString));
+        return process;
     }
 
     /// <summary>The raw baseline (<see cref="BaselineServer"/>) as its own process, measured the same way as the service.</summary>
-    public static Task<ServiceProcess> StartBaselineAsync()
+    public static async Task<ServiceProcess> StartBaselineAsync(BenchDatabase? database = null)
     {
+        database ??= BenchDatabase.Sqlite;
         var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-baseline-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(folder);
+        var connectionString = await database.CreateAsync(folder, "baseline");
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "ScimBridge.Bench.dll")}\" baseline-server \"{folder}\" --urls http://127.0.0.1:{port}")
         {
@@ -63,16 +79,18 @@ public sealed class ServiceProcess : IAsyncDisposable
             WorkingDirectory = folder,
         };
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment[BaselineServer.DatabaseVariable] = database.IsPostgres ? connectionString : "";
         LoadGenerator.RunServerWithDefaults(info);
-        return StartAndProbeAsync(info, folder, port, "/fixed/Users/probe");
+        return await StartAndProbeAsync(info, folder, port, "/fixed/Users/probe");
     }
 
-    private static async Task<ServiceProcess> StartAndProbeAsync(ProcessStartInfo info, string folder, int port, string probePath)
+    private static async Task<ServiceProcess> StartAndProbeAsync(
+        ProcessStartInfo info, string folder, int port, string probePath, Func<Task<ServiceProcess>>? another = null)
     {
         var process = Process.Start(info)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceProcess(process, folder, new Uri($"http://127.0.0.1:{port}"));
+        var service = new ServiceProcess(process, folder, new Uri($"http://127.0.0.1:{port}"), another);
         using var probe = new HttpClient { BaseAddress = service.BaseAddress };
         for (var attempt = 0; attempt < 200; attempt++)
         {
@@ -94,15 +112,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new InvalidOperationException($"'{info.Arguments}' did not start.");
     }
 
-    private static async Task<string> RunToCompletionAsync(string folder, string arguments)
+    private static async Task<string> RunToCompletionAsync(string folder, BenchDatabase database, string connectionString, string arguments)
     {
-        using var process = Process.Start(StartInfo(folder, arguments))!;
+        using var process = Process.Start(StartInfo(folder, database, connectionString, arguments))!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         return process.ExitCode == 0 ? output : throw new InvalidOperationException($"'{arguments}' failed: {await process.StandardError.ReadToEndAsync()}");
     }
 
-    private static ProcessStartInfo StartInfo(string folder, string arguments)
+    private static ProcessStartInfo StartInfo(string folder, BenchDatabase database, string connectionString, string arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.Scim.dll");
         var info = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}")
@@ -111,7 +129,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = folder,
         };
-        info.Environment["ScimBridge__Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "bench.db")}";
+        database.Apply(info, connectionString);
         info.Environment["ScimBridge__Mappings__Path"] = Path.Combine(folder, "mappings");
         // As users run it: default log levels (a line per request), the per-organization limiter on, only raised
         // above what the load generator can send.

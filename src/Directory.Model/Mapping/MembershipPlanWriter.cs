@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Teams;
 using ScimBridge.Model.Users;
 
@@ -53,21 +54,11 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
                     new { defaultTeamId = teamChange.Old }, new { defaultTeamId = teamChange.New },
                     $"the previous default team is not among the user's teams; chosen by defaultTeam of {plan.File.Describe()}"));
             }
-
-            if (user.Activation is { } activation)
-            {
-                entries.Add(audit.Create(plan.OrganizationId, actor,
-                    activation == ActivationChange.Deactivate ? "user.deactivated" : "user.reactivated", TargetType, user.UserId.ToString(),
-                    new { active = activation != ActivationChange.Deactivate }, new { active = activation == ActivationChange.Deactivate ? false : true },
-                    activation == ActivationChange.Deactivate
-                        ? $"in no mapped group and unmappedUsers is deactivate in {plan.File.Describe()}"
-                        : $"deactivated by a mapping before; now mapped again (or unmappedUsers is keep) in {plan.File.Describe()}"));
-            }
         }
 
         await insert.FlushAsync(ct);
-        await SetActivationAsync(users, now, ct);
-        await AuditAppender.AppendAsync(db, plan.OrganizationId, entries, ct);
+        await AuditChain.AppendAsync(db, plan.OrganizationId, entries, ct);
+        await SetActivationAsync(plan, users, actor, ct);
     }
 
     private static string Action(MembershipChangeKind kind) => kind switch
@@ -126,27 +117,18 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
         return BulkCommand.PrepareAsync(db, sql, [.. properties.Append(nameof(User.Id)).Select(p => BulkCommand.Column<User>(db, p))], ct);
     }
 
-    private async Task SetActivationAsync(IReadOnlyList<UserPlan> users, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Users in no mapped group are deactivated (unmappedUsers: deactivate), and reactivated once mapped again, through the one write path for users.</summary>
+    private async Task SetActivationAsync(MembershipPlan plan, IReadOnlyList<UserPlan> users, AuditActor actor, CancellationToken ct)
     {
-        foreach (var chunk in users.Where(u => u.Activation == ActivationChange.Deactivate).Select(u => u.UserId).Chunk(1000))
-        {
-            await db.Users.IgnoreAutoIncludes()
-                .Where(u => chunk.Contains(u.Id) && u.Status != UserStatus.Deactivated)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(u => u.StatusBeforeDeactivation, u => u.Status)
-                    .SetProperty(u => u.Status, UserStatus.Deactivated)
-                    .SetProperty(u => u.DeactivatedAt, now)
-                    .SetProperty(u => u.DeactivatedBy, ManagedBySources.Mapping), ct);
-        }
-
-        foreach (var chunk in users.Where(u => u.Activation == ActivationChange.Reactivate).Select(u => u.UserId).Chunk(1000))
-        {
-            await db.Users.IgnoreAutoIncludes()
-                .Where(u => chunk.Contains(u.Id) && u.Status == UserStatus.Deactivated && u.DeactivatedBy == ManagedBySources.Mapping)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(u => u.Status, u => u.StatusBeforeDeactivation == UserStatus.Deactivated ? UserStatus.Prepared : u.StatusBeforeDeactivation)
-                    .SetProperty(u => u.DeactivatedAt, (DateTimeOffset?)null)
-                    .SetProperty(u => u.DeactivatedBy, (string?)null), ct);
-        }
+        var context = new ProvisioningContext(plan.OrganizationId, actor, ManagedBySources.Mapping) { DeactivatesAs = ManagedBySources.Mapping };
+        var provisioning = new UserProvisioning(db, audit, clock);
+        await provisioning.DeactivateManyAsync(
+            [.. users.Where(u => u.Activation == ActivationChange.Deactivate)
+                .Select(u => new UserActivation(u.UserId, $"in no mapped group and unmappedUsers is deactivate in {plan.File.Describe()}"))],
+            context, ct);
+        await provisioning.ReactivateManyAsync(
+            [.. users.Where(u => u.Activation == ActivationChange.Reactivate)
+                .Select(u => new UserActivation(u.UserId, $"deactivated by a mapping before; now mapped again (or unmappedUsers is keep) in {plan.File.Describe()}"))],
+            context, ct, onlyDeactivatedBy: ManagedBySources.Mapping);
     }
 }

@@ -5,7 +5,7 @@ namespace ScimBridge.Model.Persistence;
 /// <summary>
 /// The lookups of one user that an identity provider repeats thousands of times a minute: by id, by userName, and the
 /// user's teams and groups. Untracked, visible (not deleted) users only, with e-mails and phone numbers loaded.
-/// Chosen once at setup: <see cref="EfUserReader"/> on PostgreSQL, <see cref="Sqlite.SqliteUserReader"/> on SQLite,
+/// Chosen once at setup: <see cref="Postgres.PostgresUserReader"/> on PostgreSQL (one round trip), <see cref="Sqlite.SqliteUserReader"/> on SQLite,
 /// which serves the same rows from read-only connections inside a unit of work declared <see cref="DatabaseWork.Reads"/>.
 /// </summary>
 public interface IUserReader

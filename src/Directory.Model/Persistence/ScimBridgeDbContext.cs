@@ -39,14 +39,6 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<SyncSourceState> SyncSourceStates => Set<SyncSourceState>();
     public DbSet<AppliedMapping> AppliedMappings => Set<AppliedMapping>();
 
-    // Read inside every audited save; precompiled so the write lock is held for as little work as possible.
-    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, CancellationToken, Task<string?>>> LastAuditHash =
-        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, CancellationToken ct) => db.AuditEntries
-            .Where(a => a.OrganizationId == organizationId)
-            .OrderByDescending(a => a.Id)
-            .Select(a => a.Hash)
-            .FirstOrDefault()));
-
     private const int BulkMemberInsertThreshold = 100;
 
     private SqliteWriteGate? _writeGate;
@@ -77,9 +69,9 @@ public class ScimBridgeDbContext : DbContext
             .ToList();
         if (Database.CurrentTransaction is not null)
         {
-            var heads = await ChainAsync(newEntries, cancellationToken);
+            var heads = await AuditChain.LinkStagedAsync(this, newEntries, cancellationToken);
             var saved = await SaveTrackedAsync(acceptAllChangesOnSuccess, cancellationToken);
-            await RechainInIdOrderAsync(newEntries, heads, cancellationToken);
+            await AuditChain.RelinkInIdOrderAsync(this, newEntries, heads, cancellationToken);
             return saved;
         }
 
@@ -92,9 +84,9 @@ public class ScimBridgeDbContext : DbContext
         // The read of the last hash and the insert must not interleave with another writer:
         // SQLite's BEGIN IMMEDIATE takes the write lock; PostgreSQL takes an advisory lock per organization.
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        var previous = await ChainAsync(newEntries, cancellationToken);
+        var previous = await AuditChain.LinkStagedAsync(this, newEntries, cancellationToken);
         var written = await SaveTrackedAsync(acceptAllChangesOnSuccess, cancellationToken);
-        await RechainInIdOrderAsync(newEntries, previous, cancellationToken);
+        await AuditChain.RelinkInIdOrderAsync(this, newEntries, previous, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return written;
     }
@@ -176,62 +168,4 @@ public class ScimBridgeDbContext : DbContext
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
-
-    /// <summary>Chains the new entries in tracker order; returns each organization's last hash before them.</summary>
-    internal async Task<Dictionary<Guid, string>> ChainAsync(List<AuditEntry> newEntries, CancellationToken ct)
-    {
-        var heads = new Dictionary<Guid, string>();
-        foreach (var organization in newEntries.GroupBy(e => e.OrganizationId))
-        {
-            var previous = heads[organization.Key] = await LockAuditChainAsync(organization.Key, ct);
-            foreach (var entry in organization)
-            {
-                entry.PreviousHash = previous;
-                entry.Hash = entry.ComputeHash(previous);
-                previous = entry.Hash;
-            }
-        }
-
-        return heads;
-    }
-
-    /// <summary>
-    /// EF Core may insert several new entries in another order than they were tracked; the verifier walks ids, so
-    /// entries whose hash does not follow their predecessor by id are re-hashed in the same transaction.
-    /// </summary>
-    private async Task RechainInIdOrderAsync(List<AuditEntry> newEntries, Dictionary<Guid, string> heads, CancellationToken ct)
-    {
-        foreach (var organization in newEntries.GroupBy(e => e.OrganizationId).Where(g => g.Count() > 1))
-        {
-            var previous = heads[organization.Key];
-            foreach (var entry in organization.OrderBy(e => e.Id))
-            {
-                var hash = entry.ComputeHash(previous);
-                if (entry.PreviousHash != previous || entry.Hash != hash)
-                {
-                    var previousHash = previous;
-                    await AuditEntries.Where(a => a.Id == entry.Id)
-                        .ExecuteUpdateAsync(s => s.SetProperty(a => a.PreviousHash, previousHash).SetProperty(a => a.Hash, hash), ct);
-                    entry.PreviousHash = previous;
-                    entry.Hash = hash;
-                }
-
-                previous = hash;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Inside the current transaction: keeps other writers off the organization's audit chain until commit
-    /// (SQLite's BEGIN IMMEDIATE already holds the write lock; PostgreSQL takes an advisory lock) and returns its last hash.
-    /// </summary>
-    internal async Task<string> LockAuditChainAsync(Guid organizationId, CancellationToken ct)
-    {
-        if (!IsSqlite)
-        {
-            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({organizationId.ToString()}))", ct);
-        }
-
-        return await LastAuditHash.For(this)(this, organizationId, ct) ?? "";
-    }
 }

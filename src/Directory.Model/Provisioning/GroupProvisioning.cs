@@ -5,28 +5,24 @@ using ScimBridge.Model.Persistence;
 
 namespace ScimBridge.Model.Provisioning;
 
-/// <summary>The one write path for directory groups and their members. Member changes touch only the members named.</summary>
-public sealed class GroupProvisioning(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock)
+/// <summary>
+/// The one write path for directory groups and their members. Member changes touch only the members named. The
+/// single-group operations stage their changes and remember what they mean for derived memberships; <see cref="SaveAsync"/>
+/// recomputes those and saves.
+/// </summary>
+public sealed partial class GroupProvisioning(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock)
 {
     public const string TargetType = "group";
+
+    /// <summary>What the staged changes mean for derived memberships, until <see cref="SaveAsync"/>.</summary>
+    private DirectoryChanges _staged = new();
 
     public DirectoryGroup Create(string displayName, string? externalId, ProvisioningContext context, string? distinguishedName = null)
     {
         RequireName(displayName);
-        var now = clock.GetUtcNow();
-        var group = new DirectoryGroup
-        {
-            OrganizationId = context.OrganizationId,
-            ExternalId = externalId,
-            DistinguishedName = distinguishedName,
-            ManagedBy = context.ManagedBy,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        group.Rename(displayName);
+        var (group, entry) = Build(new NewGroup(EntityIds.New(), displayName, externalId, distinguishedName), context);
         db.Groups.Add(group);
-        audit.Record(context.OrganizationId, context.Actor, "group.created", TargetType, group.Id.ToString(),
-            after: new { group.DisplayName, group.ExternalId, group.DistinguishedName }, cause: context.Cause);
+        db.AuditEntries.Add(entry);
         return group;
     }
 
@@ -40,13 +36,13 @@ public sealed class GroupProvisioning(ScimBridgeDbContext db, AuditLog audit, Ti
             return false;
         }
 
-        var before = new { group.DisplayName, group.ExternalId, group.DistinguishedName };
+        var before = Snapshot(group);
         group.Rename(displayName);
         group.ExternalId = externalId;
         group.DistinguishedName = distinguishedName ?? group.DistinguishedName;
         Touch(group);
-        audit.Record(group.OrganizationId, context.Actor, "group.updated", TargetType, group.Id.ToString(),
-            before, new { group.DisplayName, group.ExternalId, group.DistinguishedName }, context.Cause);
+        audit.Record(group.OrganizationId, context.Actor, "group.updated", TargetType, group.Id.ToString(), before, Snapshot(group), context.Cause);
+        _staged.Groups.Add(group.Id);
         return true;
     }
 
@@ -60,13 +56,14 @@ public sealed class GroupProvisioning(ScimBridgeDbContext db, AuditLog audit, Ti
 
         var wanted = memberIds.Distinct().ToList();
         var userIds = await db.Users.IgnoreAutoIncludes()
-            .Where(u => u.OrganizationId == group.OrganizationId && u.DeletedAt == null && wanted.Contains(u.Id))
+            .LiveIn(group.OrganizationId)
+            .Where(u => wanted.Contains(u.Id))
             .Select(u => u.Id)
             .ToListAsync(ct);
         var groupIds = userIds.Count == wanted.Count
             ? []
-            : await db.Groups
-                .Where(g => g.OrganizationId == group.OrganizationId && g.DeletedAt == null && g.Id != group.Id && wanted.Contains(g.Id))
+            : await db.Groups.LiveIn(group.OrganizationId)
+                .Where(g => g.Id != group.Id && wanted.Contains(g.Id))
                 .Select(g => g.Id)
                 .ToListAsync(ct);
         var unknown = wanted.Except(userIds).Except(groupIds).ToList();
@@ -97,6 +94,7 @@ public sealed class GroupProvisioning(ScimBridgeDbContext db, AuditLog audit, Ti
         Touch(group);
         audit.Record(group.OrganizationId, context.Actor, "group.members.added", TargetType, group.Id.ToString(),
             after: new { members = added }, cause: context.Cause);
+        StageMembers(group.Id, added.Select(id => (id, !users.Contains(id))));
         return added;
     }
 
@@ -122,6 +120,7 @@ public sealed class GroupProvisioning(ScimBridgeDbContext db, AuditLog audit, Ti
         var removed = rows.Select(r => r.MemberId).ToList();
         audit.Record(group.OrganizationId, context.Actor, "group.members.removed", TargetType, group.Id.ToString(),
             before: new { members = removed }, cause: context.Cause);
+        StageMembers(group.Id, rows.Select(r => (r.MemberId, r.MemberType == GroupMemberType.Group)));
         return removed;
     }
 
@@ -141,19 +140,54 @@ public sealed class GroupProvisioning(ScimBridgeDbContext db, AuditLog audit, Ti
     /// <summary>SCIM DELETE or gone from the directory: hidden, members kept for a restore, audited.</summary>
     public void Delete(DirectoryGroup group, ProvisioningContext context)
     {
+        var before = Snapshot(group);
         group.DeletedAt = clock.GetUtcNow();
         Touch(group);
-        audit.Record(group.OrganizationId, context.Actor, "group.deleted", TargetType, group.Id.ToString(),
-            before: new { group.DisplayName, group.ExternalId }, cause: context.Cause);
+        audit.Record(group.OrganizationId, context.Actor, "group.deleted", TargetType, group.Id.ToString(), before: before, cause: context.Cause);
+        _staged.Groups.Add(group.Id);
     }
 
     public void Restore(DirectoryGroup group, ProvisioningContext context)
     {
+        var before = Snapshot(group);
         group.DeletedAt = null;
         Touch(group);
-        audit.Record(group.OrganizationId, context.Actor, "group.restored", TargetType, group.Id.ToString(),
-            after: new { group.DisplayName, group.ExternalId }, cause: context.Cause);
+        audit.Record(group.OrganizationId, context.Actor, "group.restored", TargetType, group.Id.ToString(), before, Snapshot(group), context.Cause);
+        _staged.Groups.Add(group.Id);
     }
+
+    /// <summary>
+    /// Recomputes the derived memberships the staged changes affect (the users added or removed, and every user below
+    /// a group that was renamed, deleted or gained or lost a nested group), then saves everything in that order.
+    /// </summary>
+    public async Task<DirectoryChanges> SaveAsync(ProvisioningContext context, MembershipProvisioning memberships, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(memberships);
+        var changes = _staged;
+        _staged = new DirectoryChanges();
+        await memberships.RecomputeAsync(context.OrganizationId, changes, context.Actor, ct);
+        await db.SaveChangesAsync(ct);
+        return changes;
+    }
+
+    private void StageMembers(Guid groupId, IEnumerable<(Guid MemberId, bool IsGroup)> members)
+    {
+        foreach (var (memberId, isGroup) in members)
+        {
+            if (isGroup)
+            {
+                _staged.Groups.Add(groupId);
+            }
+            else
+            {
+                _staged.Users.Add(memberId);
+            }
+        }
+    }
+
+    /// <summary>What the audit trail records of a group, before and after a change.</summary>
+    private static object Snapshot(DirectoryGroup group) => new { group.DisplayName, group.ExternalId, group.DistinguishedName };
 
     private void Touch(DirectoryGroup group)
     {

@@ -26,6 +26,29 @@ public sealed class MembershipProvisioning(
 
     private MembershipPlanWriter Writer => new(db, audit, clock);
 
+    /// <summary>
+    /// Recomputes what a provisioning operation's <paramref name="changes"/> affect: the users named, then every user
+    /// below the groups named, <paramref name="batchSize"/> of each per transaction.
+    /// </summary>
+    public async Task RecomputeAsync(Guid organizationId, DirectoryChanges changes, AuditActor actor, CancellationToken ct, int batchSize = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var users in changes.Users.Chunk(batchSize))
+        {
+            await RecomputeUsersAsync(organizationId, users, actor, ct);
+        }
+
+        foreach (var groups in changes.Groups.Chunk(batchSize))
+        {
+            await RecomputeGroupsAsync(organizationId, groups, actor, ct);
+        }
+    }
+
     /// <summary>Recomputes the derived memberships of the given users.</summary>
     public async Task RecomputeUsersAsync(Guid organizationId, IReadOnlyCollection<Guid> userIds, AuditActor actor, CancellationToken ct)
     {
@@ -201,20 +224,7 @@ public sealed class MembershipProvisioning(
         }
     }
 
-    /// <summary>Runs in the caller's transaction when there is one, otherwise in a new one that commits at the end.</summary>
-    private async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken ct)
-    {
-        if (db.Database.CurrentTransaction is not null)
-        {
-            return await work();
-        }
-
-        using var gate = db.WriteGate is { } writeGate ? await writeGate.EnterAsync(ct) : null;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var result = await work();
-        await transaction.CommitAsync(ct);
-        return result;
-    }
+    private Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken ct) => WriteTransaction.RunAsync(db, work, ct);
 
     /// <summary>Users the caller holds were changed behind the change tracker (status, version); reload them so responses and later saves see the truth.</summary>
     private async Task RefreshTrackedUsersAsync(MembershipPlan? plan, CancellationToken ct)

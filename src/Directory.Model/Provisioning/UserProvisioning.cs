@@ -7,21 +7,20 @@ using ScimBridge.Model.Users;
 namespace ScimBridge.Model.Provisioning;
 
 /// <summary>The one write path for users, shared by SCIM pushes and directory syncs. Stages changes; the caller saves.</summary>
-public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock, INewUserWriter? newUsers = null)
+public sealed partial class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock, INewUserWriter? newUsers = null)
 {
     public const string TargetType = "user";
 
-    // Runs before every create and rename; precompiled so it costs one indexed lookup, not a LINQ translation.
-    private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, string, Guid?, CancellationToken, Task<bool>>> UserNameTaken =
-        new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, string normalized, Guid? exceptUserId, CancellationToken ct) => db.Users.IgnoreAutoIncludes()
-            .Any(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized && u.Id != exceptUserId)));
+    /// <summary>Users whose staged changes may change their derived memberships, until <see cref="SaveAsync"/>.</summary>
+    private readonly HashSet<Guid> _staged = [];
 
     public async Task<User> CreateAsync(UserProfile profile, ProvisioningContext context, CancellationToken ct, string? sourceKey = null)
     {
-        var (user, entry) = NewUser(profile, context, sourceKey);
-        await EnsureUserNameFreeAsync(context.OrganizationId, profile.UserName, null, ct);
+        var (user, entry) = Build(new NewUser(EntityIds.New(), profile, sourceKey), context);
+        await UserUniqueness.EnsureFreeAsync(db, context.OrganizationId, profile.UserName, profile.Platform.PhoneExtension, null, ct);
         db.Users.Add(user);
         db.AuditEntries.Add(entry);
+        _staged.Add(user.Id);
         return user;
     }
 
@@ -35,7 +34,7 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
     {
         if (newUsers is not null && !db.ChangeTracker.HasChanges() && !await memberships.HasMappingAsync(context.OrganizationId, ct))
         {
-            var (user, entry) = NewUser(profile, context, null);
+            var (user, entry) = Build(new NewUser(EntityIds.New(), profile), context);
             if (await newUsers.TryInsertAsync(db, user, entry, ct))
             {
                 return user;
@@ -43,28 +42,52 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
         }
 
         var created = await CreateAsync(profile, context, ct);
-        await memberships.RecomputeUsersAsync(context.OrganizationId, [created.Id], context.Actor, ct);
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(context, memberships, ct);
         return created;
     }
 
-    /// <summary>A validated new user and the audit entry of its creation, neither staged yet.</summary>
-    private (User User, AuditEntry Entry) NewUser(UserProfile profile, ProvisioningContext context, string? sourceKey)
+    /// <summary>Recomputes the derived memberships of the users whose changes are staged, then saves everything, in that order.</summary>
+    public async Task<DirectoryChanges> SaveAsync(ProvisioningContext context, MembershipProvisioning memberships, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(memberships);
+        var changes = DirectoryChanges.OfUsers(_staged);
+        _staged.Clear();
+        try
+        {
+            // A recompute saves the staged changes first, in its transaction.
+            await memberships.RecomputeAsync(context.OrganizationId, changes, context.Actor, ct);
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (UserUniqueness.IsViolation(db, e))
+        {
+            // A concurrent request took the userName or extension between the check and the save.
+            throw await UserUniqueness.ExplainAsync(db, e, ct);
+        }
+
+        return changes;
+    }
+
+    /// <summary>A validated new user and the audit entry of its creation, neither staged yet.</summary>
+    private (User User, AuditEntry Entry) Build(NewUser request, ProvisioningContext context)
+    {
+        var profile = request.Profile;
         Validate(profile);
         var now = clock.GetUtcNow();
         var user = new User
         {
+            Id = request.Id,
             OrganizationId = context.OrganizationId,
             ManagedBy = context.ManagedBy,
-            SourceKey = sourceKey,
+            SourceKey = request.SourceKey,
+            SourceFingerprint = request.Fingerprint,
             CreatedAt = now,
             UpdatedAt = now,
         };
         user.ApplyProfile(profile);
         if (!profile.Active)
         {
-            user.Deactivate(now);
+            user.Deactivate(now, context.DeactivatesAs);
         }
 
         var entry = audit.Create(context.OrganizationId, context.Actor, "user.created", TargetType, user.Id.ToString(), after: user.ToProfile(), cause: context.Cause);
@@ -81,9 +104,25 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
         }
 
         Validate(profile);
-        if (!string.Equals(User.Normalize(before.UserName), User.Normalize(profile.UserName), StringComparison.Ordinal))
+        var renamed = !string.Equals(User.Normalize(before.UserName), User.Normalize(profile.UserName), StringComparison.Ordinal);
+        var extension = profile.Platform.PhoneExtension == before.Platform.PhoneExtension ? null : profile.Platform.PhoneExtension;
+        await UserUniqueness.EnsureFreeAsync(db, user.OrganizationId, renamed ? profile.UserName : null, extension, user.Id, ct);
+
+        Stage(user, profile, context);
+        return true;
+    }
+
+    /// <summary>
+    /// Applies a profile to a tracked user with the status, version and audit entry every change of attributes gets:
+    /// <c>user.updated</c>, or <c>user.deactivated</c>/<c>user.reactivated</c> when <c>active</c> changed too, with the
+    /// profile before and after. Returns false, changing nothing, when the profile is the same.
+    /// </summary>
+    private bool Stage(User user, UserProfile profile, ProvisioningContext context)
+    {
+        var before = user.ToProfile();
+        if (before.SameAs(profile))
         {
-            await EnsureUserNameFreeAsync(user.OrganizationId, profile.UserName, user.Id, ct);
+            return false;
         }
 
         var now = clock.GetUtcNow();
@@ -91,7 +130,7 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
         var action = "user.updated";
         if (before.Active && !profile.Active)
         {
-            user.Deactivate(now);
+            user.Deactivate(now, context.DeactivatesAs);
             action = "user.deactivated";
         }
         else if (!before.Active && profile.Active)
@@ -102,37 +141,17 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
 
         Touch(user, now);
         audit.Record(user.OrganizationId, context.Actor, action, TargetType, user.Id.ToString(), before, user.ToProfile(), context.Cause);
+        _staged.Add(user.Id);
         return true;
     }
 
-    public bool Deactivate(User user, ProvisioningContext context)
-    {
-        if (!user.Active)
-        {
-            return false;
-        }
+    /// <summary>Deactivates one tracked user, staged for the caller's save; false when it already was.</summary>
+    public bool Deactivate(User user, ProvisioningContext context) =>
+        user.Active && Stage(user, user.ToProfile() with { Active = false }, context);
 
-        var before = user.ToProfile();
-        var now = clock.GetUtcNow();
-        user.Deactivate(now);
-        Touch(user, now);
-        audit.Record(user.OrganizationId, context.Actor, "user.deactivated", TargetType, user.Id.ToString(), before, user.ToProfile(), context.Cause);
-        return true;
-    }
-
-    public bool Reactivate(User user, ProvisioningContext context)
-    {
-        if (user.Active)
-        {
-            return false;
-        }
-
-        var before = user.ToProfile();
-        user.Reactivate();
-        Touch(user, clock.GetUtcNow());
-        audit.Record(user.OrganizationId, context.Actor, "user.reactivated", TargetType, user.Id.ToString(), before, user.ToProfile(), context.Cause);
-        return true;
-    }
+    /// <summary>Reactivates one tracked user, staged for the caller's save; false when it was active.</summary>
+    public bool Reactivate(User user, ProvisioningContext context) =>
+        !user.Active && Stage(user, user.ToProfile() with { Active = true }, context);
 
     /// <summary>SCIM DELETE: hides the user from SCIM and deactivates it, keeping the row, memberships history and audit trail.</summary>
     public void Delete(User user, ProvisioningContext context)
@@ -143,6 +162,7 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
         user.MarkDeleted(now);
         Touch(user, now);
         audit.Record(user.OrganizationId, context.Actor, "user.deleted", TargetType, user.Id.ToString(), before, null, context.Cause);
+        _staged.Add(user.Id);
     }
 
     /// <summary>Undoes a SCIM DELETE: the user is visible again and reactivated.</summary>
@@ -152,20 +172,13 @@ public sealed class UserProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
         user.Reactivate();
         Touch(user, clock.GetUtcNow());
         audit.Record(user.OrganizationId, context.Actor, "user.restored", TargetType, user.Id.ToString(), null, user.ToProfile(), context.Cause);
+        _staged.Add(user.Id);
     }
 
     private static void Touch(User user, DateTimeOffset now)
     {
         user.UpdatedAt = now;
         user.Version++;
-    }
-
-    private async Task EnsureUserNameFreeAsync(Guid organizationId, string userName, Guid? exceptUserId, CancellationToken ct)
-    {
-        if (await UserNameTaken.For(db)(db, organizationId, User.Normalize(userName), exceptUserId, ct))
-        {
-            throw UniquenessConflictException.UserName(userName);
-        }
     }
 
     internal static void Validate(UserProfile profile)

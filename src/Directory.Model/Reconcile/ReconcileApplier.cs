@@ -1,18 +1,15 @@
-using Microsoft.EntityFrameworkCore;
-using ScimBridge.Model.Audit;
-using ScimBridge.Model.Groups;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Provisioning;
-using ScimBridge.Model.Users;
 
 namespace ScimBridge.Model.Reconcile;
 
 /// <summary>
-/// Writes a <see cref="ReconcilePlan"/> in batched transactions: each batch saves its changes and their audit entries
-/// (actor: the run) together, so a run that stops half-way leaves a consistent directory that the next run completes.
-/// Ends by recomputing the team memberships of every affected user, so mapping files apply to synced users too.
+/// Writes a <see cref="ReconcilePlan"/> through the provisioning operations, in batches: each batch commits its changes
+/// and their audit entries (actor: the run) together, so a run that stops half-way leaves a consistent directory that
+/// the next run completes. Ends by recomputing the team memberships of everything the operations report as changed,
+/// so mapping files apply to synced users too.
 /// </summary>
-public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, MembershipProvisioning memberships, TimeProvider clock)
+public sealed class ReconcileApplier(ScimBridgeDbContext db, UserProvisioning users, GroupProvisioning groups, MembershipProvisioning memberships)
 {
     /// <summary>Changes per transaction.</summary>
     public int BatchSize { get; set; } = 1000;
@@ -21,176 +18,42 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(context);
-        var source = context.ManagedBy;
-        var now = clock.GetUtcNow();
 
-        await InBatchesAsync(plan.GroupCreates, batch => InsertAsync(batch.Select(create =>
-        {
-            var group = new DirectoryGroup
-            {
-                Id = create.Id, OrganizationId = context.OrganizationId, ExternalId = create.SourceKey,
-                DistinguishedName = create.DistinguishedName, ManagedBy = source, CreatedAt = now, UpdatedAt = now,
-            };
-            group.Rename(create.DisplayName);
-            return (group, Created(context, "group.created", GroupProvisioning.TargetType, group.Id, new { group.DisplayName, group.ExternalId, group.DistinguishedName }));
-        }).ToList(), context.OrganizationId, (rows, token) => BulkInsert.RunAsync(db, rows, token), ct), ct, save: false);
-        await ChangeGroupsAsync(plan, context, now, ct);
+        // Only the source that deactivated a user may reactivate it.
+        context = context with { DeactivatesAs = context.ManagedBy };
+        var changes = new DirectoryChanges();
 
-        await InBatchesAsync(plan.Creates, batch => InsertAsync(batch.Select(create =>
-        {
-            var user = new User
-            {
-                Id = create.Id, OrganizationId = context.OrganizationId, ManagedBy = source, SourceKey = create.SourceKey,
-                SourceFingerprint = create.Fingerprint, CreatedAt = now, UpdatedAt = now,
-            };
-            user.ApplyProfile(create.Profile);
-            if (!create.Enabled)
-            {
-                user.Deactivate(now, source);
-            }
-            return (user, Created(context, "user.created", UserProvisioning.TargetType, user.Id, user.ToProfile()));
-        }).ToList(), context.OrganizationId, async (rows, token) =>
-        {
-            await BulkInsert.RunAsync(db, rows, token);
-            await BulkInsert.RunAsync(db, rows.SelectMany(u => u.Emails), token);
-            await BulkInsert.RunAsync(db, rows.SelectMany(u => u.PhoneNumbers), token);
-        }, ct), ct, save: false);
-        await ChangeUsersAsync(plan.Updates, u => u.Id, (user, update) =>
-        {
-            var before = user.ToProfile();
-            user.ApplyProfile(update.After);
-            user.SourceFingerprint = update.Fingerprint;
-            return ("user.updated", before, null);
-        }, context, now, ct);
-        await ChangeUsersAsync(plan.Deactivations, d => d.Id, (user, deactivation) =>
-        {
-            var before = user.ToProfile();
-            user.Deactivate(now, source);
-            return ("user.deactivated", before, Describe(deactivation.Reason));
-        }, context, now, ct);
-        await ChangeUsersAsync(plan.Reactivations, r => r.Id, (user, _) =>
-        {
-            var before = user.ToProfile();
-            user.Reactivate();
-            return ("user.reactivated", before, "enabled in the source again");
-        }, context, now, ct);
+        await InBatchesAsync(plan.GroupCreates, batch => groups.CreateManyAsync(
+            [.. batch.Select(g => new NewGroup(g.Id, g.DisplayName, g.SourceKey, g.DistinguishedName))], context, ct), changes);
+        await InBatchesAsync(plan.GroupUpdates, batch => groups.UpdateManyAsync(
+            [.. batch.Select(g => new GroupEdit(g.Id, g.DisplayName, g.DistinguishedName, g.Restore))], context, ct), changes);
+        await InBatchesAsync(plan.GroupDeletions, batch => groups.DeleteManyAsync([.. batch.Select(g => g.Id)], context, ct), changes);
 
-        await ChangeMembersAsync(plan, context, now, ct);
-        await RecomputeAsync(plan, context, ct);
-    }
+        await InBatchesAsync(plan.Creates, batch => users.CreateManyAsync(
+            [.. batch.Select(c => new NewUser(c.Id, c.Profile with { Active = c.Enabled }, c.SourceKey, c.Fingerprint))], context, ct), changes);
+        await InBatchesAsync(plan.Updates, batch => users.UpdateManyAsync(
+            [.. batch.Select(u => new UserEdit(u.Id, u.After, u.Fingerprint))], context, ct), changes);
+        await InBatchesAsync(plan.Deactivations, batch => users.DeactivateManyAsync(
+            [.. batch.Select(d => new UserActivation(d.Id, Describe(d.Reason)))], context, ct), changes);
+        await InBatchesAsync(plan.Reactivations, batch => users.ReactivateManyAsync(
+            [.. batch.Select(r => new UserActivation(r.Id, "enabled in the source again"))], context, ct), changes);
 
-    private async Task ChangeGroupsAsync(ReconcilePlan plan, ProvisioningContext context, DateTimeOffset now, CancellationToken ct)
-    {
-        var changes = plan.GroupUpdates.Select(u => (u.Id, Update: (GroupUpdate?)u, Deletion: (GroupDeletion?)null))
-            .Concat(plan.GroupDeletions.Select(d => (d.Id, Update: (GroupUpdate?)null, Deletion: (GroupDeletion?)d)))
-            .ToList();
-        await InBatchesAsync(changes, async batch =>
-        {
-            var ids = batch.Select(c => c.Id).ToList();
-            var groups = await db.Groups.Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, ct);
-            foreach (var (id, update, deletion) in batch)
-            {
-                var group = groups[id];
-                var before = new { group.DisplayName, group.ExternalId, group.DistinguishedName };
-                string action;
-                if (deletion is not null)
-                {
-                    group.DeletedAt = now;
-                    action = "group.deleted";
-                }
-                else
-                {
-                    group.Rename(update!.DisplayName);
-                    group.DistinguishedName = update.DistinguishedName;
-                    group.DeletedAt = null;
-                    action = update.Restore ? "group.restored" : "group.updated";
-                }
-                group.UpdatedAt = now;
-                group.Version++;
-                Record(context, action, GroupProvisioning.TargetType, id, before, new { group.DisplayName, group.ExternalId, group.DistinguishedName });
-            }
-        }, ct);
-    }
-
-    private Task ChangeUsersAsync<T>(
-        List<T> changes, Func<T, Guid> idOf, Func<User, T, (string Action, UserProfile Before, string? Cause)> apply,
-        ProvisioningContext context, DateTimeOffset now, CancellationToken ct) =>
-        InBatchesAsync(changes, async batch =>
-        {
-            var ids = batch.Select(idOf).ToList();
-            var users = await db.Users.AsSplitQuery().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
-            foreach (var change in batch)
-            {
-                var user = users[idOf(change)];
-                var (action, before, cause) = apply(user, change);
-                user.UpdatedAt = now;
-                user.Version++;
-                Record(context, action, UserProvisioning.TargetType, user.Id, before, user.ToProfile(), cause);
-            }
-        }, ct);
-
-    /// <summary>Member rows added in bulk; removals, group versions and audit entries through EF, all in one transaction per batch.</summary>
-    private async Task ChangeMembersAsync(ReconcilePlan plan, ProvisioningContext context, DateTimeOffset now, CancellationToken ct)
-    {
-        var byGroup = plan.MemberAdds.Select(m => (Change: m, Added: true))
+        var memberChanges = plan.MemberAdds.Select(m => (Change: m, Added: true))
             .Concat(plan.MemberRemoves.Select(m => (Change: m, Added: false)))
             .GroupBy(m => m.Change.GroupId)
             .ToList();
-        await InBatchesAsync(byGroup, async batch =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var ids = batch.Select(g => g.Key).ToList();
-            var groups = await db.Groups.Where(g => ids.Contains(g.Id)).ToDictionaryAsync(g => g.Id, ct);
-            var rows = new List<GroupMember>();
-            foreach (var changes in batch)
-            {
-                var added = changes.Where(c => c.Added).Select(c => c.Change).ToList();
-                var removed = changes.Where(c => !c.Added).Select(c => c.Change).ToList();
-                rows.AddRange(added.Select(a => new GroupMember
-                {
-                    GroupId = a.GroupId, MemberId = a.MemberId, AddedAt = now,
-                    MemberType = a.IsGroup ? GroupMemberType.Group : GroupMemberType.User,
-                }));
-                db.GroupMembers.RemoveRange(removed.Select(r => new GroupMember { GroupId = r.GroupId, MemberId = r.MemberId }));
-                if (added.Count > 0)
-                {
-                    Record(context, "group.members.added", GroupProvisioning.TargetType, changes.Key, after: new { members = added.Select(a => a.MemberId) });
-                }
-                if (removed.Count > 0)
-                {
-                    Record(context, "group.members.removed", GroupProvisioning.TargetType, changes.Key, before: new { members = removed.Select(r => r.MemberId) });
-                }
-                var group = groups[changes.Key];
-                group.UpdatedAt = now;
-                group.Version++;
-            }
-            await BulkInsert.RunAsync(db, rows, ct);
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            db.ChangeTracker.Clear();
-        }, ct, weight: g => g.Count(), save: false);
+        await InBatchesAsync(memberChanges, batch => groups.ApplyMemberChangesAsync(
+            [.. batch.SelectMany(g => g).Where(m => m.Added).Select(m => Edit(m.Change))],
+            [.. batch.SelectMany(g => g).Where(m => !m.Added).Select(m => Edit(m.Change))], context, ct), changes, weight: g => g.Count());
+
+        await memberships.RecomputeAsync(context.OrganizationId, changes, context.Actor, ct, BatchSize);
+        db.ChangeTracker.Clear();
     }
 
-    /// <summary>Team memberships follow groups and activation: recompute them for everyone the run touched.</summary>
-    private async Task RecomputeAsync(ReconcilePlan plan, ProvisioningContext context, CancellationToken ct)
-    {
-        var users = plan.Creates.Select(c => c.Id)
-            .Concat(plan.Deactivations.Select(d => d.Id))
-            .Concat(plan.Reactivations.Select(r => r.Id))
-            .Concat(plan.MemberAdds.Concat(plan.MemberRemoves).Where(m => !m.IsGroup).Select(m => m.MemberId))
-            .Distinct()
-            .ToList();
-        var groups = plan.GroupUpdates.Select(g => g.Id)
-            .Concat(plan.GroupDeletions.Select(g => g.Id))
-            .Concat(plan.MemberAdds.Concat(plan.MemberRemoves).Where(m => m.IsGroup).Select(m => m.GroupId))
-            .Distinct()
-            .ToList();
-        await InBatchesAsync(users, batch => memberships.RecomputeUsersAsync(context.OrganizationId, batch, context.Actor, ct), ct);
-        await InBatchesAsync(groups, batch => memberships.RecomputeGroupsAsync(context.OrganizationId, batch, context.Actor, ct), ct);
-    }
+    private static MemberEdit Edit(MemberChange change) => new(change.GroupId, change.MemberId, change.IsGroup);
 
-    /// <summary>Runs <paramref name="stage"/> on slices of about <see cref="BatchSize"/> changes, saving (one transaction) after each.</summary>
-    private async Task InBatchesAsync<T>(IReadOnlyList<T> items, Func<List<T>, Task> stage, CancellationToken ct, Func<T, int>? weight = null, bool save = true)
+    /// <summary>Runs <paramref name="write"/> on slices of about <see cref="BatchSize"/> changes (each commits) and collects what changed.</summary>
+    private async Task InBatchesAsync<T>(IReadOnlyList<T> items, Func<List<T>, Task<DirectoryChanges>> write, DirectoryChanges changes, Func<T, int>? weight = null)
     {
         var batch = new List<T>();
         var size = 0;
@@ -200,41 +63,23 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, AuditLog audit, Mem
             size += weight?.Invoke(item) ?? 1;
             if (size >= BatchSize)
             {
-                await SaveAsync(batch, stage, save, ct);
+                await WriteAsync(batch, write, changes);
                 batch.Clear();
                 size = 0;
             }
         }
+
         if (batch.Count > 0)
         {
-            await SaveAsync(batch, stage, save, ct);
+            await WriteAsync(batch, write, changes);
         }
     }
 
-    private async Task SaveAsync<T>(List<T> batch, Func<List<T>, Task> stage, bool save, CancellationToken ct)
+    private async Task WriteAsync<T>(List<T> batch, Func<List<T>, Task<DirectoryChanges>> write, DirectoryChanges changes)
     {
-        await stage(batch);
-        if (save)
-        {
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-        }
+        changes.Add(await write(batch));
+        db.ChangeTracker.Clear();
     }
-
-    /// <summary>New rows and their audit entries (chained after the organization's last one) in one transaction, without change tracking.</summary>
-    private async Task InsertAsync<T>(List<(T Row, AuditEntry Audit)> created, Guid organizationId, Func<List<T>, CancellationToken, Task> insert, CancellationToken ct)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await insert([.. created.Select(c => c.Row)], ct);
-        await AuditAppender.AppendAsync(db, organizationId, [.. created.Select(c => c.Audit)], ct);
-        await transaction.CommitAsync(ct);
-    }
-
-    private AuditEntry Created(ProvisioningContext context, string action, string targetType, Guid id, object after) =>
-        audit.Create(context.OrganizationId, context.Actor, action, targetType, id.ToString(), after: after, cause: context.Cause);
-
-    private void Record(ProvisioningContext context, string action, string targetType, Guid id, object? before = null, object? after = null, string? cause = null) =>
-        audit.Record(context.OrganizationId, context.Actor, action, targetType, id.ToString(), before, after, cause ?? context.Cause);
 
     private static string Describe(DeactivationReason reason) => reason switch
     {

@@ -9,10 +9,10 @@ using ScimBridge.Model.Users;
 namespace ScimBridge.Model.Tests.Persistence;
 
 /// <summary>The same domain on a real PostgreSQL server, through the PostgreSQL migrations.</summary>
-public sealed class PostgresPersistenceTests(PostgresServer server) : IClassFixture<PostgresServer>
+public sealed class PostgresPersistenceTests(PostgresDatabase server) : IClassFixture<PostgresDatabase>
 {
     private PostgresScimBridgeDbContext NewContext(string database) => new(
-        new DbContextOptionsBuilder<PostgresScimBridgeDbContext>().UseNpgsql(server.ConnectionString(database)).Options);
+        new DbContextOptionsBuilder<PostgresScimBridgeDbContext>().UseNpgsql(server.ConnectionStringFor(database)).Options);
 
     private async Task<Organization> MigrateWithOrganizationAsync(string database)
     {

@@ -4,18 +4,17 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
-using ScimBridge.Model.Tests.Builders;
 
 namespace ScimBridge.Scim.Tests.Infrastructure;
 
 /// <summary>
 /// The real service over HTTP on a fresh SQLite file per factory, or, where a subclass says <see cref="OnPostgres"/>,
-/// on a throw-away PostgreSQL server of its own.
+/// on a fresh database of its own on the test run's PostgreSQL server.
 /// </summary>
 public class ScimBridgeFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "scimbridge-tests", Guid.NewGuid().ToString("N"));
-    private PostgresServer? _postgres;
+    private PostgresDatabase? _postgres;
 
     public ScimBridgeFactory()
     {
@@ -34,7 +33,7 @@ public class ScimBridgeFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         if (OnPostgres)
         {
-            _postgres = new PostgresServer();
+            _postgres = new PostgresDatabase();
             await _postgres.InitializeAsync();
         }
     }
@@ -54,7 +53,7 @@ public class ScimBridgeFactory : WebApplicationFactory<Program>, IAsyncLifetime
         if (_postgres is not null)
         {
             builder.UseSetting("ScimBridge:Database:Provider", "Postgres");
-            builder.UseSetting("ScimBridge:Database:ConnectionString", _postgres.ConnectionString("scimbridge"));
+            builder.UseSetting("ScimBridge:Database:ConnectionString", _postgres.ConnectionString);
         }
         else
         {

@@ -36,11 +36,7 @@ public class BatchedConsoleSinkTests
         log.Information("first");
         log.Information("second");
 
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!output.Text.Contains("second", StringComparison.Ordinal) && waited.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(20);
-        }
+        await Poll.UntilAsync(() => output.Text.Contains("second", StringComparison.Ordinal), "the second line on the console");
 
         Assert.Contains("INF] second", output.Text, StringComparison.Ordinal);
     }

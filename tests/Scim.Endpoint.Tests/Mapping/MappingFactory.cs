@@ -39,14 +39,22 @@ public class MappingFactory : ScimBridgeFactory
         return [.. teams.Select(t => $"{(string?)t!["display"]}:{(string?)t["role"]}").Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds, for up to 15 seconds.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Waits until <paramref name="condition"/> holds.</summary>
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what) => Poll.UntilAsync(condition, what);
+
+    /// <summary>
+    /// Waits until the watcher has gone through a whole round that began after this call, so that whatever the files now
+    /// in the folder lead to has happened. Two marker files (of an organization that does not exist) are written one after
+    /// the other: a round that reads the second began after the round that read the first had finished.
+    /// </summary>
+    public async Task WatcherRoundAsync()
     {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
+        for (var i = 0; i < 2; i++)
         {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(15), $"Timed out waiting for: {what}");
-            await Task.Delay(100);
+            var marker = $"zz-marker-{Guid.NewGuid():N}.yaml";
+            WriteMapping(marker, "organization: no-such-organization\nrules: []\n");
+            await EventuallyAsync(() => Task.FromResult(Store.Statuses.Any(s => s.FileName == marker)), "the watcher to read the folder");
+            File.Delete(Path.Combine(MappingsFolder, marker));
         }
     }
 }

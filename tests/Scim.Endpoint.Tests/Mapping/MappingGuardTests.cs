@@ -29,6 +29,9 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
         Assert.Contains("would remove or downgrade mapped memberships or roles of 20 of 20 users with mapped access (limit 10:", status.Held.Reason);
         Assert.Contains("mappings apply --org held --force", status.Held.Reason);
         Assert.Equal(["Sales:ADMIN"], await MappingFactory.TeamsAsync(api, users[19]));
+
+        // The file is held before its audit entry is saved.
+        await MappingFactory.EventuallyAsync(async () => (await AuditAsync("mapping.held", "held.yaml")).Count > 0, "held audited");
         var held = Assert.Single(await AuditAsync("mapping.held", "held.yaml"));
         Assert.Contains("\"usersLosingAccess\":20", held.After);
         Assert.Equal(status.Held.Reason, held.Cause);
@@ -55,7 +58,7 @@ public sealed class MappingGuardTests(MappingFactory factory) : IClassFixture<Ma
         Assert.StartsWith("applied with --force past the guard: held.yaml@", released.Cause);
         await MappingFactory.EventuallyAsync(
             () => Task.FromResult(factory.Store.StatusFor("held") is { Held: null } s && s.Version == typo), "forced version in force");
-        await Task.Delay(1500);
+        await factory.WatcherRoundAsync();
         Assert.Null(factory.Store.StatusFor("held")!.Held);
         Assert.Empty(await MappingFactory.TeamsAsync(api, late));
         Assert.Single(await AuditAsync("mapping.held", "held.yaml"));

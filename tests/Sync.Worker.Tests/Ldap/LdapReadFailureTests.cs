@@ -5,7 +5,11 @@ using ScimBridge.Sync.Sources.Ldap;
 
 namespace ScimBridge.Sync.Tests.Ldap;
 
-/// <summary>Every way a read can go wrong ends in <see cref="DirectoryReadException"/> (or the caller's cancellation), in bounded time.</summary>
+/// <summary>
+/// Every way a read can go wrong ends in <see cref="DirectoryReadException"/> (or the caller's cancellation), in bounded
+/// time. Reads that are interrupted first wait until slapd has answered some of their pages, so that the interruption
+/// lands in the middle of the read however fast or slow the machine is.
+/// </summary>
 public sealed class LdapReadFailureTests : IAsyncLifetime
 {
     private SlapdServer _server = null!;
@@ -13,7 +17,7 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _tree = await LdapTree.StartServerAsync("failures");
+        _tree = await LdapTree.StartServerAsync("failures", new SlapdOptions { CountSearches = true });
         _server = _tree.Server;
     }
 
@@ -21,6 +25,23 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
     {
         _server.Dispose();
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Starts a read of 1,500 one-entry pages and waits until slapd has answered 20 of them: the read is under way and
+    /// far from done.
+    /// </summary>
+    private async Task<Task<DirectorySnapshot>> StartPagedReadAsync(LdapDirectorySource source, CancellationToken ct)
+    {
+        for (var i = 0; i < 1500; i++)
+        {
+            _tree.AddUser($"user{i:0000}");
+        }
+        var before = _server.SearchesAnswered;
+        var read = source.ReadAsync(null, ct);
+        await Poll.UntilAsync(() => _server.SearchesAnswered >= before + 20 || read.IsCompleted, "20 pages of the read");
+        Assert.False(read.IsCompleted, "the read should still be paging");
+        return read;
     }
 
     [Fact]
@@ -58,39 +79,27 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
     [Fact]
     public async Task A_server_that_stops_between_pages_fails_the_read()
     {
-        for (var i = 0; i < 1500; i++)
-        {
-            _tree.AddUser($"user{i:0000}");
-        }
-        // One entry per page: 1,500 round trips keep the read busy long enough to interrupt it.
-        var source = _tree.Source(s => s.PageSize = 1);
-        var read = source.ReadAsync(null, CancellationToken.None);
-        await Task.Delay(50);
-        Assert.False(read.IsCompleted, "the read should still be paging when the server stops");
+        var read = await StartPagedReadAsync(_tree.Source(s => s.PageSize = 1), CancellationToken.None);
 
         _server.Stop();
 
-        await Assert.ThrowsAsync<DirectoryReadException>(() => read);
+        await Assert.ThrowsAsync<DirectoryReadException>(() => read.WaitAsync(Poll.Deadline));
     }
 
     [Fact]
     public async Task A_server_that_stops_answering_mid_read_fails_within_the_timeout()
     {
-        for (var i = 0; i < 1500; i++)
-        {
-            _tree.AddUser($"user{i:0000}");
-        }
-        var source = _tree.Source(s => { s.PageSize = 1; s.TimeoutSeconds = 2; });
+        // The read as a whole may take an hour: only the 2 s wait for one answer can end it.
+        var source = _tree.Source(s => { s.PageSize = 1; s.TimeoutSeconds = 2; s.ReadTimeoutSeconds = 3600; });
         var clock = Stopwatch.StartNew();
-        var read = source.ReadAsync(null, CancellationToken.None);
-        await Task.Delay(50);
-        Assert.False(read.IsCompleted, "the read should still be paging when the server freezes");
+        var read = await StartPagedReadAsync(source, CancellationToken.None);
 
         _server.Pause();
         try
         {
-            await Assert.ThrowsAsync<DirectoryReadException>(() => read);
-            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
+            var error = await Assert.ThrowsAsync<DirectoryReadException>(() => read.WaitAsync(Poll.Deadline));
+            Assert.Matches("did not answer in time|No answer within 2 s", error.Message);
+            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), $"failed after {clock.Elapsed}, before the 2 s timeout");
         }
         finally
         {
@@ -106,10 +115,11 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
         {
             var clock = Stopwatch.StartNew();
             var error = await Assert.ThrowsAsync<DirectoryReadException>(
-                () => _tree.Source(s => s.TimeoutSeconds = 2).ReadAsync(null, CancellationToken.None));
+                () => _tree.Source(s => { s.TimeoutSeconds = 2; s.ReadTimeoutSeconds = 3600; }).ReadAsync(null, CancellationToken.None).WaitAsync(Poll.Deadline));
 
-            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
+            // The 2 s connection timeout ended it (the read as a whole may take an hour), and not before it was due.
             Assert.Contains("within 2 s", error.Message);
+            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), $"failed after {clock.Elapsed}, before the 2 s timeout");
         }
         finally
         {
@@ -120,26 +130,18 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_stops_waiting_for_an_outstanding_page_at_once()
     {
-        for (var i = 0; i < 1500; i++)
-        {
-            _tree.AddUser($"user{i:0000}");
-        }
-        var source = _tree.Source(s => { s.PageSize = 1; s.TimeoutSeconds = 120; s.ReadTimeoutSeconds = 600; });
+        var source = _tree.Source(s => { s.PageSize = 1; s.TimeoutSeconds = 3600; s.ReadTimeoutSeconds = 7200; });
         using var cancel = new CancellationTokenSource();
-        var read = source.ReadAsync(null, cancel.Token);
+        var read = await StartPagedReadAsync(source, cancel.Token);
 
-        // Frozen once the read is under way (1,500 one-entry pages take a while, but a quick machine may be done in
-        // 50 ms): the outstanding request would wait 120 s for its answer; cancelling ends the read now.
-        await Task.Delay(10);
+        // Frozen in the middle of the read: the outstanding request would wait an hour for its answer, so a read that
+        // ends well before then (the wait gives up after two minutes) stopped because it was cancelled.
         _server.Pause();
         try
         {
-            Assert.False(read.IsCompleted, "the read should still be under way when the server freezes");
-            var clock = Stopwatch.StartNew();
             cancel.Cancel();
 
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
-            Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WaitAsync(Poll.Deadline));
         }
         finally
         {
@@ -157,11 +159,11 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
         _server.Pause();
         try
         {
+            // The read's deadline is set on the fake clock before ReadAsync returns: the clock can move on at once.
             var read = source.ReadAsync(null, CancellationToken.None);
-            await Task.Delay(50);
             time.Advance(TimeSpan.FromSeconds(31));
 
-            var error = await Assert.ThrowsAsync<DirectoryReadException>(() => read);
+            var error = await Assert.ThrowsAsync<DirectoryReadException>(() => read.WaitAsync(Poll.Deadline));
             Assert.Contains("did not finish within 30 s", error.Message);
         }
         finally

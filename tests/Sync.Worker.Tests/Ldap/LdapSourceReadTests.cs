@@ -88,13 +88,13 @@ public sealed class LdapSourceReadTests(SlapdFixture slapd)
         tree.AddGroup("sales", adele);
         // modifyTimestamp has one-second resolution and a read includes its cursor's second: "zed", the latest
         // entry of the first read, is read again; adele, alex and sales are older and are not.
-        await Task.Delay(TimeSpan.FromSeconds(1.1));
-        tree.AddUser("zed");
+        await NextSecondAfterAsync(tree, tree.GroupDn("sales"));
+        var zed = tree.AddUser("zed");
         var source = tree.Source(s => s.IncrementalOverlapSeconds = 0);
         var first = await source.ReadAsync(null, CancellationToken.None);
         Assert.NotNull(first.NextDeltaState);
 
-        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        await NextSecondAfterAsync(tree, zed);
         tree.Server.Replace(alex, "givenName", "Alexander");
         tree.Server.AddValues(tree.GroupDn("sales"), "member", alex);
         tree.AddUser("late");
@@ -132,5 +132,13 @@ public sealed class LdapSourceReadTests(SlapdFixture slapd)
 
         Assert.True(snapshot.IsFull);
         Assert.Null(snapshot.NextDeltaState);
+    }
+
+    /// <summary>Waits until the clock (slapd's is this machine's) is past the second of the entry's modifyTimestamp.</summary>
+    private static async Task NextSecondAfterAsync(LdapTree tree, string dn)
+    {
+        var stamp = DateTimeOffset.ParseExact(tree.Server.Read(dn, "modifyTimestamp")!, "yyyyMMddHHmmss'Z'",
+            System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+        await Poll.UntilAsync(() => TimeProvider.System.GetUtcNow() >= stamp.AddSeconds(1), "the next second of the directory's clock");
     }
 }

@@ -11,7 +11,7 @@ public sealed class LdapSyncFailureTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _tree = await LdapTree.StartServerAsync("down");
+        _tree = await LdapTree.StartServerAsync("down", new SlapdOptions { CountSearches = true });
         _server = _tree.Server;
     }
 
@@ -33,11 +33,12 @@ public sealed class LdapSyncFailureTests : IAsyncLifetime
         await host.RunAsync();
         var before = await host.Host.DirectoryFingerprintAsync();
 
+        var searched = _server.SearchesAnswered;
         var running = host.RunAsync(full: true);
-        await Task.Delay(100);
+        await Poll.UntilAsync(() => _server.SearchesAnswered >= searched + 20 || running.IsCompleted, "20 pages of the read");
         Assert.False(running.IsCompleted, "the read should still be paging when slapd stops");
         _server.Stop();
-        var (run, _) = await running;
+        var (run, _) = await running.WaitAsync(Poll.Deadline);
 
         Assert.Equal((SyncRunStatus.Failed, 0), (run.Status, run.Deactivated));
         Assert.Contains("nothing was changed", run.AbortedReason, StringComparison.Ordinal);

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Reconcile;
-using ScimBridge.Model.Tests.Builders;
 using ScimBridge.Model.Users;
 using ScimBridge.Sync.Runs;
 using static ScimBridge.Sync.Tests.Reconcile.PlannerData;
@@ -255,13 +254,13 @@ public abstract class SyncRunTests : IAsyncLifetime
 public sealed class SyncRunTestsOnSqlite : SyncRunTests;
 
 /// <summary>The same runs on PostgreSQL, where new users, memberships and audit entries go through its bulk statements.</summary>
-public sealed class SyncRunTestsOnPostgres(PostgresServer server) : SyncRunTests, IClassFixture<PostgresServer>
+public sealed class SyncRunTestsOnPostgres(PostgresDatabase server) : SyncRunTests, IClassFixture<PostgresDatabase>
 {
     private readonly string _database = "sync_" + Guid.NewGuid().ToString("N")[..12];
 
     protected override IDictionary<string, string?> Database => new Dictionary<string, string?>
     {
         ["ScimBridge:Database:Provider"] = "Postgres",
-        ["ScimBridge:Database:ConnectionString"] = server.ConnectionString(_database),
+        ["ScimBridge:Database:ConnectionString"] = server.ConnectionStringFor(_database),
     };
 }

@@ -220,12 +220,8 @@ public sealed class SqliteNewUsers : INewUserWriter, IAsyncDisposable
             _emails = SqliteRowWriter<UserEmail>.For(db.Model);
             _phones = SqliteRowWriter<UserPhoneNumber>.For(db.Model);
             _audit = SqliteRowWriter<AuditEntry>.For(db.Model);
-            var (users, u) = BulkCommand.Names<User>(db);
-            _userNameTaken = $"SELECT 1 FROM {users} WHERE {u(nameof(User.OrganizationId))} = ?1 AND {u(nameof(User.NormalizedUserName))} = ?2";
-            _extensionTaken = $"SELECT 1 FROM {users} WHERE {u(nameof(User.OrganizationId))} = ?1 AND {u(nameof(User.PhoneExtension))} = ?2";
-            var (audit, a) = BulkCommand.Names<AuditEntry>(db);
-            _lastHash = $"SELECT {a(nameof(AuditEntry.Hash))} FROM {audit} WHERE {a(nameof(AuditEntry.OrganizationId))} = ?1 " +
-                        $"ORDER BY {a(nameof(AuditEntry.Id))} DESC LIMIT 1";
+            (_userNameTaken, _extensionTaken) = UserUniqueness.Sql(db);
+            _lastHash = AuditChain.HeadSql(db);
         }
 
         /// <summary>The error a taken userName or extension gives this user, checked inside the write transaction.</summary>
@@ -262,10 +258,8 @@ public sealed class SqliteNewUsers : INewUserWriter, IAsyncDisposable
                 previous = LastHash(connection, entry.OrganizationId);
             }
 
-            entry.PreviousHash = previous;
-            entry.Hash = entry.ComputeHash(previous);
+            heads[entry.OrganizationId] = AuditChain.Link(entry, previous);
             _audit.Insert(connection, entry);
-            heads[entry.OrganizationId] = entry.Hash;
         }
 
         private string LastHash(sqlite3 connection, Guid organizationId)

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Provisioning;
-using ScimBridge.Model.Users;
 
 namespace ScimBridge.Scim.Errors;
 
@@ -23,8 +21,6 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
             ResourceNotFoundException e => ScimError.Of(404, null, e.Message),
             InvalidValueException e => ScimError.Of(400, ScimErrorTypes.InvalidValue, e.Message),
             MutabilityException e => ScimError.Of(400, ScimErrorTypes.Mutability, e.Message),
-            // Two concurrent creates of one userName (or extension): the unique index decides, the loser gets 409.
-            DbUpdateException e when IsUniqueViolation(e) => ScimError.Of(409, ScimErrorTypes.Uniqueness, UniqueViolationDetail(e)),
             JsonException e => ScimError.Of(400, ScimErrorTypes.InvalidSyntax, $"The request body is not valid JSON: {e.Message}"),
             BadHttpRequestException { StatusCode: 413 } => ScimError.Of(413, null, "The request body is larger than maxPayloadSize."),
             BadHttpRequestException e => ScimError.Of(e.StatusCode, ScimErrorTypes.InvalidSyntax, e.Message),
@@ -39,30 +35,4 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
         await error.WriteAsync(httpContext);
         return true;
     }
-
-    /// <summary>Which value was taken, from the index SQLite or PostgreSQL names in its message, and the user being saved.</summary>
-    private static string UniqueViolationDetail(DbUpdateException e)
-    {
-        var message = e.InnerException?.Message ?? "";
-        var user = e.Entries.Select(entry => entry.Entity).OfType<User>().FirstOrDefault();
-        if (message.Contains(nameof(User.PhoneExtension), StringComparison.Ordinal))
-        {
-            return user?.PhoneExtension is { } extension
-                ? UniquenessConflictException.Extension(extension).Message
-                : "The extension is already taken in this organization.";
-        }
-
-        if (message.Contains(nameof(User.NormalizedUserName), StringComparison.Ordinal))
-        {
-            return user is not null
-                ? UniquenessConflictException.UserName(user.UserName).Message
-                : "The userName is already taken in this organization.";
-        }
-
-        return "A unique value (userName or extension) is already taken in this organization.";
-    }
-
-    private static bool IsUniqueViolation(DbUpdateException e) =>
-        e.InnerException?.Message is { } message
-        && (message.Contains("UNIQUE constraint failed", StringComparison.Ordinal) || message.Contains("duplicate key value", StringComparison.Ordinal));
 }

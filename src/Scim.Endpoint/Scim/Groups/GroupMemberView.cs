@@ -21,8 +21,7 @@ public sealed record GroupMemberView(Guid MemberId, GroupMemberType Type, string
         var users = await (
             from m in db.GroupMembers.AsNoTracking()
             where ids.Contains(m.GroupId) && m.MemberType == GroupMemberType.User
-            join u in db.Users.AsNoTracking().IgnoreAutoIncludes() on m.MemberId equals u.Id
-            where u.OrganizationId == organizationId && u.DeletedAt == null
+            join u in db.Users.AsNoTracking().IgnoreAutoIncludes().LiveIn(organizationId) on m.MemberId equals u.Id
             orderby m.AddedAt
             select new { m.GroupId, m.MemberId, Display = u.DisplayName ?? u.UserName })
             .ToListAsync(ct);
@@ -34,8 +33,7 @@ public sealed record GroupMemberView(Guid MemberId, GroupMemberType Type, string
         var groups = await (
             from m in db.GroupMembers.AsNoTracking()
             where ids.Contains(m.GroupId) && m.MemberType == GroupMemberType.Group
-            join g in db.Groups.AsNoTracking() on m.MemberId equals g.Id
-            where g.OrganizationId == organizationId && g.DeletedAt == null
+            join g in db.Groups.AsNoTracking().LiveIn(organizationId) on m.MemberId equals g.Id
             orderby m.AddedAt
             select new { m.GroupId, m.MemberId, Display = g.DisplayName })
             .ToListAsync(ct);

@@ -21,7 +21,7 @@ public static class GroupSearch
 
     public static IQueryable<DirectoryGroup> Matching(ScimBridgeDbContext db, Guid organizationId, FilterNode? filter)
     {
-        var groups = db.Groups.AsNoTracking().Where(g => g.OrganizationId == organizationId && g.DeletedAt == null);
+        var groups = db.Groups.AsNoTracking().LiveIn(organizationId);
         return filter is null ? groups : GroupFilter.Apply(groups, filter, db.GroupMembers.AsNoTracking());
     }
 

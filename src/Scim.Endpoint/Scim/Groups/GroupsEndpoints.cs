@@ -34,8 +34,7 @@ public static class GroupsEndpoints
         var body = await ScimRequestBody.ReadObjectAsync(http, ct);
         var group = provisioning.Create(ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), tenant.Provisioning);
         await provisioning.AddMembersAsync(group, ScimGroupMapping.MemberIds(ScimNode.Get(body, "members")), tenant.Provisioning, ct);
-        await RecomputeAsync(db, memberships, tenant, group.Id, groupChanged: false, ct);
-        await db.SaveChangesAsync(ct);
+        await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
         return await RespondAsync(http, db, group, StatusCodes.Status201Created, ct);
     }
 
@@ -75,7 +74,7 @@ public static class GroupsEndpoints
             throw ScimException.Mutability("id is read-only and cannot be changed.");
         }
 
-        var renamed = provisioning.Update(group, ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), tenant.Provisioning);
+        provisioning.Update(group, ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), tenant.Provisioning);
 
         // Members left out of a PUT are kept: a client that omits them asserts nothing about them.
         if (ScimNode.Get(body, "members") is { } members)
@@ -83,8 +82,7 @@ public static class GroupsEndpoints
             await provisioning.ReplaceMembersAsync(group, ScimGroupMapping.MemberIds(members), tenant.Provisioning, ct);
         }
 
-        await RecomputeAsync(db, memberships, tenant, group.Id, renamed, ct);
-        await db.SaveChangesAsync(ct);
+        await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
         return await RespondAsync(http, db, group, StatusCodes.Status200OK, ct);
     }
 
@@ -95,9 +93,8 @@ public static class GroupsEndpoints
         var group = await FindAsync(db.Groups, tenant.OrganizationId, id, ct);
         ScimVersion.RequireMatch(http.Request, group.Version);
         var patch = PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct));
-        var renamed = await GroupPatcher.ApplyAsync(group, patch, provisioning, tenant.Provisioning, ct);
-        await RecomputeAsync(db, memberships, tenant, group.Id, renamed, ct);
-        await db.SaveChangesAsync(ct);
+        await GroupPatcher.ApplyAsync(group, patch, provisioning, tenant.Provisioning, ct);
+        await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
 
         // Returning a large group's members after a member change would undo the point of touching only those members.
         var query = http.Request.Query;
@@ -116,8 +113,7 @@ public static class GroupsEndpoints
         var group = await FindAsync(db.Groups, tenant.OrganizationId, id, ct);
         ScimVersion.RequireMatch(http.Request, group.Version);
         provisioning.Delete(group, tenant.Provisioning);
-        await memberships.RecomputeGroupsAsync(tenant.OrganizationId, [group.Id], tenant.Actor, ct);
-        await db.SaveChangesAsync(ct);
+        await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
         return new ScimEmptyResult(StatusCodes.Status204NoContent);
     }
 
@@ -128,45 +124,8 @@ public static class GroupsEndpoints
             throw ScimException.NotFound($"Group '{id}' not found.");
         }
 
-        return await groups.FirstOrDefaultAsync(g => g.Id == groupId && g.OrganizationId == organizationId && g.DeletedAt == null, ct)
+        return await groups.LiveIn(organizationId).FirstOrDefaultAsync(g => g.Id == groupId, ct)
             ?? throw ScimException.NotFound($"Group '{id}' not found.");
-    }
-
-    /// <summary>
-    /// Recomputes derived team memberships for the member changes staged on this group: the users added or removed,
-    /// and every user below the group when it was renamed or a nested group came or went.
-    /// </summary>
-    private static async Task RecomputeAsync(
-        ScimBridgeDbContext db, MembershipProvisioning memberships, ScimTenant tenant, Guid groupId, bool groupChanged, CancellationToken ct)
-    {
-        var users = new List<Guid>();
-        var nested = false;
-        foreach (var entry in db.ChangeTracker.Entries<GroupMember>())
-        {
-            if (entry.Entity.GroupId != groupId || entry.State is not (EntityState.Added or EntityState.Deleted))
-            {
-                continue;
-            }
-
-            if (entry.Entity.MemberType == GroupMemberType.User)
-            {
-                users.Add(entry.Entity.MemberId);
-            }
-            else
-            {
-                nested = true;
-            }
-        }
-
-        if (users.Count > 0)
-        {
-            await memberships.RecomputeUsersAsync(tenant.OrganizationId, users, tenant.Actor, ct);
-        }
-
-        if (groupChanged || nested)
-        {
-            await memberships.RecomputeGroupsAsync(tenant.OrganizationId, [groupId], tenant.Actor, ct);
-        }
     }
 
     private static async Task<IResult> RespondAsync(HttpContext http, ScimBridgeDbContext db, DirectoryGroup group, int status, CancellationToken ct)

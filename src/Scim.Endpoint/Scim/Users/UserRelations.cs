@@ -66,8 +66,8 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
             .ToList();
         if (managerIds.Count > 0 && selection.Returns(ScimUrns.EnterpriseUser))
         {
-            var managers = await db.Users.AsNoTracking().IgnoreAutoIncludes()
-                .Where(u => u.OrganizationId == organizationId && managerIds.Contains(u.Id) && u.DeletedAt == null)
+            var managers = await db.Users.AsNoTracking().IgnoreAutoIncludes().LiveIn(organizationId)
+                .Where(u => managerIds.Contains(u.Id))
                 .Select(u => new { u.Id, Name = u.DisplayName ?? u.UserName })
                 .ToListAsync(ct);
             foreach (var manager in managers)
@@ -92,16 +92,14 @@ public sealed record UserRelations(IReadOnlyList<UserTeam> Teams, IReadOnlyList<
         ScimBridgeDbContext db, Guid organizationId, List<Guid> ids, bool wantTeams, bool wantGroups, CancellationToken ct)
     {
         var teamRows =
-            from m in db.TeamMemberships.AsNoTracking()
-            where m.OrganizationId == organizationId && ids.Contains(m.UserId) && m.RemovedAt == null
-            join t in db.Teams.AsNoTracking() on m.TeamId equals t.Id
-            where t.DeletedAt == null
+            from m in db.TeamMemberships.AsNoTracking().Active()
+            where m.OrganizationId == organizationId && ids.Contains(m.UserId)
+            join t in db.Teams.AsNoTracking().Live() on m.TeamId equals t.Id
             select new RelationRow { UserId = m.UserId, Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true };
         var groupRows =
             from m in db.GroupMembers.AsNoTracking()
             where ids.Contains(m.MemberId) && m.MemberType == GroupMemberType.User
-            join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
-            where g.OrganizationId == organizationId && g.DeletedAt == null
+            join g in db.Groups.AsNoTracking().LiveIn(organizationId) on m.GroupId equals g.Id
             select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = null, IsTeam = false };
 
         // Teams and groups come back in one round trip (UNION ALL) when both are shown.

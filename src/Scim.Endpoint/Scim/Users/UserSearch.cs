@@ -48,7 +48,7 @@ public static class UserSearch
     /// <summary>The organization's visible users that match the filter.</summary>
     public static IQueryable<User> Matching(ScimBridgeDbContext db, Guid organizationId, FilterNode? filter)
     {
-        var users = db.Users.AsNoTracking().Where(u => u.OrganizationId == organizationId && u.DeletedAt == null);
+        var users = db.Users.AsNoTracking().LiveIn(organizationId);
         if (filter is null)
         {
             return users;

@@ -105,8 +105,7 @@ public static class UsersEndpoints
         var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
         ScimVersion.RequireMatch(http.Request, user.Version);
         provisioning.Delete(user, tenant.Provisioning);
-        await memberships.RecomputeUsersAsync(tenant.OrganizationId, [user.Id], tenant.Actor, ct);
-        await db.SaveChangesAsync(ct);
+        await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
         return new ScimEmptyResult(StatusCodes.Status204NoContent);
     }
 
@@ -118,7 +117,7 @@ public static class UsersEndpoints
             throw ScimException.NotFound($"User '{id}' not found.");
         }
 
-        return await users.FirstOrDefaultAsync(u => u.Id == userId && u.OrganizationId == organizationId && u.DeletedAt == null, ct)
+        return await users.LiveIn(organizationId).FirstOrDefaultAsync(u => u.Id == userId, ct)
             ?? throw ScimException.NotFound($"User '{id}' not found.");
     }
 
@@ -128,8 +127,7 @@ public static class UsersEndpoints
     {
         if (await provisioning.UpdateAsync(user, profile, tenant.Provisioning, ct))
         {
-            await memberships.RecomputeUsersAsync(tenant.OrganizationId, [user.Id], tenant.Actor, ct);
-            await db.SaveChangesAsync(ct);
+            await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
         }
 
         var selection = ScimAttributeSelection.Parse(http.Request.Query["attributes"], http.Request.Query["excludedAttributes"]);

@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace ScimBridge.Sync.Tests.Ldap;
+namespace ScimBridge.Testing;
 
 /// <summary>How a <see cref="SlapdServer"/> starts.</summary>
 public sealed record SlapdOptions
@@ -16,6 +16,12 @@ public sealed record SlapdOptions
 
     /// <summary>LDIF loaded with slapadd into the empty database before slapd starts (fast bulk loads).</summary>
     public string? SeedLdifPath { get; init; }
+
+    /// <summary>
+    /// Log every operation (slapd's <c>stats</c> level) so that <see cref="SlapdServer.SearchesAnswered"/> counts them:
+    /// a test can wait until a client is part way through a read instead of guessing how long that takes.
+    /// </summary>
+    public bool CountSearches { get; init; }
 }
 
 /// <summary>
@@ -33,12 +39,16 @@ public sealed class SlapdServer : IDisposable
     private readonly string _directory;
     private readonly string _configPath;
     private readonly string _listenUrls;
+    private readonly string _debugLevel;
     private readonly StringBuilder _log = new();
+    private long _searchesAnswered;
     private Process? _process;
     private LdapConnection? _admin;
 
-    private SlapdServer(string directory, int port, int? tlsPort)
+    private SlapdServer(string directory, int port, int? tlsPort, bool countSearches)
     {
+        // 256 is slapd's "stats" level: one line per connection and operation.
+        _debugLevel = countSearches ? "256" : "0";
         _directory = directory;
         _configPath = Path.Combine(directory, "slapd.conf");
         Port = port;
@@ -68,7 +78,7 @@ public sealed class SlapdServer : IDisposable
         // paths, point TMPDIR at a directory slapd may use.
         var directory = Path.Combine(Path.GetTempPath(), "scimbridge-slapd-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "db"));
-        var server = new SlapdServer(directory, FreePort(), options.Tls ? FreePort() : null);
+        var server = new SlapdServer(directory, FreePort(), options.Tls ? FreePort() : null, options.CountSearches);
         try
         {
             if (options.Tls)
@@ -171,6 +181,9 @@ public sealed class SlapdServer : IDisposable
         return values is { Count: > 0 } ? (string)values.GetValues(typeof(string))[0] : null;
     }
 
+    /// <summary>Search requests slapd has answered so far (each page of a paged search is one); needs <see cref="SlapdOptions.CountSearches"/>.</summary>
+    public long SearchesAnswered => Interlocked.Read(ref _searchesAnswered);
+
     /// <summary>What slapd wrote to stderr, for failure messages.</summary>
     public string Log
     {
@@ -225,8 +238,8 @@ public sealed class SlapdServer : IDisposable
     {
         var start = new ProcessStartInfo(SlapdPath)
         {
-            // -d 0 keeps slapd in the foreground (a child we can kill) without debug output.
-            ArgumentList = { "-f", _configPath, "-h", _listenUrls, "-d", "0" },
+            // -d keeps slapd in the foreground (a child we can kill); level 0 writes no debug output.
+            ArgumentList = { "-f", _configPath, "-h", _listenUrls, "-d", _debugLevel },
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
@@ -332,6 +345,16 @@ public sealed class SlapdServer : IDisposable
     {
         if (line is null)
         {
+            return;
+        }
+        if (line.Contains(" SEARCH RESULT ", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _searchesAnswered);
+            return;
+        }
+        if (line.Contains(" conn=", StringComparison.Ordinal))
+        {
+            // The other per-operation lines of the stats level: counted nowhere, kept out of the failure log.
             return;
         }
         lock (_log)

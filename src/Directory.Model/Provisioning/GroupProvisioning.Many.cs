@@ -1,0 +1,194 @@
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Model.Audit;
+using ScimBridge.Model.Groups;
+using ScimBridge.Model.Persistence;
+
+namespace ScimBridge.Model.Provisioning;
+
+/// <summary>
+/// Operations on many groups at once (a sync run). Each call writes and commits (in the caller's transaction when
+/// there is one), with the same version, audit action and payload as the single-group operations.
+/// </summary>
+public sealed partial class GroupProvisioning
+{
+    /// <summary>From this many rows on, set-based inserts beat the change tracker.</summary>
+    private const int BulkThreshold = 32;
+
+    /// <summary>Creates the groups with their ids. New groups have no members, so no derived membership changes.</summary>
+    public async Task<DirectoryChanges> CreateManyAsync(IReadOnlyList<NewGroup> groups, ProvisioningContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(context);
+        var built = groups.Select(g => Build(g, context)).ToList();
+        if (built.Count == 0)
+        {
+            return DirectoryChanges.None;
+        }
+
+        if (built.Count < BulkThreshold)
+        {
+            foreach (var (group, entry) in built)
+            {
+                db.Groups.Add(group);
+                db.AuditEntries.Add(entry);
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
+        else
+        {
+            await WriteTransaction.RunAsync(db, async () =>
+            {
+                await BulkInsert.RunAsync(db, built.Select(b => b.Group), ct);
+                await AuditChain.AppendAsync(db, context.OrganizationId, [.. built.Select(b => b.Entry)], ct);
+            }, ct);
+        }
+
+        return DirectoryChanges.None;
+    }
+
+    /// <summary>Renames groups (a <see cref="GroupEdit.Restore"/> also brings them back) and saves; every user below them is affected.</summary>
+    public async Task<DirectoryChanges> UpdateManyAsync(IReadOnlyList<GroupEdit> edits, ProvisioningContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(edits);
+        ArgumentNullException.ThrowIfNull(context);
+        if (edits.Count == 0)
+        {
+            return DirectoryChanges.None;
+        }
+
+        var groups = await LoadAsync(edits.Select(e => e.Id), context, ct);
+        foreach (var edit in edits)
+        {
+            var group = groups[edit.Id];
+            var before = Snapshot(group);
+            group.Rename(edit.DisplayName);
+            group.DistinguishedName = edit.DistinguishedName ?? group.DistinguishedName;
+            var restored = edit.Restore && group.DeletedAt is not null;
+            group.DeletedAt = edit.Restore ? null : group.DeletedAt;
+            Touch(group);
+            audit.Record(context.OrganizationId, context.Actor, restored ? "group.restored" : "group.updated", TargetType, group.Id.ToString(),
+                before, Snapshot(group), context.Cause);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return DirectoryChanges.OfGroups(groups.Keys);
+    }
+
+    /// <summary>Deletes groups (hidden, members kept for a restore) and saves; every user below them is affected.</summary>
+    public async Task<DirectoryChanges> DeleteManyAsync(IReadOnlyList<Guid> groupIds, ProvisioningContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(groupIds);
+        ArgumentNullException.ThrowIfNull(context);
+        if (groupIds.Count == 0)
+        {
+            return DirectoryChanges.None;
+        }
+
+        var groups = await LoadAsync(groupIds, context, ct);
+        var now = clock.GetUtcNow();
+        foreach (var group in groups.Values)
+        {
+            var before = Snapshot(group);
+            group.DeletedAt = now;
+            Touch(group);
+            audit.Record(context.OrganizationId, context.Actor, "group.deleted", TargetType, group.Id.ToString(), before: before, cause: context.Cause);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return DirectoryChanges.OfGroups(groups.Keys);
+    }
+
+    /// <summary>
+    /// Adds and removes members of many groups in one transaction: one audit entry per group and direction, one version
+    /// per group. Adding a member that is one already, or removing one that is not, is a no-op. Returns the users whose
+    /// groups changed and the groups that gained or lost a nested group.
+    /// </summary>
+    public async Task<DirectoryChanges> ApplyMemberChangesAsync(
+        IReadOnlyList<MemberEdit> adds, IReadOnlyList<MemberEdit> removes, ProvisioningContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(adds);
+        ArgumentNullException.ThrowIfNull(removes);
+        ArgumentNullException.ThrowIfNull(context);
+        var changes = new DirectoryChanges();
+        if (adds.Count + removes.Count == 0)
+        {
+            return changes;
+        }
+
+        var byGroup = adds.Select(m => (Edit: m, Added: true)).Concat(removes.Select(m => (Edit: m, Added: false))).GroupBy(m => m.Edit.GroupId).ToList();
+        await WriteTransaction.RunAsync(db, async () =>
+        {
+            var groups = await LoadAsync(byGroup.Select(g => g.Key), context, ct);
+            var now = clock.GetUtcNow();
+            await using var insert = BulkInsert.For<GroupMember>(db,
+                [nameof(GroupMember.GroupId), nameof(GroupMember.MemberId), nameof(GroupMember.MemberType), nameof(GroupMember.AddedAt)],
+                "ON CONFLICT DO NOTHING");
+            foreach (var edits in byGroup)
+            {
+                var added = edits.Where(e => e.Added).Select(e => e.Edit).ToList();
+                var removed = edits.Where(e => !e.Added).Select(e => e.Edit).ToList();
+                foreach (var add in added)
+                {
+                    await insert.AddAsync(ct, add.GroupId, add.MemberId, add.IsGroup ? GroupMemberType.Group : GroupMemberType.User, now);
+                }
+
+                if (removed.Count > 0)
+                {
+                    var ids = removed.Select(r => r.MemberId).ToList();
+                    await db.GroupMembers.Where(m => m.GroupId == edits.Key && ids.Contains(m.MemberId)).ExecuteDeleteAsync(ct);
+                    audit.Record(context.OrganizationId, context.Actor, "group.members.removed", TargetType, edits.Key.ToString(),
+                        before: new { members = ids }, cause: context.Cause);
+                }
+
+                if (added.Count > 0)
+                {
+                    audit.Record(context.OrganizationId, context.Actor, "group.members.added", TargetType, edits.Key.ToString(),
+                        after: new { members = added.Select(a => a.MemberId) }, cause: context.Cause);
+                }
+
+                Touch(groups[edits.Key]);
+                foreach (var edit in added.Concat(removed))
+                {
+                    if (edit.IsGroup)
+                    {
+                        changes.Groups.Add(edit.GroupId);
+                    }
+                    else
+                    {
+                        changes.Users.Add(edit.MemberId);
+                    }
+                }
+            }
+
+            await insert.FlushAsync(ct);
+            await db.SaveChangesAsync(ct);
+        }, ct);
+        return changes;
+    }
+
+    /// <summary>A new group and the audit entry of its creation, neither staged yet.</summary>
+    private (DirectoryGroup Group, AuditEntry Entry) Build(NewGroup request, ProvisioningContext context)
+    {
+        var now = clock.GetUtcNow();
+        var group = new DirectoryGroup
+        {
+            Id = request.Id,
+            OrganizationId = context.OrganizationId,
+            ExternalId = request.ExternalId,
+            DistinguishedName = request.DistinguishedName,
+            ManagedBy = context.ManagedBy,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        group.Rename(request.DisplayName);
+        var entry = audit.Create(context.OrganizationId, context.Actor, "group.created", TargetType, group.Id.ToString(), after: Snapshot(group), cause: context.Cause);
+        return (group, entry);
+    }
+
+    private async Task<Dictionary<Guid, DirectoryGroup>> LoadAsync(IEnumerable<Guid> ids, ProvisioningContext context, CancellationToken ct)
+    {
+        var wanted = ids.Distinct().ToList();
+        return await db.Groups.Where(g => g.OrganizationId == context.OrganizationId && wanted.Contains(g.Id)).ToDictionaryAsync(g => g.Id, ct);
+    }
+}

@@ -1,0 +1,180 @@
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Model.Audit;
+using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Users;
+
+namespace ScimBridge.Model.Provisioning;
+
+/// <summary>
+/// Operations on many users at once (a sync run, a mapping file). Each call writes and commits (in the caller's
+/// transaction when there is one); small calls go through EF Core's change tracker, large ones through set-based
+/// statements, with the same status, version, audit action and payload either way.
+/// </summary>
+public sealed partial class UserProvisioning
+{
+    /// <summary>From this many rows on, set-based statements beat the change tracker.</summary>
+    internal const int BulkThreshold = 32;
+
+    /// <summary>Creates the users with their ids; returns them as changed users (their memberships follow).</summary>
+    public async Task<DirectoryChanges> CreateManyAsync(IReadOnlyList<NewUser> users, ProvisioningContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(context);
+        if (users.Count == 0)
+        {
+            return DirectoryChanges.None;
+        }
+
+        var built = users.Select(u => Build(u, context)).ToList();
+        if (built.Count < BulkThreshold)
+        {
+            foreach (var (user, entry) in built)
+            {
+                db.Users.Add(user);
+                db.AuditEntries.Add(entry);
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
+        else
+        {
+            await WriteTransaction.RunAsync(db, async () =>
+            {
+                var rows = built.Select(b => b.User).ToList();
+                await BulkInsert.RunAsync(db, rows, ct);
+                await BulkInsert.RunAsync(db, rows.SelectMany(u => u.Emails), ct);
+                await BulkInsert.RunAsync(db, rows.SelectMany(u => u.PhoneNumbers), ct);
+                await AuditChain.AppendAsync(db, context.OrganizationId, [.. built.Select(b => b.Entry)], ct);
+            }, ct);
+        }
+
+        return DirectoryChanges.OfUsers(users.Select(u => u.Id));
+    }
+
+    /// <summary>
+    /// Applies new attributes to existing users and saves; activation stays as it is. Users whose profile is unchanged
+    /// only take the new fingerprint (no version, no audit entry). Profile changes leave derived memberships alone.
+    /// </summary>
+    public async Task<DirectoryChanges> UpdateManyAsync(IReadOnlyList<UserEdit> edits, ProvisioningContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(edits);
+        ArgumentNullException.ThrowIfNull(context);
+        if (edits.Count == 0)
+        {
+            return DirectoryChanges.None;
+        }
+
+        var ids = edits.Select(e => e.Id).ToList();
+        var users = await db.Users.AsSplitQuery().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
+        foreach (var edit in edits)
+        {
+            var user = users[edit.Id];
+            user.SourceFingerprint = edit.Fingerprint ?? user.SourceFingerprint;
+            Stage(user, edit.Profile with { Active = user.Active }, context);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return DirectoryChanges.None;
+    }
+
+    /// <summary>Deactivates the users that are active; returns those it changed.</summary>
+    public Task<DirectoryChanges> DeactivateManyAsync(IReadOnlyList<UserActivation> users, ProvisioningContext context, CancellationToken ct) =>
+        SetActivationAsync(users, context, deactivate: true, onlyDeactivatedBy: null, ct);
+
+    /// <summary>
+    /// Reactivates the users that are deactivated (only those <paramref name="onlyDeactivatedBy"/> deactivated, when
+    /// given); returns those it changed.
+    /// </summary>
+    public Task<DirectoryChanges> ReactivateManyAsync(
+        IReadOnlyList<UserActivation> users, ProvisioningContext context, CancellationToken ct, string? onlyDeactivatedBy = null) =>
+        SetActivationAsync(users, context, deactivate: false, onlyDeactivatedBy, ct);
+
+    /// <summary>
+    /// Set-based in every size: activation is a few columns, and a mapping's recompute runs it inside its own
+    /// statements' transaction, where stale tracked copies of the users must not be saved over newer rows.
+    /// </summary>
+    private async Task<DirectoryChanges> SetActivationAsync(
+        IReadOnlyList<UserActivation> users, ProvisioningContext context, bool deactivate, string? onlyDeactivatedBy, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(context);
+        if (users.Count == 0)
+        {
+            return DirectoryChanges.None;
+        }
+
+        var causes = users.GroupBy(u => u.Id).ToDictionary(g => g.Key, g => g.First().Cause ?? context.Cause);
+        var changed = new List<Guid>();
+        await WriteTransaction.RunAsync(db, async () =>
+        {
+            var now = clock.GetUtcNow();
+            var entries = new List<AuditEntry>();
+            foreach (var chunk in causes.Keys.Chunk(1000))
+            {
+                var query = db.Users.AsNoTracking().AsSplitQuery().Where(u => chunk.Contains(u.Id) && u.OrganizationId == context.OrganizationId);
+                query = deactivate
+                    ? query.Where(u => u.Status != UserStatus.Deactivated)
+                    : onlyDeactivatedBy is null
+                        ? query.Where(u => u.Status == UserStatus.Deactivated)
+                        : query.Where(u => u.Status == UserStatus.Deactivated && u.DeactivatedBy == onlyDeactivatedBy);
+                var current = await query.ToListAsync(ct);
+                if (current.Count == 0)
+                {
+                    continue;
+                }
+
+                var ids = current.Select(u => u.Id).ToList();
+                var deactivatedBy = context.DeactivatesAs;
+                var targets = db.Users.IgnoreAutoIncludes().Where(u => ids.Contains(u.Id));
+                if (deactivate)
+                {
+                    await targets.ExecuteUpdateAsync(s => s
+                        .SetProperty(u => u.StatusBeforeDeactivation, u => u.Status)
+                        .SetProperty(u => u.Status, UserStatus.Deactivated)
+                        .SetProperty(u => u.DeactivatedAt, now)
+                        .SetProperty(u => u.DeactivatedBy, deactivatedBy)
+                        .SetProperty(u => u.UpdatedAt, now)
+                        .SetProperty(u => u.Version, u => u.Version + 1), ct);
+                }
+                else
+                {
+                    await targets.ExecuteUpdateAsync(s => s
+                        .SetProperty(u => u.Status, u => u.StatusBeforeDeactivation == UserStatus.Deactivated ? UserStatus.Prepared : u.StatusBeforeDeactivation)
+                        .SetProperty(u => u.DeactivatedAt, (DateTimeOffset?)null)
+                        .SetProperty(u => u.DeactivatedBy, (string?)null)
+                        .SetProperty(u => u.UpdatedAt, now)
+                        .SetProperty(u => u.Version, u => u.Version + 1), ct);
+                }
+
+                foreach (var user in current)
+                {
+                    var before = user.ToProfile();
+                    entries.Add(audit.Create(context.OrganizationId, context.Actor, deactivate ? "user.deactivated" : "user.reactivated", TargetType,
+                        user.Id.ToString(), before, before with { Active = !deactivate }, causes[user.Id]));
+                }
+
+                changed.AddRange(ids);
+            }
+
+            await AuditChain.AppendAsync(db, context.OrganizationId, entries, ct);
+        }, ct);
+
+        await RefreshTrackedAsync(changed, ct);
+        return DirectoryChanges.OfUsers(changed);
+    }
+
+    /// <summary>Users the caller holds were changed behind the change tracker; reload them so responses and later saves see the truth.</summary>
+    private async Task RefreshTrackedAsync(List<Guid> changed, CancellationToken ct)
+    {
+        if (changed.Count == 0 || !db.ChangeTracker.Entries<User>().Any())
+        {
+            return;
+        }
+
+        var ids = changed.ToHashSet();
+        foreach (var entry in db.ChangeTracker.Entries<User>().Where(e => ids.Contains(e.Entity.Id)).ToList())
+        {
+            await entry.ReloadAsync(ct);
+        }
+    }
+}
