@@ -31,6 +31,8 @@ public sealed class SampleSettingsTests
         (AdminOptions.Section, typeof(AdminOptions)),
         (MappingOptions.Section, typeof(MappingOptions)),
         (SyncOptions.Section, typeof(SyncOptions)),
+        (global::ScimBridge.Scim.Logging.LoggingOptions.Section, typeof(global::ScimBridge.Scim.Logging.LoggingOptions)),
+        (global::ScimBridge.Scim.Operations.MetricsOptions.Section, typeof(global::ScimBridge.Scim.Operations.MetricsOptions)),
     ];
 
     private static readonly Dictionary<string, Type> SourceSettings = new(StringComparer.OrdinalIgnoreCase)
