@@ -94,7 +94,7 @@ public sealed class SyncRunner(
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 failure = ex;
-                if (ex is SyncRunFailure)
+                if (ex is SyncRunFailedException)
                 {
                     // Expected (directory down, wrong password): the reason says it all; the stack trace only at debug level.
                     logger.LogError("Sync run {SyncRunId} of {SyncSource} failed: {Reason}", run.Id, options.Name, ex.Message);
@@ -104,7 +104,7 @@ public sealed class SyncRunner(
                 {
                     logger.LogError(ex, "Sync run {SyncRunId} of {SyncSource} failed", run.Id, options.Name);
                 }
-                Fail(run, ex is SyncRunFailure ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
+                Fail(run, ex is SyncRunFailedException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
             }
 
             run.FinishedAt = clock.GetUtcNow();
@@ -131,7 +131,7 @@ public sealed class SyncRunner(
         var options = source.Options;
         var slug = Organization.NormalizeSlug(options.Organization);
         var organizationId = await db.Organizations.Where(o => o.Slug == slug).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct)
-            ?? throw new SyncRunFailure($"organization '{options.Organization}' does not exist (create it with: tokens create --org {slug})");
+            ?? throw new SyncRunFailedException($"organization '{options.Organization}' does not exist (create it with: tokens create --org {slug})");
         run.OrganizationId = organizationId;
         await db.SaveChangesAsync(ct);
 
@@ -223,7 +223,7 @@ public sealed class SyncRunner(
         return running.FirstOrDefault(r => (r.LeaseExpiresAt ?? r.StartedAt + leases.Duration) >= now);
     }
 
-    /// <summary>Reads the source within ReadTimeoutSeconds; any failure becomes a <see cref="SyncRunFailure"/>.</summary>
+    /// <summary>Reads the source within ReadTimeoutSeconds; any failure becomes a <see cref="SyncRunFailedException"/>.</summary>
     private async Task<DirectorySnapshot> ReadAsync(ConfiguredSource source, string? deltaState, CancellationToken ct)
     {
         var timeout = TimeSpan.FromSeconds(source.Options.ReadTimeoutSeconds);
@@ -237,15 +237,15 @@ public sealed class SyncRunner(
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is OperationCanceledException or TimeoutException)
         {
-            throw new SyncRunFailure($"the read of '{source.Name}' did not finish within {source.Options.ReadTimeoutSeconds} s; nothing was changed", ex);
+            throw new SyncRunFailedException($"the read of '{source.Name}' did not finish within {source.Options.ReadTimeoutSeconds} s; nothing was changed", ex);
         }
         catch (DirectoryReadException ex) when (!ct.IsCancellationRequested)
         {
-            throw new SyncRunFailure($"the read failed: {ex.Message.TrimEnd('.')}; nothing was changed", ex);
+            throw new SyncRunFailedException($"the read failed: {ex.Message.TrimEnd('.')}; nothing was changed", ex);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            throw new SyncRunFailure($"the read of '{source.Name}' failed: {ex.Message}; nothing was changed", ex);
+            throw new SyncRunFailedException($"the read of '{source.Name}' failed: {ex.Message}; nothing was changed", ex);
         }
         finally
         {
@@ -284,4 +284,4 @@ public sealed class SyncRunner(
 }
 
 /// <summary>A run ended before applying anything, for a reason worth showing an admin as is.</summary>
-internal sealed class SyncRunFailure(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class SyncRunFailedException(string message, Exception? inner = null) : Exception(message, inner);
