@@ -39,6 +39,15 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
                     list => list.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode())),
                     list => list.ToList()));
 
+        builder.Property(u => u.Roles)
+            .HasConversion(
+                list => JsonSerializer.Serialize(list, Json),
+                text => JsonSerializer.Deserialize<List<UserRole>>(text, Json) ?? new List<UserRole>(),
+                new ValueComparer<List<UserRole>>(
+                    (a, b) => a!.SequenceEqual(b!),
+                    list => list.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode())),
+                    list => list.ToList()));
+
         builder.HasMany(u => u.Emails).WithOne().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(u => u.PhoneNumbers).WithOne().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(u => u.Emails).AutoInclude();

@@ -33,6 +33,7 @@ public static class GroupsEndpoints
     {
         var tenant = ScimTenant.From(http.User);
         var body = await ScimRequestBody.ReadObjectAsync(http, ct);
+        ScimGroupMapping.CheckValues(ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), ScimRequestBody.Options(http).ValueLimits());
         var group = provisioning.Create(ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), tenant.Provisioning);
         await provisioning.AddMembersAsync(group, ScimGroupMapping.MemberIds(ScimNode.Get(body, "members")), tenant.Provisioning, ct);
         await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
@@ -78,6 +79,7 @@ public static class GroupsEndpoints
                 throw ScimException.Mutability("id is read-only and cannot be changed.");
             }
 
+            ScimGroupMapping.CheckValues(ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), ScimRequestBody.Options(http).ValueLimits());
             provisioning.Update(group, ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), tenant.Provisioning);
 
             // Members left out of a PUT are kept: a client that omits them asserts nothing about them.
@@ -102,8 +104,8 @@ public static class GroupsEndpoints
         {
             var current = await FindAsync(db.Groups, tenant.OrganizationId, id, ct);
             ScimVersion.RequireMatch(http.Request, current.Version);
-            patch ??= PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct));
-            await GroupPatcher.ApplyAsync(current, patch, provisioning, tenant.Provisioning, ct);
+            patch ??= PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct), ScimRequestBody.Options(http).ParseLimits());
+            await GroupPatcher.ApplyAsync(current, patch, provisioning, tenant.Provisioning, ct, ScimRequestBody.Options(http).ValueLimits());
             await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
             return current;
         }, ct);

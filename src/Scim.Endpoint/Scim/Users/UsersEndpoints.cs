@@ -30,11 +30,12 @@ public static class UsersEndpoints
     }
 
     public static async Task<IResult> CreateAsync(
-        HttpContext http, UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
+        HttpContext http, ScimBridgeDbContext db, UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
         var body = await ScimRequestBody.ReadObjectAsync(http, ct);
-        var profile = ScimUserMapping.ToProfile(body);
+        var profile = ScimUserMapping.ToProfile(body, ScimRequestBody.Options(http).ValueLimits());
+        await ManagerReference.RequireAsync(db, tenant.OrganizationId, profile.Enterprise.ManagerId, null, ct);
         var user = await provisioning.CreateAndSaveAsync(profile, tenant.Provisioning, memberships, ct);
 
         // A new user is in no group yet; its teams can only come from a recompute, which is visible on the next read.
@@ -83,7 +84,7 @@ public static class UsersEndpoints
             ScimVersion.RequireMatch(http.Request, user.Version);
             body ??= await ScimRequestBody.ReadObjectAsync(http, ct);
             RequireSameId(body, user);
-            var profile = ScimUserMapping.ToProfile(body);
+            var profile = ScimUserMapping.ToProfile(body, ScimRequestBody.Options(http).ValueLimits());
             return await SaveAsync(http, db, user, profile, tenant, provisioning, memberships, ct);
         }, ct);
     }
@@ -99,12 +100,12 @@ public static class UsersEndpoints
         {
             var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
             ScimVersion.RequireMatch(http.Request, user.Version);
-            patch ??= PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct));
+            patch ??= PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct), ScimRequestBody.Options(http).ParseLimits());
             var urls = ScimUrls.For(http.Request);
             var json = ScimUserMapping.ToScim(user, UserRelations.None, urls);
             UserPatcher.Apply(json, patch);
             RequireSameId(json, user);
-            var profile = ScimUserMapping.ToProfile(json);
+            var profile = ScimUserMapping.ToProfile(json, ScimRequestBody.Options(http).ValueLimits());
             return await SaveAsync(http, db, user, profile, tenant, provisioning, memberships, ct);
         }, ct);
     }
@@ -139,6 +140,11 @@ public static class UsersEndpoints
         HttpContext http, ScimBridgeDbContext db, User user, UserProfile profile, ScimTenant tenant,
         UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
+        if (!string.Equals(profile.Enterprise.ManagerId, user.ManagerId, StringComparison.OrdinalIgnoreCase))
+        {
+            await ManagerReference.RequireAsync(db, tenant.OrganizationId, profile.Enterprise.ManagerId, user.Id, ct);
+        }
+
         if (await provisioning.UpdateAsync(user, profile, tenant.Provisioning, ct))
         {
             await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);

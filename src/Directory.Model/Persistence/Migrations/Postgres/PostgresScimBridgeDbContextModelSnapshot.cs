@@ -611,6 +611,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.Property<string>("ProfileUrl")
                         .HasColumnType("text");
 
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("SourceFingerprint")
                         .HasColumnType("text");
 

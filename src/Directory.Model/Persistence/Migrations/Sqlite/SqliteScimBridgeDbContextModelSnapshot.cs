@@ -601,6 +601,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.Property<string>("ProfileUrl")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SourceFingerprint")
                         .HasColumnType("TEXT");
 
