@@ -41,7 +41,7 @@ switch (which)
         await ConsoleBenchmark.RunAsync(args);
         break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS] | mapping [USERS [recompute|patch]] | console [USERS]> [--database sqlite|postgres|both (scim only)]");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS | dense [USERS]] | mapping [USERS [recompute|patch]] | console [USERS]> [--database sqlite|postgres|both (scim only)]");
         break;
 }
 return 0;

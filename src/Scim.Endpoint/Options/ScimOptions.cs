@@ -28,6 +28,12 @@ public sealed class ScimOptions
     [Range(1, 1_000_000)]
     public int RequestBurstPerOrganization { get; set; } = 1000;
 
+    /// <summary>
+    /// The address identity providers reach the service at (e.g. <c>https://scim.example.org</c>, the reverse proxy);
+    /// <c>tokens create</c> prints it with <c>/scim/v2</c> as the tenant URL. Empty: the first of <c>Urls</c>.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>Audience expected in OAuth access tokens when the organization names none.</summary>
     public string? JwtAudience { get; set; }
 

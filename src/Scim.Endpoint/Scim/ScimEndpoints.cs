@@ -61,6 +61,7 @@ public static class ScimEndpoints
             });
             o.OnRejected = async (context, ct) =>
             {
+                context.HttpContext.RequestServices.GetRequiredService<Operations.ScimBridgeMetrics>().RateLimited(Operations.RequestTags.OrganizationOf(context.HttpContext));
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
                 context.HttpContext.Response.Headers.RetryAfter =
                     Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -326,6 +326,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.Property<int>("GroupsChanged")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("MembershipsChanged")
                         .HasColumnType("integer");
 

@@ -316,6 +316,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.Property<int>("GroupsChanged")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("MembershipsChanged")
                         .HasColumnType("INTEGER");
 
