@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using ScimBridge.Model.Audit;
+using ScimBridge.Model.Commands;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
@@ -35,6 +37,7 @@ public static class DirectoryModelSetup
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<ICommandProgress, NoCommandProgress>();
         builder.Services.AddSingleton<OrganizationSlugs>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<AuditVerifier>();

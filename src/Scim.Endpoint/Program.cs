@@ -1,39 +1,20 @@
-using ScimBridge.Model.Persistence;
-using ScimBridge.Scim;
 using ScimBridge.Scim.Cli;
-using Serilog;
+using ScimBridge.Scim.Hosting;
 
-Log.Logger = new LoggerConfiguration().WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateLogger();
-try
+// Settings (--Section:Key=value, --urls, --contentRoot) go to configuration in every mode; the remaining words pick it:
+// none serves, `worker` runs only the scheduled sync, anything else is an admin command (unknown ones exit with 2).
+var invocation = CommandLineSplit.Parse(args);
+switch (invocation.Mode)
 {
-    var commandMode = AdminCommandLine.IsCommand(args);
-    var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-    {
-        Args = commandMode ? [] : args,
-        ContentRootPath = AppContext.BaseDirectory,
-    });
-    builder.AddScimBridge(commandMode);
-
-    var app = builder.Build();
-    await app.Services.MigrateDatabaseAsync();
-
-    if (commandMode)
-    {
-        return await AdminCommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
-    }
-
-    app.UseScimBridge();
-    await app.RunAsync();
-    return 0;
-}
-catch (Exception e) when (e is not HostAbortedException)
-{
-    Log.Fatal(e, "ScimBridge stopped with an error");
-    return 1;
-}
-finally
-{
-    await Log.CloseAndFlushAsync();
+    case InvocationMode.UsageError:
+        await Console.Error.WriteLineAsync(invocation.Problem);
+        return 2;
+    case InvocationMode.Help or InvocationMode.Command:
+        return await CommandHost.RunAsync(invocation, Console.Out, Console.Error);
+    case InvocationMode.Worker:
+        return await ServiceHost.RunWorkerAsync(invocation.Settings);
+    default:
+        return await ServiceHost.RunAsync(invocation.Settings);
 }
 
 /// <summary>Entry point; public so that tests can host it with WebApplicationFactory.</summary>

@@ -2,8 +2,11 @@ using ScimBridge.Model;
 using ScimBridge.Model.Commands;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Scim.Admin;
+using ScimBridge.Scim.Admin.Shared;
+using ScimBridge.Scim.Errors;
 using ScimBridge.Scim.Logging;
 using ScimBridge.Scim.Mapping;
+using ScimBridge.Scim.Operations;
 using ScimBridge.Scim.Organizations;
 using ScimBridge.Sync;
 using Serilog;
@@ -14,35 +17,22 @@ namespace ScimBridge.Scim;
 /// <summary>Composes the service: logging, directory model, SCIM server, admin commands.</summary>
 public static class ScimBridgeHost
 {
-    public static WebApplicationBuilder AddScimBridge(this WebApplicationBuilder builder, bool commandMode)
+    public static IHostApplicationBuilder AddScimBridge(this IHostApplicationBuilder builder, bool commandMode)
     {
-        builder.Services.AddSerilog((services, log) =>
-        {
-            log.ReadFrom.Configuration(builder.Configuration)
-                .ReadFrom.Services(services)
-                .Enrich.FromLogContext();
-            if (commandMode)
-            {
-                // In command mode stdout carries the command's own output (a token, a preview); logs go to stderr.
-                log.WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose);
-            }
-            else if (Console.IsOutputRedirected)
-            {
-                // A pipe or a file (systemd, containers): lines are written in batches, a fifth of a second apart at most.
-                log.WriteTo.BatchedConsole(TimeSpan.FromMilliseconds(200));
-            }
-            else
-            {
-                // A terminal: coloured lines, handed to a background writer instead of making the request wait on the
-                // console; when the writer falls behind by the whole buffer, requests wait rather than lines being dropped.
-                log.WriteTo.Async(sink => sink.Console(), bufferSize: 10_000, blockWhenFull: true);
-            }
-        });
+        builder.Services.AddSerilog((services, log) => log
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            // In command mode standard output carries the command's own output (a token, a preview); logs go to standard error.
+            .WriteToConsole(builder.Configuration, toStandardError: commandMode));
 
         builder.AddDirectoryModel();
         builder.AddScimServer();
         builder.AddSyncWorker();
         builder.AddAdminConsole();
+        builder.Services.AddOptions<LoggingOptions>().BindConfiguration(LoggingOptions.Section).ValidateOnStart();
+        builder.Services.AddScimBridgeHealth();
+        builder.AddScimBridgeMetrics();
         builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
         builder.Services.AddScoped<IAdminCommand, TokensListCommand>();
         builder.Services.AddScoped<IAdminCommand, TokensRevokeCommand>();
@@ -50,20 +40,41 @@ public static class ScimBridgeHost
         builder.Services.AddScoped<IAdminCommand, MappingsValidateCommand>();
         builder.Services.AddScoped<IAdminCommand, MappingsPreviewCommand>();
         builder.Services.AddScoped<IAdminCommand, MappingsApplyCommand>();
+        builder.Services.AddScoped<IAdminCommand, DatabaseBackupCommand>();
         return builder;
     }
 
     public static WebApplication UseScimBridge(this WebApplication app)
     {
         // Outside the exception handler, so a refused request is logged with the status it was answered with.
-        app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
+        // The path never carries a token (tokens travel in the Authorization header, which is not logged).
+        app.UseSerilogRequestLogging(o =>
+        {
+            o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms for {Organization} (request {RequestId})";
+            // Health probes and scrapes come every few seconds: logged at Debug, unless they fail.
+            o.GetLevel = (context, _, error) => error is not null || context.Response.StatusCode >= 500
+                ? LogEventLevel.Error
+                : context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/metrics")
+                    ? LogEventLevel.Debug
+                    : LogEventLevel.Information;
+            o.EnrichDiagnosticContext = (diagnostics, context) =>
+            {
+                diagnostics.Set("Organization", RequestTags.OrganizationOf(context));
+                diagnostics.Set("RequestId", context.TraceIdentifier);
+            };
+        });
         app.UseExceptionHandler();
+        app.UseScimStatusCodeBodies();
+        app.UseAdminServerTiming();
+        app.UseAdminStatusPages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseOrganizationTag();
         app.UseRateLimiter();
         app.MapScim();
         app.MapAdminConsole();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapScimBridgeHealth();
+        app.MapScimBridgeMetrics();
         return app;
     }
 }

@@ -31,6 +31,8 @@ public sealed class SampleSettingsTests
         (AdminOptions.Section, typeof(AdminOptions)),
         (MappingOptions.Section, typeof(MappingOptions)),
         (SyncOptions.Section, typeof(SyncOptions)),
+        (global::ScimBridge.Scim.Logging.LoggingOptions.Section, typeof(global::ScimBridge.Scim.Logging.LoggingOptions)),
+        (global::ScimBridge.Scim.Operations.MetricsOptions.Section, typeof(global::ScimBridge.Scim.Operations.MetricsOptions)),
     ];
 
     private static readonly Dictionary<string, Type> SourceSettings = new(StringComparer.OrdinalIgnoreCase)
@@ -43,7 +45,9 @@ public sealed class SampleSettingsTests
     /// Alternatives the sample cannot show working without a file that exists on the reader's machine; the README
     /// documents them.
     /// </summary>
-    private static readonly HashSet<string> ShownOnlyInReadme = ["EntraSourceSettings.CertificatePath", "EntraSourceSettings.CertificatePassword"];
+    // Files that must exist on the machine: a sample value would fail validation.
+    private static readonly HashSet<string> ShownOnlyInReadme =
+        ["EntraSourceSettings.CertificatePath", "EntraSourceSettings.CertificatePassword", "EntraSourceSettings.CaCertificatePath"];
 
     private static IConfigurationRoot Sample() => new ConfigurationBuilder().AddJsonFile(SamplePath).Build();
 

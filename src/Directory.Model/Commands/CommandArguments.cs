@@ -41,8 +41,32 @@ public sealed class CommandArguments
 
     public bool Flag(string name) => _options.ContainsKey(name);
 
+    /// <summary>The names of all options given (without the leading <c>--</c>).</summary>
+    public IEnumerable<string> OptionNames => _options.Keys;
+
     public string Required(string name) =>
         Option(name) is { Length: > 0 } value ? value : throw new CommandUsageException($"--{name} is required.");
+
+    /// <summary>An organization slug option, normalized (trimmed, lowercase) and checked: <c>[a-z0-9-]</c>.</summary>
+    public string RequiredSlug(string name = "org")
+    {
+        var slug = Organizations.Organization.NormalizeSlug(Required(name));
+        return Organizations.Organization.SlugProblem(slug) is { } problem ? throw new CommandUsageException(problem) : slug;
+    }
+
+    /// <summary>A whole-number option, or <paramref name="fallback"/> when absent; a usage error when not a number.</summary>
+    public int Number(string name, int fallback, int minimum = 0)
+    {
+        var text = Option(name);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= minimum
+            ? value
+            : throw new CommandUsageException($"--{name} must be a whole number of at least {minimum}, not '{text}'.");
+    }
 }
 
 /// <summary>The command line was not understood; the message says what to fix.</summary>

@@ -23,6 +23,12 @@ public static class DatabaseInitializer
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
 
-        await db.Database.MigrateAsync(ct);
+        // Checking the applied migrations is a query; MigrateAsync also compares the model with the last migration's,
+        // which costs admin commands most of their start. Only a database that lacks a migration pays for it.
+        var applied = (await db.Database.GetAppliedMigrationsAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        if (db.Database.GetMigrations().Any(m => !applied.Contains(m)))
+        {
+            await db.Database.MigrateAsync(ct);
+        }
     }
 }

@@ -39,8 +39,8 @@ public sealed class BatchedConsoleSink(ITextFormatter formatter, Stream output) 
 public static class BatchedConsoleSinkExtensions
 {
     /// <summary>Writes to standard output in batches, at most <paramref name="delay"/> after an event was logged.</summary>
-    public static LoggerConfiguration BatchedConsole(this LoggerSinkConfiguration to, TimeSpan delay, Stream? output = null) =>
+    public static LoggerConfiguration BatchedConsole(this LoggerSinkConfiguration to, TimeSpan delay, Stream? output = null, ITextFormatter? formatter = null) =>
         to.Sink(
-            new BatchedConsoleSink(new MessageTemplateTextFormatter(BatchedConsoleSink.OutputTemplate, formatProvider: null), output ?? Console.OpenStandardOutput()),
+            new BatchedConsoleSink(formatter ?? new MessageTemplateTextFormatter(BatchedConsoleSink.OutputTemplate, formatProvider: null), output ?? Console.OpenStandardOutput()),
             new BatchingOptions { BatchSizeLimit = 10_000, BufferingTimeLimit = delay, EagerlyEmitFirstEvent = true, QueueLimit = null });
 }

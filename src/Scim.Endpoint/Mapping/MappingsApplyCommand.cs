@@ -16,7 +16,8 @@ namespace ScimBridge.Scim.Mapping;
 /// service finds the version recorded as applied on its next poll and puts it in force without guarding it again.
 /// </summary>
 public sealed class MappingsApplyCommand(
-    ScimBridgeDbContext db, MappingStore store, MembershipProvisioning memberships, AuditLog audit, IOptions<MappingOptions> options) : IAdminCommand
+    ScimBridgeDbContext db, MappingStore store, MembershipProvisioning memberships, AuditLog audit, IOptions<MappingOptions> options,
+    ICommandProgress progress) : IAdminCommand
 {
     private static readonly AuditActor Actor = AuditActor.CommandLine("mappings apply");
 
@@ -56,12 +57,16 @@ public sealed class MappingsApplyCommand(
 
         MappingImpact? seen = null;
         var verdict = GuardVerdict.Allow;
-        var plan = await memberships.ApplyAsync(organization.Id, file, Actor, impact =>
+        MembershipPlan? plan;
+        using (progress.Start($"Applying {file.Describe()} to {organization.Slug}"))
         {
-            seen = impact;
-            verdict = MappingGuard.Check(file, impact, options.Value);
-            return verdict.Allowed || force;
-        }, ct);
+            plan = await memberships.ApplyAsync(organization.Id, file, Actor, impact =>
+            {
+                seen = impact;
+                verdict = MappingGuard.Check(file, impact, options.Value);
+                return verdict.Allowed || force;
+            }, ct);
+        }
 
         // The store is not touched: the running service (another process) finds the applied version on its next poll.
         if (plan is null)

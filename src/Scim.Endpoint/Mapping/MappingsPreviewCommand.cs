@@ -11,7 +11,7 @@ namespace ScimBridge.Scim.Mapping;
 /// <c>mappings preview --org ORG [FILE]</c>: what a mapping file (default: the organization's file in the folder) would change
 /// against the current database, per user; writes nothing.
 /// </summary>
-public sealed class MappingsPreviewCommand(ScimBridgeDbContext db, MappingStore store, MembershipProvisioning memberships) : IAdminCommand
+public sealed class MappingsPreviewCommand(ScimBridgeDbContext db, MappingStore store, MembershipProvisioning memberships, ICommandProgress progress) : IAdminCommand
 {
     public IReadOnlyList<string> Verb { get; } = ["mappings", "preview"];
 
@@ -19,7 +19,7 @@ public sealed class MappingsPreviewCommand(ScimBridgeDbContext db, MappingStore 
 
     public async Task<int> RunAsync(CommandArguments arguments, TextWriter output, CancellationToken ct)
     {
-        var slug = Organization.NormalizeSlug(arguments.Required("org"));
+        var slug = arguments.RequiredSlug();
         var organization = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Slug == slug, ct);
         if (organization is null)
         {
@@ -33,7 +33,12 @@ public sealed class MappingsPreviewCommand(ScimBridgeDbContext db, MappingStore 
             return 1;
         }
 
-        var plan = await memberships.PreviewAsync(organization.Id, file, ct);
+        MembershipPlan plan;
+        using (progress.Start($"Computing what {file.FileName} would change in {slug}"))
+        {
+            plan = await memberships.PreviewAsync(organization.Id, file, ct);
+        }
+
         await new MappingPreviewPrinter(db, output).PrintAsync(plan, slug, ct);
         return 0;
     }

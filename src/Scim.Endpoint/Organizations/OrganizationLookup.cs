@@ -11,6 +11,11 @@ public static class OrganizationLookup
     public static async Task<Organization> RequiredAsync(ScimBridgeDbContext db, string slug, CancellationToken ct)
     {
         var normalized = Organization.NormalizeSlug(slug);
+        if (Organization.SlugProblem(normalized) is { } problem)
+        {
+            throw new CommandUsageException(problem);
+        }
+
         var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == normalized, ct);
         if (organization is not null)
         {

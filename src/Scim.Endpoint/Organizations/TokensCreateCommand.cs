@@ -7,7 +7,7 @@ using ScimBridge.Model.Persistence;
 namespace ScimBridge.Scim.Organizations;
 
 /// <summary><c>tokens create --org SLUG [--name LABEL]</c>: creates the organization if needed and prints a new SCIM token once.</summary>
-public sealed class TokensCreateCommand(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock) : IAdminCommand
+public sealed class TokensCreateCommand(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock, IConfiguration configuration) : IAdminCommand
 {
     public IReadOnlyList<string> Verb { get; } = ["tokens", "create"];
 
@@ -15,7 +15,7 @@ public sealed class TokensCreateCommand(ScimBridgeDbContext db, AuditLog audit, 
 
     public async Task<int> RunAsync(CommandArguments arguments, TextWriter output, CancellationToken ct)
     {
-        var slug = Organization.NormalizeSlug(arguments.Required("org"));
+        var slug = arguments.RequiredSlug();
         var name = arguments.Option("name") ?? "scim-client";
         var now = clock.GetUtcNow();
         var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug, ct);
@@ -31,6 +31,13 @@ public sealed class TokensCreateCommand(ScimBridgeDbContext db, AuditLog audit, 
         db.ScimTokens.Add(token);
         audit.Record(organization.Id, AuditActor.CommandLine("tokens create"), "scim-token.created", "scim-token", token.Id.ToString(), after: new { token.Name, token.Prefix });
         await db.SaveChangesAsync(ct);
+        var (tenantUrl, configured) = TenantUrl.From(configuration);
+        await output.WriteLineAsync($"Tenant URL (Entra ID) / SCIM connector base URL (Okta): {tenantUrl}");
+        if (!configured)
+        {
+            await output.WriteLineAsync($"  (the address this service listens on; behind a reverse proxy give its public https address as {TenantUrl.PublicUrlKey})");
+        }
+
         await output.WriteLineAsync($"SCIM token '{name}' for organization '{slug}' (shown once; store it in your identity provider):");
         await output.WriteLineAsync(secret);
         return 0;

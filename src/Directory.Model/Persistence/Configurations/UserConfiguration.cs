@@ -14,6 +14,9 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
     public void Configure(EntityTypeBuilder<User> builder)
     {
         builder.HasKey(u => u.Id);
+
+        // The SCIM ETag; a save lands only on the version it read (see Provisioning/WriteConflicts).
+        builder.Property(u => u.Version).IsConcurrencyToken();
         builder.HasOne<Organization>().WithMany().HasForeignKey(u => u.OrganizationId);
         builder.Property(u => u.UserName).IsRequired();
         builder.Property(u => u.NormalizedUserName).IsRequired();
@@ -21,6 +24,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.HasIndex(u => new { u.OrganizationId, u.ExternalId });
         builder.HasIndex(u => new { u.OrganizationId, u.ManagedBy, u.SourceKey });
         builder.HasIndex(u => new { u.OrganizationId, u.PhoneExtension }).IsUnique();
+        // The console's state filter and counts.
+        builder.HasIndex(u => new { u.OrganizationId, u.Status });
 
         // Lists in their default order: a page at any depth is an index seek (cursor) or an index-only step (startIndex).
         builder.HasIndex(u => new { u.OrganizationId, u.DeletedAt, u.CreatedAt, u.Id });
@@ -35,6 +40,15 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
                 list => JsonSerializer.Serialize(list, Json),
                 text => JsonSerializer.Deserialize<List<PostalAddress>>(text, Json) ?? new List<PostalAddress>(),
                 new ValueComparer<List<PostalAddress>>(
+                    (a, b) => a!.SequenceEqual(b!),
+                    list => list.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode())),
+                    list => list.ToList()));
+
+        builder.Property(u => u.Roles)
+            .HasConversion(
+                list => JsonSerializer.Serialize(list, Json),
+                text => JsonSerializer.Deserialize<List<UserRole>>(text, Json) ?? new List<UserRole>(),
+                new ValueComparer<List<UserRole>>(
                     (a, b) => a!.SequenceEqual(b!),
                     list => list.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode())),
                     list => list.ToList()));

@@ -14,7 +14,9 @@ internal static class PostgresSetup
         services.AddScoped<IUserReader, PostgresUserReader>();
         services.AddSingleton<INewUserWriter, PostgresNewUsers>();
         services.AddScoped<IDatabaseWorkScope, EfDatabaseWorkScope>();
-        services.AddDbContextPool<ScimBridgeDbContext, PostgresScimBridgeDbContext>(o => o.UseNpgsql(connectionString));
+        // Single queries, as EF Core does by default; saying so stops its warning at every start.
+        services.AddDbContextPool<ScimBridgeDbContext, PostgresScimBridgeDbContext>(o => o
+            .UseNpgsql(connectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
         return services;
     }
 

@@ -20,7 +20,8 @@ internal static class SqliteSetup
         services.AddScoped<IUserReader>(sp => sp.GetRequiredService<SqliteUserReader>());
         services.AddScoped<IDatabaseWorkScope, SqliteDatabaseWorkScope>();
         services.AddDbContextPool<ScimBridgeDbContext, SqliteScimBridgeDbContext>((sp, o) => o
-            .UseSqlite(connectionString)
+            // Single queries, as EF Core does by default; saying so stops its warning at every start.
+            .UseSqlite(connectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
             .AddInterceptors(new SqlitePragmas(sp.GetRequiredService<SqliteMemoryMap>())));
         return services;
     }

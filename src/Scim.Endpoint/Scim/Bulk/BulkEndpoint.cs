@@ -46,7 +46,8 @@ public static class BulkEndpoint
             // With failOnErrors, a window is never so large that its earlier operations could reach the limit: the
             // operations after the one that reaches it must not have run.
             var room = request.FailOnErrors is { } limit ? limit - errors : int.MaxValue;
-            var window = plan.NextWindow(next, Math.Min(room, MaxConcurrentCreates), UniqueKeys);
+            var limits = options.Value.ValueLimits();
+            var window = plan.NextWindow(next, Math.Min(room, MaxConcurrentCreates), operation => UniqueKeys(operation, limits));
             var results = await Task.WhenAll(window.Select(operation => RunAsync(operation, plan, outcomes, created, dispatcher, ct)));
             for (var i = 0; i < window.Count; i++)
             {
@@ -92,7 +93,7 @@ public static class BulkEndpoint
     }
 
     /// <summary>What a user create claims that must be unique: two creates claiming the same value do not run at once.</summary>
-    private static IReadOnlyCollection<string> UniqueKeys(BulkOperation operation)
+    private static IReadOnlyCollection<string> UniqueKeys(BulkOperation operation, ValueLimits limits)
     {
         if (operation.Target?.Collection != "Users" || operation.Data is null)
         {
@@ -101,7 +102,7 @@ public static class BulkEndpoint
 
         try
         {
-            var profile = ScimUserMapping.ToProfile(operation.Data);
+            var profile = ScimUserMapping.ToProfile(operation.Data, limits);
             return profile.Platform.PhoneExtension is { } extension
                 ? ["userName:" + User.Normalize(profile.UserName), "extension:" + extension]
                 : ["userName:" + User.Normalize(profile.UserName)];

@@ -14,7 +14,7 @@ public static class GroupSearch
     public static async Task<IResult> RespondAsync(HttpContext http, ScimBridgeDbContext db, ScimListQuery query, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var matching = Matching(db, tenant.OrganizationId, query.Filter is null ? null : ScimFilterParser.Parse(query.Filter));
+        var matching = Matching(db, tenant.OrganizationId, query.Filter is null ? null : ScimFilterParser.Parse(query.Filter, query.FilterLimits));
         var urls = ScimUrls.For(http.Request);
         if (query.CursorPaging)
         {

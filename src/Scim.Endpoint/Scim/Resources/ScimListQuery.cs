@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimBridge.Scim.Errors;
+using ScimBridge.Scim.Filtering;
 using ScimBridge.Scim.Options;
 
 namespace ScimBridge.Scim.Resources;
@@ -20,6 +21,9 @@ public sealed record ScimListQuery(
     bool CursorPaging = false,
     ScimCursor? Cursor = null)
 {
+    /// <summary>Nesting and term limits the filter is parsed with.</summary>
+    public FilterLimits FilterLimits { get; init; } = FilterLimits.Default;
+
     /// <summary>Zero-based offset of the first resource to return.</summary>
     public int Offset => StartIndex - 1;
 
@@ -78,7 +82,10 @@ public sealed record ScimListQuery(
             Math.Clamp(count ?? options.DefaultPageSize, 0, options.MaxPageSize),
             ScimAttributeSelection.Parse(attributes, excluded),
             cursor is not null,
-            cursor is null ? null : ScimCursor.Decode(cursor));
+            cursor is null ? null : ScimCursor.Decode(cursor))
+        {
+            FilterLimits = options.ParseLimits(),
+        };
     }
 
     private static int? ParseInt(string value, string name)

@@ -116,6 +116,7 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
@@ -326,6 +327,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
 
                     b.Property<int>("GroupsChanged")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("MembershipsChanged")
                         .HasColumnType("integer");
@@ -612,6 +616,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.Property<string>("ProfileUrl")
                         .HasColumnType("text");
 
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("SourceFingerprint")
                         .HasColumnType("text");
 
@@ -648,6 +656,7 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
@@ -659,6 +668,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "PhoneExtension")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Status");
 
                     b.HasIndex("OrganizationId", "ManagedBy", "SourceKey");
 

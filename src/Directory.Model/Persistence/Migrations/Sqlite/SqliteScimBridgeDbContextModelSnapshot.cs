@@ -108,6 +108,7 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -315,6 +316,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("GroupsChanged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeaseExpiresAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("MembershipsChanged")
@@ -602,6 +606,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.Property<string>("ProfileUrl")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SourceFingerprint")
                         .HasColumnType("TEXT");
 
@@ -638,6 +646,7 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -649,6 +658,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "PhoneExtension")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Status");
 
                     b.HasIndex("OrganizationId", "ManagedBy", "SourceKey");
 
