@@ -2,6 +2,7 @@ using ScimBridge.Model;
 using ScimBridge.Model.Commands;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Scim.Admin;
+using ScimBridge.Scim.Errors;
 using ScimBridge.Scim.Logging;
 using ScimBridge.Scim.Mapping;
 using ScimBridge.Scim.Operations;
@@ -62,6 +63,7 @@ public static class ScimBridgeHost
             };
         });
         app.UseExceptionHandler();
+        app.UseScimStatusCodeBodies();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseOrganizationTag();

@@ -116,6 +116,7 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
@@ -610,6 +611,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.Property<string>("ProfileUrl")
                         .HasColumnType("text");
 
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("SourceFingerprint")
                         .HasColumnType("text");
 
@@ -646,6 +651,7 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
