@@ -2,6 +2,7 @@ using ScimBridge.Model;
 using ScimBridge.Model.Commands;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Scim.Admin;
+using ScimBridge.Scim.Errors;
 using ScimBridge.Scim.Logging;
 using ScimBridge.Scim.Mapping;
 using ScimBridge.Scim.Organizations;
@@ -58,6 +59,7 @@ public static class ScimBridgeHost
         // Outside the exception handler, so a refused request is logged with the status it was answered with.
         app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
         app.UseExceptionHandler();
+        app.UseScimStatusCodeBodies();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

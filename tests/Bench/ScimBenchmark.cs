@@ -7,8 +7,8 @@ using System.Text.Json;
 namespace ScimBridge.Bench;
 
 /// <summary>
-/// Drives the SCIM server over HTTP on loopback: user creates, filtered GETs, a 1,000-member PATCH into a
-/// 50,000-member group, and a GET of that group without members.
+/// Drives the SCIM server over HTTP on loopback: user creates (into an organization with a mapping file, too), filtered
+/// GETs, a 1,000-member PATCH into a 50,000-member group, and a GET of that group without members.
 /// </summary>
 public static class ScimBenchmark
 {
@@ -16,7 +16,7 @@ public static class ScimBenchmark
 
     /// <summary>The figures printed side by side when several databases are measured in one run.</summary>
     public sealed record Summary(BenchDatabase Database, LoadResult Creates, LoadResult Lookups, LoadResult? Patches,
-        LoadResult? TwoInstanceLookups, LoadResult RawCreates, LoadResult RawLookups, LoadResult FixedUser);
+        LoadResult? TwoInstanceLookups, LoadResult RawCreates, LoadResult RawLookups, LoadResult FixedUser, LoadResult MappedCreates);
 
     public static async Task<Summary> RunAsync(string[] args, BenchDatabase database)
     {
@@ -24,6 +24,7 @@ public static class ScimBenchmark
         var lookupCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
         var usersOnly = args.Length > 3 && args[3] == "users-only";
         var groupSize = Math.Min(50_000, users - 10_000);
+        var mappedCreates = await CreatesWithMappingFileAsync(Math.Min(users, 30_000), database);
         var (service, token) = await ServiceProcess.StartAsync("bench", database: database);
         await using var _ = service;
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
@@ -80,7 +81,7 @@ public static class ScimBenchmark
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Against the baseline: creates {creates.RequestsPerSecond / rawCreates.RequestsPerSecond:P0} of raw inserts, "
             + $"filtered GETs {lookups.RequestsPerSecond / rawLookups.RequestsPerSecond:P0} of raw lookups, {lookups.RequestsPerSecond / fixedUser.RequestsPerSecond:P0} of the fixed-user endpoint."));
-        return new Summary(database, creates, lookups, patches, twoInstances, rawCreates, rawLookups, fixedUser);
+        return new Summary(database, creates, lookups, patches, twoInstances, rawCreates, rawLookups, fixedUser, mappedCreates);
     }
 
     /// <summary>
@@ -166,6 +167,27 @@ public static class ScimBenchmark
         }, () => service.CpuTime);
         Console.WriteLine(memberlessParallel);
         return patches;
+    }
+
+    /// <summary>
+    /// Creates into an organization with a mapping file, the way customers run: a new user is in no group, so the file
+    /// gives it nothing and the create joins the same group commit as without one. Its own service, started first.
+    /// </summary>
+    private static async Task<LoadResult> CreatesWithMappingFileAsync(int users, BenchDatabase database)
+    {
+        var (service, token) = await ServiceProcess.StartAsync("mapped", database: database, prepare: folder =>
+        {
+            System.IO.Directory.CreateDirectory(Path.Combine(folder, "mappings"));
+            File.WriteAllText(Path.Combine(folder, "mappings", "mapped.yaml"),
+                "organization: mapped\nrules:\n  - group: { displayName: \"Support\" }\n    team: Support\n    role: MEMBER\n" +
+                "  - group: { glob: \"Sales*\" }\n    team: Sales\n    role: VIEWER\n");
+        });
+        await using var _ = service;
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var http = new HttpClient(handler) { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        await LoadGenerator.RunAsync("warm-up", 3_000, 16, i => CreateUserAsync(http, $"warm{i}@mapped.example"));
+        return await CreateUsersAsync(http, "POST /Users, organization with a mapping file", "/scim/v2/Users", new string[users], service);
     }
 
     private static async Task<LoadResult> CreateUsersAsync(HttpClient http, string name, string path, string[] ids, ServiceProcess target)

@@ -14,6 +14,7 @@ public static class ScimSideBySide
 
         Console.WriteLine($"{"",-44}" + string.Concat(summaries.Select(s => $"{s.Database.Name,24}")));
         Row("POST /Users, req/s", summaries, s => s.Creates.RequestsPerSecond);
+        Row("  with a mapping file, req/s", summaries, s => s.MappedCreates.RequestsPerSecond);
         Row("  raw insert baseline, req/s", summaries, s => s.RawCreates.RequestsPerSecond);
         Row("GET /Users?filter=userName eq, req/s", summaries, s => s.Lookups.RequestsPerSecond);
         Row("  two instances, req/s", summaries, s => s.TwoInstanceLookups?.RequestsPerSecond);

@@ -1,5 +1,6 @@
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Teams;
+using ScimBridge.Model.Users;
 
 namespace ScimBridge.Model.Mapping;
 
@@ -33,6 +34,25 @@ public sealed class MappingInputs
     public required Dictionary<string, TeamInfo> Teams { get; init; }
 
     public Dictionary<Guid, TeamInfo> TeamsById => field ??= Teams.Values.ToDictionary(t => t.Id);
+
+    /// <summary>A user about to be created: in no group, with no memberships; what the engine plans for it needs no database.</summary>
+    public static MappingInputs ForNewUser(Guid organizationId, User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return new MappingInputs
+        {
+            OrganizationId = organizationId,
+            Groups = [],
+            GroupDeleted = [],
+            GroupParents = [],
+            Users = [new MappedUser(user.Id, user.Active, user.DeactivatedBy == ManagedBySources.Mapping, user.DeletedAt is not null,
+                user.ManagedBy != ManagedBySources.Manual, user.OrganizationRole, user.OrganizationRoleFromMapping, user.DefaultTeamId)],
+            UserGroups = [[]],
+            MappedMemberships = [null],
+            ManualTeams = [null],
+            Teams = [],
+        };
+    }
 }
 
 /// <summary>The user columns the engine reads.</summary>

@@ -57,6 +57,11 @@ public sealed partial class GroupProvisioning
             return DirectoryChanges.None;
         }
 
+        return await WriteConflicts.RetryAsync(db, () => WriteUpdatesAsync(edits, context, ct), () => { }, ct);
+    }
+
+    private async Task<DirectoryChanges> WriteUpdatesAsync(IReadOnlyList<GroupEdit> edits, ProvisioningContext context, CancellationToken ct)
+    {
         var groups = await LoadAsync(edits.Select(e => e.Id), context, ct);
         foreach (var edit in edits)
         {
@@ -85,6 +90,11 @@ public sealed partial class GroupProvisioning
             return DirectoryChanges.None;
         }
 
+        return await WriteConflicts.RetryAsync(db, () => WriteDeletionsAsync(groupIds, context, ct), () => { }, ct);
+    }
+
+    private async Task<DirectoryChanges> WriteDeletionsAsync(IReadOnlyList<Guid> groupIds, ProvisioningContext context, CancellationToken ct)
+    {
         var groups = await LoadAsync(groupIds, context, ct);
         var now = clock.GetUtcNow();
         foreach (var group in groups.Values)
@@ -110,11 +120,15 @@ public sealed partial class GroupProvisioning
         ArgumentNullException.ThrowIfNull(adds);
         ArgumentNullException.ThrowIfNull(removes);
         ArgumentNullException.ThrowIfNull(context);
+        return adds.Count + removes.Count == 0
+            ? DirectoryChanges.None
+            : await WriteConflicts.RetryAsync(db, () => WriteMemberChangesAsync(adds, removes, context, ct), () => { }, ct);
+    }
+
+    private async Task<DirectoryChanges> WriteMemberChangesAsync(
+        IReadOnlyList<MemberEdit> adds, IReadOnlyList<MemberEdit> removes, ProvisioningContext context, CancellationToken ct)
+    {
         var changes = new DirectoryChanges();
-        if (adds.Count + removes.Count == 0)
-        {
-            return changes;
-        }
 
         var byGroup = adds.Select(m => (Edit: m, Added: true)).Concat(removes.Select(m => (Edit: m, Added: false))).GroupBy(m => m.Edit.GroupId).ToList();
         await WriteTransaction.RunAsync(db, async () =>

@@ -157,6 +157,15 @@ public sealed partial class GroupProvisioning(ScimBridgeDbContext db, AuditLog a
     }
 
     /// <summary>
+    /// Runs <paramref name="attempt"/> (find the group, check the caller's precondition, stage the change, <see cref="SaveAsync"/>)
+    /// again on fresh rows whenever a concurrent writer changed the group or its members between its read and its save:
+    /// concurrent member changes all land, and adding a member another request just added, or removing one it just
+    /// removed, is the no-op it would have been a moment later.
+    /// </summary>
+    public Task<T> RetryOnConflictAsync<T>(Func<Task<T>> attempt, CancellationToken ct) =>
+        WriteConflicts.RetryAsync(db, attempt, () => _staged = new DirectoryChanges(), ct);
+
+    /// <summary>
     /// Recomputes the derived memberships the staged changes affect (the users added or removed, and every user below
     /// a group that was renamed, deleted or gained or lost a nested group), then saves everything in that order.
     /// </summary>

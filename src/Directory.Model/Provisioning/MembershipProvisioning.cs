@@ -202,6 +202,15 @@ public sealed class MembershipProvisioning(
         return missing;
     }
 
+    /// <summary>
+    /// Whether <paramref name="user"/>, about to be created in no group, keeps what it is created with: always without a
+    /// mapping file, and with one whose rules give a user in no group nothing (no team, role, default team or
+    /// deactivation), the usual case. Its create then needs no recompute and may join the batched path for new users.
+    /// </summary>
+    public async Task<bool> LeavesNewUserAloneAsync(Guid organizationId, User user, CancellationToken ct) =>
+        await MappingForAsync(organizationId, ct) is not { } file
+        || MappingEngine.Plan(file, MappingInputs.ForNewUser(organizationId, user)).Users.Count == 0;
+
     /// <summary>Whether a mapping file is in force for the organization (its users' team memberships then follow their groups).</summary>
     public async Task<bool> HasMappingAsync(Guid organizationId, CancellationToken ct) => await MappingForAsync(organizationId, ct) is not null;
 

@@ -65,16 +65,19 @@ public sealed partial class UserProvisioning
         }
 
         var ids = edits.Select(e => e.Id).ToList();
-        var users = await db.Users.AsSplitQuery().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
-        foreach (var edit in edits)
+        return await WriteConflicts.RetryAsync(db, async () =>
         {
-            var user = users[edit.Id];
-            user.SourceFingerprint = edit.Fingerprint ?? user.SourceFingerprint;
-            Stage(user, edit.Profile with { Active = user.Active }, context);
-        }
+            var users = await db.Users.AsSplitQuery().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
+            foreach (var edit in edits)
+            {
+                var user = users[edit.Id];
+                user.SourceFingerprint = edit.Fingerprint ?? user.SourceFingerprint;
+                Stage(user, edit.Profile with { Active = user.Active }, context);
+            }
 
-        await db.SaveChangesAsync(ct);
-        return DirectoryChanges.None;
+            await db.SaveChangesAsync(ct);
+            return DirectoryChanges.None;
+        }, () => { }, ct);
     }
 
     /// <summary>Deactivates the users that are active; returns those it changed.</summary>

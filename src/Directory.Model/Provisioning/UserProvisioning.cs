@@ -26,16 +26,17 @@ public sealed partial class UserProvisioning(ScimBridgeDbContext db, AuditLog au
 
     /// <summary>
     /// Creates a user and saves it at once, with its derived memberships and anything else the caller staged. On a SQLite
-    /// file, a user of an organization without a mapping file (whose memberships a new user cannot change) is written by
-    /// the database's <see cref="INewUserWriter"/>, committed together with concurrent creates; otherwise it is saved through EF Core.
+    /// file, a user whom the organization's mapping file leaves alone (a user in no group gets nothing from the usual
+    /// file, see <see cref="MembershipProvisioning.LeavesNewUserAloneAsync"/>) is written by the database's
+    /// <see cref="INewUserWriter"/>, committed together with concurrent creates; otherwise it is saved through EF Core with its recompute.
     /// </summary>
     public async Task<User> CreateAndSaveAsync(
         UserProfile profile, ProvisioningContext context, MembershipProvisioning memberships, CancellationToken ct)
     {
-        if (newUsers is not null && !db.ChangeTracker.HasChanges() && !await memberships.HasMappingAsync(context.OrganizationId, ct))
+        if (newUsers is not null && !db.ChangeTracker.HasChanges())
         {
             var (user, entry) = Build(new NewUser(EntityIds.New(), profile), context);
-            if (await newUsers.TryInsertAsync(db, user, entry, ct))
+            if (await memberships.LeavesNewUserAloneAsync(context.OrganizationId, user, ct) && await newUsers.TryInsertAsync(db, user, entry, ct))
             {
                 return user;
             }
@@ -45,6 +46,14 @@ public sealed partial class UserProvisioning(ScimBridgeDbContext db, AuditLog au
         await SaveAsync(context, memberships, ct);
         return created;
     }
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> (find the user, check the caller's precondition, stage the change, <see cref="SaveAsync"/>)
+    /// again on fresh rows whenever a concurrent writer changed the user between its read and its save: no write is lost,
+    /// and a precondition on the version read (If-Match) is judged against the version the write would replace.
+    /// </summary>
+    public Task<T> RetryOnConflictAsync<T>(Func<Task<T>> attempt, CancellationToken ct) =>
+        WriteConflicts.RetryAsync(db, attempt, _staged.Clear, ct);
 
     /// <summary>Recomputes the derived memberships of the users whose changes are staged, then saves everything, in that order.</summary>
     public async Task<DirectoryChanges> SaveAsync(ProvisioningContext context, MembershipProvisioning memberships, CancellationToken ct)
@@ -109,6 +118,7 @@ public sealed partial class UserProvisioning(ScimBridgeDbContext db, AuditLog au
         await UserUniqueness.EnsureFreeAsync(db, user.OrganizationId, renamed ? profile.UserName : null, extension, user.Id, ct);
 
         Stage(user, profile, context);
+        _staged.Add(user.Id);
         return true;
     }
 
@@ -141,17 +151,16 @@ public sealed partial class UserProvisioning(ScimBridgeDbContext db, AuditLog au
 
         Touch(user, now);
         audit.Record(user.OrganizationId, context.Actor, action, TargetType, user.Id.ToString(), before, user.ToProfile(), context.Cause);
-        _staged.Add(user.Id);
         return true;
     }
 
     /// <summary>Deactivates one tracked user, staged for the caller's save; false when it already was.</summary>
     public bool Deactivate(User user, ProvisioningContext context) =>
-        user.Active && Stage(user, user.ToProfile() with { Active = false }, context);
+        user.Active && Stage(user, user.ToProfile() with { Active = false }, context) && _staged.Add(user.Id);
 
     /// <summary>Reactivates one tracked user, staged for the caller's save; false when it was active.</summary>
     public bool Reactivate(User user, ProvisioningContext context) =>
-        !user.Active && Stage(user, user.ToProfile() with { Active = true }, context);
+        !user.Active && Stage(user, user.ToProfile() with { Active = true }, context) && _staged.Add(user.Id);
 
     /// <summary>SCIM DELETE: hides the user from SCIM and deactivates it, keeping the row, memberships history and audit trail.</summary>
     public void Delete(User user, ProvisioningContext context)

@@ -30,6 +30,7 @@ public sealed class User
     public List<UserEmail> Emails { get; set; } = [];
     public List<UserPhoneNumber> PhoneNumbers { get; set; } = [];
     public List<PostalAddress> Addresses { get; set; } = [];
+    public List<UserRole> Roles { get; set; } = [];
 
     public string? EmployeeNumber { get; set; }
     public string? CostCenter { get; set; }
@@ -148,6 +149,7 @@ public sealed class User
         Emails = [.. Emails.OrderBy(e => e.Id).Select(e => new EmailAddress(e.Value, e.Type, e.Primary, e.Display))],
         PhoneNumbers = [.. PhoneNumbers.OrderBy(p => p.Id).Select(p => new PhoneNumber(p.Value, p.Type, p.Primary, p.Display))],
         Addresses = [.. Addresses],
+        Roles = [.. Roles],
         Enterprise = new EnterpriseAttributes(EmployeeNumber, CostCenter, EnterpriseOrganization, Division, Department, ManagerId),
         Platform = new PlatformAttributes(PhoneExtension, OutboundCallerId, CompanyName, SubscriptionTier),
     };
@@ -189,6 +191,7 @@ public sealed class User
             Display = p.Display,
         })];
         Addresses = [.. profile.Addresses];
+        Roles = [.. profile.Roles];
         EmployeeNumber = profile.Enterprise.EmployeeNumber;
         CostCenter = profile.Enterprise.CostCenter;
         EnterpriseOrganization = profile.Enterprise.Organization;

@@ -6,6 +6,9 @@ public sealed record EmailAddress(string Value, string? Type = null, bool Primar
 /// <summary>A phone number of a user (SCIM <c>phoneNumbers</c>).</summary>
 public sealed record PhoneNumber(string Value, string? Type = null, bool Primary = false, string? Display = null);
 
+/// <summary>A role of a user (SCIM <c>roles</c>), e.g. an Entra ID app role assignment.</summary>
+public sealed record UserRole(string Value, string? Display = null, string? Type = null, bool Primary = false);
+
 /// <summary>A postal address of a user (SCIM <c>addresses</c>).</summary>
 public sealed record PostalAddress
 {

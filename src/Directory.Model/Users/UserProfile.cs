@@ -18,6 +18,7 @@ public sealed record UserProfile
     public IReadOnlyList<EmailAddress> Emails { get; init; } = [];
     public IReadOnlyList<PhoneNumber> PhoneNumbers { get; init; } = [];
     public IReadOnlyList<PostalAddress> Addresses { get; init; } = [];
+    public IReadOnlyList<UserRole> Roles { get; init; } = [];
     public EnterpriseAttributes Enterprise { get; init; } = EnterpriseAttributes.Empty;
     public PlatformAttributes Platform { get; init; } = PlatformAttributes.Empty;
 
@@ -26,10 +27,11 @@ public sealed record UserProfile
 
     /// <summary>Value equality over the collections too, so a re-sync with the same data is recognised as no change.</summary>
     public bool SameAs(UserProfile other) =>
-        this with { Emails = [], PhoneNumbers = [], Addresses = [] } == other with { Emails = [], PhoneNumbers = [], Addresses = [] }
+        this with { Emails = [], PhoneNumbers = [], Addresses = [], Roles = [] } == other with { Emails = [], PhoneNumbers = [], Addresses = [], Roles = [] }
         && Emails.SequenceEqual(other.Emails)
         && PhoneNumbers.SequenceEqual(other.PhoneNumbers)
-        && Addresses.SequenceEqual(other.Addresses);
+        && Addresses.SequenceEqual(other.Addresses)
+        && Roles.SequenceEqual(other.Roles);
 }
 
 /// <summary>SCIM <c>name</c> complex attribute.</summary>

@@ -26,16 +26,29 @@ public sealed class ScimJwtValidator(IServiceScopeFactory scopes, IOptions<ScimO
             return null;
         }
 
-        var issuer = _handler.ReadJsonWebToken(token).Issuer;
+        string issuer;
+        try
+        {
+            issuer = _handler.ReadJsonWebToken(token).Issuer;
+        }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenException or FormatException or System.Text.Json.JsonException)
+        {
+            // "a.b.c" has a JWT's shape but no JWT inside: an unknown token like any other, not a failure of the service.
+            logger.LogInformation("Rejected a malformed SCIM access token: {Reason}", e.GetType().Name);
+            return null;
+        }
+
         if (string.IsNullOrEmpty(issuer))
         {
             return null;
         }
 
+        var normalized = OAuthIssuer.Normalize(issuer);
+        var candidates = new[] { issuer, normalized, normalized + "/" };
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
         var organization = await db.Organizations.AsNoTracking()
-            .Where(o => o.ScimJwtIssuer == issuer)
+            .Where(o => o.ScimJwtIssuer != null && candidates.Contains(o.ScimJwtIssuer))
             .Select(o => new { o.Id, o.ScimJwtAudience })
             .FirstOrDefaultAsync(ct);
         if (organization is null)
@@ -49,7 +62,7 @@ public sealed class ScimJwtValidator(IServiceScopeFactory scopes, IOptions<ScimO
             ValidAudience = organization.ScimJwtAudience ?? options.Value.JwtAudience,
             ValidateAudience = true,
             ValidateLifetime = true,
-            ConfigurationManager = Metadata(issuer),
+            ConfigurationManager = Metadata(normalized),
             ClockSkew = TimeSpan.FromMinutes(2),
         };
         var result = await _handler.ValidateTokenAsync(token, parameters);

@@ -69,8 +69,10 @@ public sealed class ScimTokenAuthentication(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer realm=\"scim\"";
-        await ScimError.Of(401, null, "A valid bearer token is required.").WriteAsync(Context);
+        // RFC 6750 §3: a request that sent a token it may not use is told so (invalid_token); one without is only challenged.
+        var sentToken = Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        Response.Headers.WWWAuthenticate = sentToken ? "Bearer realm=\"scim\", error=\"invalid_token\"" : "Bearer realm=\"scim\"";
+        await ScimError.Of(401, null, sentToken ? "The bearer token is not valid." : "A valid bearer token is required.").WriteAsync(Context);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>

@@ -3,6 +3,7 @@ using ScimBridge.Model.Audit;
 using ScimBridge.Model.Commands;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Scim.Auth;
 
 namespace ScimBridge.Scim.Organizations;
 
@@ -33,14 +34,17 @@ public sealed class OrganizationOAuthCommand(ScimBridgeDbContext db, AuditLog au
                 throw new CommandUsageException($"--issuer must be an absolute http(s) URL, not '{issuer}'.");
             }
 
-            var holder = await db.Organizations.AsNoTracking()
-                .Where(o => o.ScimJwtIssuer == issuer && o.Id != organization.Id).Select(o => o.Slug).FirstOrDefaultAsync(ct);
+            // Compared normalized (scheme, host case, trailing slash): rows written before normalization count too.
+            var trusted = await db.Organizations.AsNoTracking()
+                .Where(o => o.ScimJwtIssuer != null && o.Id != organization.Id).Select(o => new { o.Slug, o.ScimJwtIssuer }).ToListAsync(ct);
+            var holder = trusted.FirstOrDefault(o => OAuthIssuer.Same(o.ScimJwtIssuer, issuer));
             if (holder is not null)
             {
-                throw new CommandUsageException($"Issuer '{issuer}' is already trusted by organization '{holder}'; one issuer maps to one organization.");
+                throw new CommandUsageException(
+                    $"Issuer '{issuer}' is already trusted by organization '{holder.Slug}' (as '{holder.ScimJwtIssuer}'); one issuer maps to one organization.");
             }
 
-            organization.ScimJwtIssuer = issuer;
+            organization.ScimJwtIssuer = OAuthIssuer.Normalize(issuer);
             organization.ScimJwtAudience = arguments.Option("audience");
         }
 

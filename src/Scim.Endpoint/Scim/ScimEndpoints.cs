@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Persistence;
@@ -24,8 +25,13 @@ public static class ScimEndpoints
     public static IHostApplicationBuilder AddScimServer(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.TrustedProxies.All(p => TrustedProxies.TryParse(p) is not null), "ScimBridge:Scim:TrustedProxies lists IP addresses or CIDR ranges (10.0.0.0/8).")
+            .ValidateOnStart();
+        services.AddSingleton<TrustedProxies>();
         services.AddMemoryCache();
+        // Room above ScimOptions.MaxUrlLength, so that an over-long target reaches the service and gets a SCIM 414 body.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestLineSize = 64 * 1024);
         services.AddSingleton<ScimJwtValidator>();
         services.AddExceptionHandler<ScimExceptionHandler>();
         services.AddProblemDetails();
@@ -71,12 +77,14 @@ public static class ScimEndpoints
         var scim = app.MapGroup(BasePath)
             .RequireAuthorization(Policy)
             .RequireRateLimiting(RateLimitPolicy)
+            .AddEndpointFilter(RejectInvalidTokens)
             .AddEndpointFilter(RejectOversizedBodies)
             .AddEndpointFilter(OneUnitOfWork);
         scim.MapDiscovery();
         scim.MapUsers();
         scim.MapGroups();
         scim.MapRootSearch();
+        scim.Map("/Me", NotImplementedMe);
         return scim;
     }
 
@@ -96,6 +104,30 @@ public static class ScimEndpoints
                     : DatabaseWork.Writes;
         var scope = http.RequestServices.GetRequiredService<IDatabaseWorkScope>();
         return await scope.RunAsync(work, () => next(context).AsTask(), http.RequestAborted);
+    }
+
+    /// <summary>RFC 7644 §3.11: /Me is optional; a server without it answers 501. A SCIM token stands for an organization, not a user.</summary>
+    private static IResult NotImplementedMe() =>
+        throw new ScimException(StatusCodes.Status501NotImplemented, null, "/Me is not implemented: SCIM tokens belong to an organization, not to a user.");
+
+    /// <summary>
+    /// Discovery needs no token, but a request that sends a bad one gets 401 there too (RFC 6750 §3.1): a client with a
+    /// broken token should learn it on its first call, whichever endpoint that is.
+    /// </summary>
+    private static async ValueTask<object?> RejectInvalidTokens(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (http.User.FindFirst(ScimTenant.OrganizationClaim) is null && http.Request.Headers.Authorization.Count > 0)
+        {
+            var result = await http.AuthenticateAsync(ScimTokenAuthentication.SchemeName);
+            if (result.Failure is not null)
+            {
+                await http.ChallengeAsync(ScimTokenAuthentication.SchemeName);
+                return Results.Empty;
+            }
+        }
+
+        return await next(context);
     }
 
     private static async ValueTask<object?> RejectOversizedBodies(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -9,14 +9,16 @@ using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Persistence.Sqlite;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Tests.Builders;
+using ScimBridge.Model.Teams;
 using ScimBridge.Model.Tests.Mapping;
 using ScimBridge.Model.Users;
 
 namespace ScimBridge.Model.Tests.Provisioning;
 
 /// <summary>
-/// <see cref="UserProvisioning.CreateAndSaveAsync"/>: new users of an organization without a mapping file go through
-/// the group-committing SQLite writer; with a mapping file, or on a database that is not a file, EF Core saves them.
+/// <see cref="UserProvisioning.CreateAndSaveAsync"/>: new users whom the organization's mapping file (if any) leaves alone
+/// go through the group-committing SQLite writer; when the file would change a user in no group, or on a database that
+/// is not a file, EF Core saves them with their recompute.
 /// </summary>
 public sealed class UserCreationTests
 {
@@ -70,6 +72,36 @@ public sealed class UserCreationTests
         var stored = await scenario.ReadUserAsync(ada.Id);
         Assert.Equal(UserStatus.Deactivated, stored.Status);
         Assert.Equal(ManagedBySources.Mapping, stored.DeactivatedBy);
+    }
+
+    [Fact]
+    public async Task With_a_mapping_file_that_gives_a_user_in_no_group_nothing_new_users_join_the_batched_writer()
+    {
+        await using var scenario = await MappingScenario.CreateAsync();
+        await using var writer = new SqliteNewUsers(new SqliteWriteGate(), NullLogger<SqliteNewUsers>.Instance);
+        Assert.Empty(scenario.WriteMapping("""
+            organization: acme
+            rules:
+              - group: { displayName: "Sales" }
+                team: Sales
+                role: MEMBER
+            """));
+        await scenario.TeamAsync("Sales");
+        var directory = scenario.Directory;
+        var users = new UserProvisioning(directory.Db, directory.Audit, directory.Clock, writer);
+
+        var ada = await users.CreateAndSaveAsync(Profiles.Person("ada@example.org"), directory.Context, scenario.Memberships, default);
+
+        Assert.Empty(directory.Db.ChangeTracker.Entries<User>());
+        var stored = await scenario.ReadUserAsync(ada.Id);
+        Assert.Equal(UserStatus.Prepared, stored.Status);
+        await using var read = directory.NewContext();
+        Assert.Equal(["user.created"], await read.AuditEntries.Where(a => a.TargetId == ada.Id.ToString()).Select(a => a.Action).ToListAsync());
+
+        // Put in a mapped group later, she gets the team as any user does.
+        await scenario.GroupAsync("Sales", members: ada.Id);
+        await scenario.Memberships.RecomputeUsersAsync(scenario.OrganizationId, [ada.Id], AuditActor.ScimClient("test"), default);
+        Assert.Equal(TeamRole.Member, (await scenario.TeamsOfAsync(ada.Id))["Sales"]);
     }
 
     [Fact]

@@ -113,8 +113,10 @@ public abstract class UserPatchTests<TFactory>(TFactory factory) : IClassFixture
         var (api, id) = await UserWithTwoEmailsAsync();
 
         var user = await api.ExpectAsync(HttpStatusCode.OK, Patch(api, id, $$"""
-            [{"op":"add","path":"{{Platform}}:extension","value":"4711"},
-             {"op":"replace","path":"{{Platform}}:teams","value":[{"value":"{{Guid.NewGuid()}}","role":"ADMIN"}]}]
+            [{"op":"add","path":"{{Platform}}:extension","value":"4711"}]
+            """));
+        await api.ExpectErrorAsync(HttpStatusCode.BadRequest, "mutability", Patch(api, id, $$"""
+            [{"op":"replace","path":"{{Platform}}:teams","value":[{"value":"{{Guid.NewGuid()}}","role":"ADMIN"}]}]
             """));
 
         Assert.Equal("4711", (string?)user[Platform]!["extension"]);

@@ -11,6 +11,9 @@ internal sealed class GroupConfiguration : IEntityTypeConfiguration<DirectoryGro
     {
         builder.ToTable("Groups");
         builder.HasKey(g => g.Id);
+
+        // The SCIM ETag; a save lands only on the version it read (see Provisioning/WriteConflicts).
+        builder.Property(g => g.Version).IsConcurrencyToken();
         builder.HasOne<Organization>().WithMany().HasForeignKey(g => g.OrganizationId);
         builder.Property(g => g.DisplayName).IsRequired();
         builder.HasIndex(g => new { g.OrganizationId, g.NormalizedDisplayName });

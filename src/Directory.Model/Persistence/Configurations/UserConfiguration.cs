@@ -14,6 +14,9 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
     public void Configure(EntityTypeBuilder<User> builder)
     {
         builder.HasKey(u => u.Id);
+
+        // The SCIM ETag; a save lands only on the version it read (see Provisioning/WriteConflicts).
+        builder.Property(u => u.Version).IsConcurrencyToken();
         builder.HasOne<Organization>().WithMany().HasForeignKey(u => u.OrganizationId);
         builder.Property(u => u.UserName).IsRequired();
         builder.Property(u => u.NormalizedUserName).IsRequired();
@@ -32,6 +35,15 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
                 list => JsonSerializer.Serialize(list, Json),
                 text => JsonSerializer.Deserialize<List<PostalAddress>>(text, Json) ?? new List<PostalAddress>(),
                 new ValueComparer<List<PostalAddress>>(
+                    (a, b) => a!.SequenceEqual(b!),
+                    list => list.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode())),
+                    list => list.ToList()));
+
+        builder.Property(u => u.Roles)
+            .HasConversion(
+                list => JsonSerializer.Serialize(list, Json),
+                text => JsonSerializer.Deserialize<List<UserRole>>(text, Json) ?? new List<UserRole>(),
+                new ValueComparer<List<UserRole>>(
                     (a, b) => a!.SequenceEqual(b!),
                     list => list.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode())),
                     list => list.ToList()));

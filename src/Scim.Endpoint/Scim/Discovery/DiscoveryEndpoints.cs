@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using ScimBridge.Scim.Errors;
 using ScimBridge.Scim.Options;
+using ScimBridge.Scim.Resources;
 
 namespace ScimBridge.Scim.Discovery;
 
@@ -152,7 +153,7 @@ public static class DiscoveryEndpoints
     private static JsonObject Meta(HttpContext http, string resourceType, string path) => new()
     {
         ["resourceType"] = resourceType,
-        ["location"] = $"{http.Request.Scheme}://{http.Request.Host}{ScimEndpoints.BasePath}{path}",
+        ["location"] = PublicLocation(http, path),
     };
 
     // RFC 7644 §4: discovery endpoints are not filterable.
@@ -166,4 +167,10 @@ public static class DiscoveryEndpoints
 
     private static IResult Scim(JsonNode body) =>
         Results.Text(body.ToJsonString(ScimJson.Options), ScimJson.MediaType, System.Text.Encoding.UTF8);
+
+    private static string PublicLocation(HttpContext http, string path)
+    {
+        var (scheme, host) = PublicOrigin.Of(http.Request);
+        return $"{scheme}://{host}{http.Request.PathBase}{ScimEndpoints.BasePath}{path}";
+    }
 }

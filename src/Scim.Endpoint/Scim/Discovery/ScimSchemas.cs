@@ -44,6 +44,10 @@ public static class ScimSchemas
                 new("type") { CanonicalValues = ContactTypes }, new("primary", "boolean"),
             ],
         },
+        new("roles", "complex", MultiValued: true, Description: "Roles of the user, e.g. app roles assigned in Entra ID (sent as JSON text inside value, unpacked).")
+        {
+            SubAttributes = [new("value"), new("display"), new("type"), new("primary", "boolean")],
+        },
         new("groups", "complex", MultiValued: true, Mutability: "readOnly", Description: "Groups the user belongs to.")
         {
             SubAttributes =

@@ -8,7 +8,7 @@ namespace ScimBridge.Scim.Filtering;
 /// Recursive descent over the RFC 7644 §3.4.2.2 grammar: <c>or</c> binds looser than <c>and</c>, <c>not (…)</c>,
 /// parentheses, <c>attr[valFilter]</c>. Bare unquoted values (sent by Entra ID) are read as strings.
 /// </summary>
-internal sealed partial class FilterGrammar(string text, Func<string, Exception> fail)
+internal sealed partial class FilterGrammar(string text, Func<string, Exception> fail, FilterLimits limits)
 {
     private static readonly Dictionary<string, ComparisonOperator> Operators = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -25,6 +25,8 @@ internal sealed partial class FilterGrammar(string text, Func<string, Exception>
 
     private readonly List<FilterToken> _tokens = FilterTokenizer.Tokenize(text, fail);
     private int _next;
+    private int _depth;
+    private int _terms;
 
     public FilterToken Peek => _tokens[_next];
 
@@ -88,7 +90,9 @@ internal sealed partial class FilterGrammar(string text, Func<string, Exception>
     /// <summary>After an attribute's <c>[</c>: the element filter and its closing <c>]</c>.</summary>
     public FilterNode ParseValueFilter(FilterToken open)
     {
+        Enter(open);
         var inner = ParseOr(inValuePath: true);
+        _depth--;
         if (Peek.Kind != FilterTokenKind.RightBracket)
         {
             throw fail($"Expected ']' to close the '[' at position {open.Position} but found {Peek.Describe()}.");
@@ -137,7 +141,9 @@ internal sealed partial class FilterGrammar(string text, Func<string, Exception>
     private FilterNode ParseParenthesised(bool inValuePath)
     {
         var open = Next();
+        Enter(open);
         var inner = ParseOr(inValuePath);
+        _depth--;
         if (Peek.Kind != FilterTokenKind.RightParen)
         {
             throw fail($"Expected ')' to close the '(' at position {open.Position} but found {Peek.Describe()}.");
@@ -150,6 +156,11 @@ internal sealed partial class FilterGrammar(string text, Func<string, Exception>
     private FilterNode ParseAttributeExpression(bool inValuePath)
     {
         var pathToken = Next();
+        if (++_terms > limits.MaxTerms)
+        {
+            throw fail($"More than {limits.MaxTerms} comparisons at position {pathToken.Position}; the limit is {limits.MaxTerms} (maxTerms).");
+        }
+
         var path = ParsePath(pathToken);
         if (Peek.Kind == FilterTokenKind.LeftBracket)
         {
@@ -163,9 +174,30 @@ internal sealed partial class FilterGrammar(string text, Func<string, Exception>
                 throw fail($"A value filter applies to an attribute, not to the sub-attribute '{path}' (position {pathToken.Position}).");
             }
 
-            return new ValuePathFilter(path, ParseValueFilter(Next()));
+            var elementFilter = ParseValueFilter(Next());
+            if (Peek.Kind == FilterTokenKind.Word && Peek.Text.StartsWith('.'))
+            {
+                // Entra ID: emails[type eq "work"].value eq "a@b.c" — the same element must pass both tests.
+                var subToken = Next();
+                var subAttribute = subToken.Text[1..];
+                if (!AttributePath.IsAttributeName(subAttribute))
+                {
+                    throw fail($"'{subAttribute}' at position {subToken.Position + 1} is not a valid sub-attribute name.");
+                }
+
+                var subExpression = ParseComparison(new AttributePath(null, subAttribute), subToken);
+                return new ValuePathFilter(path, new AndFilter(elementFilter, subExpression));
+            }
+
+            return new ValuePathFilter(path, elementFilter);
         }
 
+        return ParseComparison(path, pathToken);
+    }
+
+    /// <summary>After an attribute path: <c>pr</c>, or an operator and its value.</summary>
+    private FilterNode ParseComparison(AttributePath path, FilterToken pathToken)
+    {
         var op = Next();
         if (op.Kind != FilterTokenKind.Word)
         {
@@ -183,6 +215,15 @@ internal sealed partial class FilterGrammar(string text, Func<string, Exception>
         }
 
         return new ComparisonFilter(path, comparison, ParseValue(op));
+    }
+
+    /// <summary>One level deeper; refused past the limit before recursing, so no input can exhaust the stack.</summary>
+    private void Enter(FilterToken open)
+    {
+        if (++_depth > limits.MaxDepth)
+        {
+            throw fail($"Nesting deeper than {limits.MaxDepth} levels at position {open.Position}; the limit is {limits.MaxDepth} (maxDepth).");
+        }
     }
 
     private JsonNode? ParseValue(FilterToken op)

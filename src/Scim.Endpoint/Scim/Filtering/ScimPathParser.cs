@@ -8,14 +8,18 @@ namespace ScimBridge.Scim.Filtering;
 /// </summary>
 public static class ScimPathParser
 {
-    public static PatchPath Parse(string path)
+    /// <summary>Parses with the default limits (<see cref="FilterLimits.Default"/>).</summary>
+    public static PatchPath Parse(string path) => Parse(path, FilterLimits.Default);
+
+    public static PatchPath Parse(string path, FilterLimits limits)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
             throw ScimException.InvalidPath("Invalid path: the path is empty.");
         }
 
-        var grammar = new FilterGrammar(path, message => ScimException.InvalidPath($"Invalid path '{path}': {message}"));
+        var shown = path.Length > 100 ? path[..100] + "…" : path;
+        var grammar = new FilterGrammar(path, message => ScimException.InvalidPath($"Invalid path '{shown}': {message}"), limits);
         var attributeToken = grammar.Next();
         var attribute = grammar.ParsePath(attributeToken);
         if (grammar.Peek.Kind != FilterTokenKind.LeftBracket)

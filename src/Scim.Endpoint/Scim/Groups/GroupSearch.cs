@@ -14,7 +14,7 @@ public static class GroupSearch
     public static async Task<IResult> RespondAsync(HttpContext http, ScimBridgeDbContext db, ScimListQuery query, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var matching = Matching(db, tenant.OrganizationId, query.Filter is null ? null : ScimFilterParser.Parse(query.Filter));
+        var matching = Matching(db, tenant.OrganizationId, query.Filter is null ? null : ScimFilterParser.Parse(query.Filter, query.FilterLimits));
         var (resources, total) = await PageAsync(db, tenant.OrganizationId, matching, query, query.Offset, query.Count, ScimUrls.For(http.Request), ct);
         return ScimListResponse.Create(total, query.StartIndex, resources);
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Model.Groups;
@@ -32,6 +33,7 @@ public static class GroupsEndpoints
     {
         var tenant = ScimTenant.From(http.User);
         var body = await ScimRequestBody.ReadObjectAsync(http, ct);
+        ScimGroupMapping.CheckValues(ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), ScimRequestBody.Options(http).ValueLimits());
         var group = provisioning.Create(ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), tenant.Provisioning);
         await provisioning.AddMembersAsync(group, ScimGroupMapping.MemberIds(ScimNode.Get(body, "members")), tenant.Provisioning, ct);
         await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
@@ -66,35 +68,47 @@ public static class GroupsEndpoints
         string id, HttpContext http, ScimBridgeDbContext db, GroupProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var group = await FindAsync(db.Groups, tenant.OrganizationId, id, ct);
-        ScimVersion.RequireMatch(http.Request, group.Version);
-        var body = await ScimRequestBody.ReadObjectAsync(http, ct);
-        if (ScimNode.String(body, "id") is { } bodyId && !string.Equals(bodyId, group.Id.ToString(), StringComparison.OrdinalIgnoreCase))
+        JsonObject? body = null;
+        return await provisioning.RetryOnConflictAsync(async () =>
         {
-            throw ScimException.Mutability("id is read-only and cannot be changed.");
-        }
+            var group = await FindAsync(db.Groups, tenant.OrganizationId, id, ct);
+            ScimVersion.RequireMatch(http.Request, group.Version);
+            body ??= await ScimRequestBody.ReadObjectAsync(http, ct);
+            if (ScimNode.String(body, "id") is { } bodyId && !string.Equals(bodyId, group.Id.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                throw ScimException.Mutability("id is read-only and cannot be changed.");
+            }
 
-        provisioning.Update(group, ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), tenant.Provisioning);
+            ScimGroupMapping.CheckValues(ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), ScimRequestBody.Options(http).ValueLimits());
+            provisioning.Update(group, ScimGroupMapping.DisplayName(body), ScimNode.String(body, "externalId"), tenant.Provisioning);
 
-        // Members left out of a PUT are kept: a client that omits them asserts nothing about them.
-        if (ScimNode.Get(body, "members") is { } members)
-        {
-            await provisioning.ReplaceMembersAsync(group, ScimGroupMapping.MemberIds(members), tenant.Provisioning, ct);
-        }
+            // Members left out of a PUT are kept: a client that omits them asserts nothing about them.
+            if (ScimNode.Get(body, "members") is { } members)
+            {
+                await provisioning.ReplaceMembersAsync(group, ScimGroupMapping.MemberIds(members), tenant.Provisioning, ct);
+            }
 
-        await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
-        return await RespondAsync(http, db, group, StatusCodes.Status200OK, ct);
+            await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
+            return await RespondAsync(http, db, group, StatusCodes.Status200OK, ct);
+        }, ct);
     }
 
     public static async Task<IResult> PatchAsync(
         string id, HttpContext http, ScimBridgeDbContext db, GroupProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var group = await FindAsync(db.Groups, tenant.OrganizationId, id, ct);
-        ScimVersion.RequireMatch(http.Request, group.Version);
-        var patch = PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct));
-        await GroupPatcher.ApplyAsync(group, patch, provisioning, tenant.Provisioning, ct);
-        await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
+        PatchRequest? patch = null;
+
+        // Applied to the group as it is when the write lands: concurrent member changes all count, repeats are no-ops.
+        var group = await provisioning.RetryOnConflictAsync(async () =>
+        {
+            var current = await FindAsync(db.Groups, tenant.OrganizationId, id, ct);
+            ScimVersion.RequireMatch(http.Request, current.Version);
+            patch ??= PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct), ScimRequestBody.Options(http).ParseLimits());
+            await GroupPatcher.ApplyAsync(current, patch, provisioning, tenant.Provisioning, ct, ScimRequestBody.Options(http).ValueLimits());
+            await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
+            return current;
+        }, ct);
 
         // Returning a large group's members after a member change would undo the point of touching only those members.
         var query = http.Request.Query;
@@ -110,11 +124,14 @@ public static class GroupsEndpoints
         string id, HttpContext http, ScimBridgeDbContext db, GroupProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var group = await FindAsync(db.Groups, tenant.OrganizationId, id, ct);
-        ScimVersion.RequireMatch(http.Request, group.Version);
-        provisioning.Delete(group, tenant.Provisioning);
-        await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
-        return new ScimEmptyResult(StatusCodes.Status204NoContent);
+        return await provisioning.RetryOnConflictAsync<IResult>(async () =>
+        {
+            var group = await FindAsync(db.Groups, tenant.OrganizationId, id, ct);
+            ScimVersion.RequireMatch(http.Request, group.Version);
+            provisioning.Delete(group, tenant.Provisioning);
+            await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
+            return new ScimEmptyResult(StatusCodes.Status204NoContent);
+        }, ct);
     }
 
     public static async Task<DirectoryGroup> FindAsync(IQueryable<DirectoryGroup> groups, Guid organizationId, string id, CancellationToken ct)

@@ -39,6 +39,13 @@ public static class ScimGroupMapping
         return json;
     }
 
+    /// <summary>Holds a group's own values to the limits: 400 <c>invalidValue</c> naming the attribute otherwise.</summary>
+    public static void CheckValues(string displayName, string? externalId, ValueLimits limits)
+    {
+        limits.Text("displayName", displayName);
+        limits.Identifier("externalId", externalId);
+    }
+
     public static string DisplayName(JsonObject json) =>
         ScimNode.String(json, "displayName") is { } name && !string.IsNullOrWhiteSpace(name)
             ? name

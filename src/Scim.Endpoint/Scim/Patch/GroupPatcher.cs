@@ -4,6 +4,7 @@ using ScimBridge.Model.Groups;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Scim.Errors;
 using ScimBridge.Scim.Filtering;
+using ScimBridge.Scim.Groups;
 using ScimBridge.Scim.Resources;
 
 namespace ScimBridge.Scim.Patch;
@@ -30,7 +31,8 @@ public sealed class GroupPatcher
 
     /// <summary>Stages the request's changes on the group; returns whether the group's own attributes changed.</summary>
     public static async Task<bool> ApplyAsync(
-        DirectoryGroup group, PatchRequest patch, GroupProvisioning provisioning, ProvisioningContext context, CancellationToken ct)
+        DirectoryGroup group, PatchRequest patch, GroupProvisioning provisioning, ProvisioningContext context, CancellationToken ct,
+        ValueLimits? limits = null)
     {
         var patcher = new GroupPatcher(group);
         foreach (var operation in patch.Operations)
@@ -41,10 +43,12 @@ public sealed class GroupPatcher
             }
             else
             {
-                patcher.ApplyPath(operation.Op, ScimPathParser.Parse(operation.Path), operation.Value);
+                patcher.ApplyPath(operation.Op, operation.Target!, operation.Value);
             }
         }
 
+        // Checked after folding and before the first change, so a refused value leaves the group as it was.
+        ScimGroupMapping.CheckValues(patcher._displayName, patcher._externalId, limits ?? ValueLimits.Default);
         var renamed = provisioning.Update(group, patcher._displayName, patcher._externalId, context);
         if (patcher._replacement is not null)
         {

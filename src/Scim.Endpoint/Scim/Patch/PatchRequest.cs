@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimBridge.Scim.Errors;
+using ScimBridge.Scim.Filtering;
 using ScimBridge.Scim.Resources;
 
 namespace ScimBridge.Scim.Patch;
@@ -14,12 +15,23 @@ public enum PatchOp
 }
 
 /// <summary>One PATCH operation; <see cref="Value"/> is null when absent or JSON null.</summary>
-public sealed record PatchOperation(PatchOp Op, string? Path, JsonNode? Value);
+public sealed record PatchOperation(PatchOp Op, string? Path, JsonNode? Value)
+{
+    /// <summary>The parsed <see cref="Path"/>, or null when the operation has none.</summary>
+    public PatchPath? Target { get; init; }
+}
 
 /// <summary>An RFC 7644 §3.5.2 PatchOp message.</summary>
 public sealed record PatchRequest(IReadOnlyList<PatchOperation> Operations)
 {
-    public static PatchRequest Parse(JsonObject body)
+    /// <summary>The limits paths were parsed with; path-less values whose keys are paths are parsed with them too.</summary>
+    public FilterLimits Limits { get; init; } = FilterLimits.Default;
+
+    /// <summary>Parses with the default filter limits (<see cref="FilterLimits.Default"/>).</summary>
+    public static PatchRequest Parse(JsonObject body) => Parse(body, FilterLimits.Default);
+
+    /// <summary>Parses every operation and its path before any is applied, so a bad one fails the request as a whole.</summary>
+    public static PatchRequest Parse(JsonObject body, FilterLimits limits)
     {
         var operations = ScimNode.Get(body, "Operations") switch
         {
@@ -66,9 +78,9 @@ public sealed record PatchRequest(IReadOnlyList<PatchOperation> Operations)
                 throw ScimException.InvalidSyntax($"A path-less {opText} needs an object of attributes as its value.");
             }
 
-            result.Add(new PatchOperation(op, path, value));
+            result.Add(new PatchOperation(op, path, value) { Target = path is null ? null : ScimPathParser.Parse(path, limits) });
         }
 
-        return new PatchRequest(result);
+        return new PatchRequest(result) { Limits = limits };
     }
 }

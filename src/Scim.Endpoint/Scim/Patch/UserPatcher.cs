@@ -17,24 +17,41 @@ public static class UserPatcher
         "emails", "phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates", "groups", "teams",
     };
 
-    private static readonly string[] Extensions = [ScimUrns.EnterpriseUser, ScimUrns.PlatformUser];
+    private static IReadOnlyList<string> Extensions => UserPatchTargets.Extensions;
 
+    /// <summary>Applies every operation to <paramref name="user"/> (a copy the caller saves only when all succeeded).</summary>
     public static void Apply(JsonObject user, PatchRequest patch)
     {
         foreach (var operation in patch.Operations)
         {
-            if (operation.Path is null)
+            if (operation.Target is null)
             {
-                ApplyWithoutPath(user, operation.Op, (JsonObject)operation.Value!);
+                ApplyWithoutPath(user, operation.Op, (JsonObject)operation.Value!, patch.Limits);
             }
-            else
+            else if (UserPatchTargets.WholeExtension(operation.Target) is { } extension)
             {
-                ApplyPath(user, operation.Op, ScimPathParser.Parse(operation.Path), operation.Value);
+                ApplyWholeExtension(user, operation.Op, extension, operation.Value);
+            }
+            else if (!IsNoOp(user, operation.Target, operation.Value))
+            {
+                UserPatchTargets.RequireWritable(operation.Target);
+                ApplyPath(user, operation.Op, operation.Target, operation.Value);
             }
         }
     }
 
-    private static void ApplyWithoutPath(JsonObject user, PatchOp op, JsonObject value)
+    /// <summary><c>schemas</c> is not data; Okta repeats the user's own <c>id</c>.</summary>
+    private static bool IsNoOp(JsonObject user, PatchPath path, JsonNode? value) =>
+        path.ValueFilter is null && path.SubAttribute is null && path.Attribute.Schema is null
+        && (string.Equals(path.Attribute.Name, "schemas", StringComparison.OrdinalIgnoreCase)
+            || (string.Equals(path.Attribute.Name, "id", StringComparison.OrdinalIgnoreCase)
+                && value is JsonValue && string.Equals(ScimNode.String(value, "id"), ScimNode.String(user, "id"), StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>
+    /// A path-less value is a partial representation: its read-only attributes are ignored, as in a PUT, but an attribute
+    /// no schema defines is refused, and an <c>id</c> other than the user's is a mutability error.
+    /// </summary>
+    private static void ApplyWithoutPath(JsonObject user, PatchOp op, JsonObject value, FilterLimits limits)
     {
         foreach (var (key, node) in value)
         {
@@ -44,23 +61,81 @@ public static class UserPatcher
             }
 
             var extension = Extensions.FirstOrDefault(urn => string.Equals(urn, key, StringComparison.OrdinalIgnoreCase));
-            if (extension is not null && node is JsonObject attributes)
+            if (extension is not null)
             {
-                foreach (var (subKey, subNode) in attributes)
+                ApplyWholeExtension(user, PatchOp.Add, extension, node);
+                continue;
+            }
+
+            var path = ScimPathParser.Parse(key, limits);
+            if (IsNoOp(user, path, node))
+            {
+                continue;
+            }
+
+            if (UserPatchTargets.IsReadOnly(path))
+            {
+                if (string.Equals(path.Attribute.Name, "id", StringComparison.OrdinalIgnoreCase) && path.Attribute.Schema is null)
                 {
-                    var sub = AttributePath.Parse(subKey);
-                    ApplyPath(user, op, new PatchPath(sub with { Schema = extension }), subNode);
+                    throw ScimException.Mutability("id is read-only and cannot be changed.");
                 }
 
                 continue;
             }
 
-            ApplyPath(user, op, new PatchPath(AttributePath.Parse(key)), node);
+            ApplyPath(user, op, path, node);
+        }
+    }
+
+    /// <summary>
+    /// The whole enterprise or ScimBridge extension as the target: <c>add</c> sets the attributes given, <c>replace</c>
+    /// sets them and clears the other writable ones, <c>remove</c> clears every writable one. Read-only parts
+    /// (teams, state…) are the server's and stay as they are.
+    /// </summary>
+    private static void ApplyWholeExtension(JsonObject user, PatchOp op, string extension, JsonNode? value)
+    {
+        JsonObject? attributes = null;
+        if (op != PatchOp.Remove || value is not null)
+        {
+            attributes = value as JsonObject
+                ?? throw ScimException.InvalidValue($"The value for '{extension}' must be an object of its attributes.");
+        }
+
+        var container = Container(user, extension, create: true)!;
+        if (op != PatchOp.Add)
+        {
+            foreach (var key in container.Select(p => p.Key).ToList())
+            {
+                if (!UserPatchTargets.IsReadOnly(new PatchPath(new AttributePath(extension, key))))
+                {
+                    container.Remove(key);
+                }
+            }
+        }
+
+        if (op == PatchOp.Remove || attributes is null)
+        {
+            return;
+        }
+
+        foreach (var (key, node) in attributes)
+        {
+            var path = new PatchPath(AttributePath.Parse(key) with { Schema = extension });
+            if (!UserPatchTargets.IsReadOnly(path))
+            {
+                ApplyPath(user, PatchOp.Replace, path, node);
+            }
         }
     }
 
     private static void ApplyPath(JsonObject user, PatchOp op, PatchPath path, JsonNode? value)
     {
+        if (value is not null && path.ValueFilter is null && path.SubAttribute is null && path.Attribute.Schema is null
+            && string.Equals(path.Attribute.Name, "roles", StringComparison.OrdinalIgnoreCase))
+        {
+            value = Users.ScimRoles.Expand(value);
+        }
+
         var container = Container(user, path.Attribute.Schema, create: op != PatchOp.Remove);
         if (container is null)
         {

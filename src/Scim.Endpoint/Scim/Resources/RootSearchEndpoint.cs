@@ -24,7 +24,7 @@ public static class RootSearchEndpoint
     {
         var tenant = ScimTenant.From(http.User);
         var query = ScimListQuery.FromSearchRequest(await ScimRequestBody.ReadObjectAsync(http, ct), options.Value);
-        var filter = query.Filter is null ? null : ScimFilterParser.Parse(query.Filter);
+        var filter = query.Filter is null ? null : ScimFilterParser.Parse(query.Filter, query.FilterLimits);
 
         // A filter on an attribute only one resource type has selects nothing of the other type.
         var users = TryMatch(() => UserSearch.Matching(db, tenant.OrganizationId, filter), out var userError);

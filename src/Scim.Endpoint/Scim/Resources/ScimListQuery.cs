@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimBridge.Scim.Errors;
+using ScimBridge.Scim.Filtering;
 using ScimBridge.Scim.Options;
 
 namespace ScimBridge.Scim.Resources;
@@ -15,6 +16,9 @@ public sealed record ScimListQuery(
     int Count,
     ScimAttributeSelection Attributes)
 {
+    /// <summary>Nesting and term limits the filter is parsed with.</summary>
+    public FilterLimits FilterLimits { get; init; } = FilterLimits.Default;
+
     /// <summary>Zero-based offset of the first resource to return.</summary>
     public int Offset => StartIndex - 1;
 
@@ -58,7 +62,10 @@ public sealed record ScimListQuery(
             order,
             startIndex is null or < 1 ? 1 : startIndex.Value,
             Math.Clamp(count ?? options.DefaultPageSize, 0, options.MaxPageSize),
-            ScimAttributeSelection.Parse(attributes, excluded));
+            ScimAttributeSelection.Parse(attributes, excluded))
+        {
+            FilterLimits = options.ParseLimits(),
+        };
     }
 
     private static int? ParseInt(string value, string name)

@@ -15,9 +15,12 @@ public static class ScimMeta
         ["version"] = ScimVersion.ETag(version),
     };
 
-    /// <summary>The absolute URL of <c>/scim/v2/{collection}</c> for this request's host.</summary>
-    public static string BaseUrl(HttpRequest request, string collection) =>
-        string.Concat(request.Scheme, "://", request.Host.Value, request.PathBase.Value, ScimEndpoints.BasePath, "/", collection, "/");
+    /// <summary>The absolute URL of <c>/scim/v2/{collection}</c> under the public origin of this request (see <see cref="PublicOrigin"/>).</summary>
+    public static string BaseUrl(HttpRequest request, string collection)
+    {
+        var (scheme, host) = PublicOrigin.Of(request);
+        return string.Concat(scheme, "://", host, request.PathBase.Value, ScimEndpoints.BasePath, "/", collection, "/");
+    }
 
     public static string Format(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

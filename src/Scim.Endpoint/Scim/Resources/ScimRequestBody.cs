@@ -20,7 +20,7 @@ public static class ScimRequestBody
             throw new ScimException(415, null, $"Send the body as {ScimJson.MediaType} or application/json.");
         }
 
-        var limit = http.RequestServices.GetRequiredService<IOptions<ScimOptions>>().Value.MaxPayloadBytes;
+        var limit = Options(http).MaxPayloadBytes;
         if (request.ContentLength > limit)
         {
             throw ScimException.PayloadTooLarge($"The request body is {request.ContentLength} bytes; the limit is {limit}.");
@@ -57,6 +57,7 @@ public static class ScimRequestBody
             throw ScimException.InvalidSyntax("The request body is empty.");
         }
 
+        JsonSyntaxCheck.Validate(buffer.WrittenSpan, DocumentOptions.MaxDepth);
         JsonNode? node;
         try
         {
@@ -69,6 +70,9 @@ public static class ScimRequestBody
 
         return node as JsonObject ?? throw ScimException.InvalidSyntax("The request body must be a JSON object.");
     }
+
+    /// <summary>The SCIM settings, for handlers that parse a body.</summary>
+    public static ScimOptions Options(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<ScimOptions>>().Value;
 
     private static bool IsAcceptedMediaType(string? contentType)
     {

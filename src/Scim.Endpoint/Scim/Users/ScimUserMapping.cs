@@ -58,6 +58,11 @@ public static class ScimUserMapping
             json["addresses"] = new JsonArray([.. user.Addresses.Select(Address)]);
         }
 
+        if (user.Roles.Count > 0)
+        {
+            json["roles"] = new JsonArray([.. user.Roles.Select(ScimRoles.ToScim)]);
+        }
+
         if (relations.Groups.Count > 0)
         {
             json["groups"] = new JsonArray([.. relations.Groups.Select(g => new JsonObject
@@ -79,8 +84,10 @@ public static class ScimUserMapping
         return json;
     }
 
-    /// <summary>Reads a full SCIM User (POST, PUT, or a patched representation) into a profile.</summary>
-    public static UserProfile ToProfile(JsonObject json)
+    /// <summary>Reads a full SCIM User (POST, PUT, or a patched representation) into a profile, within the value limits.</summary>
+    public static UserProfile ToProfile(JsonObject json, ValueLimits limits) => UserValueCheck.Check(Read(json), limits);
+
+    private static UserProfile Read(JsonObject json)
     {
         var userName = ScimNode.String(json, "userName");
         if (string.IsNullOrWhiteSpace(userName))
@@ -116,6 +123,7 @@ public static class ScimUserMapping
             Emails = [.. Contacts(json, "emails").Select(c => new EmailAddress(c.Value, c.Type, c.Primary, c.Display))],
             PhoneNumbers = [.. Contacts(json, "phoneNumbers").Select(c => new PhoneNumber(c.Value, c.Type, c.Primary, c.Display))],
             Addresses = [.. ScimNode.Objects(ScimNode.Get(json, "addresses"), "addresses").Select(ReadAddress)],
+            Roles = ScimRoles.Read(ScimNode.Get(json, "roles")),
             Enterprise = enterprise is null
                 ? Model.Users.EnterpriseAttributes.Empty
                 : new Model.Users.EnterpriseAttributes(
@@ -135,15 +143,30 @@ public static class ScimUserMapping
         };
     }
 
-    /// <summary>Entra sends the manager as a bare id, as <c>{"value": id}</c> or as a one-element list of those.</summary>
+    /// <summary>
+    /// Entra sends the manager as a bare id, as <c>{"value": id}</c>, as a list of those (with a <c>$ref</c>), or empty to
+    /// clear it. The id is kept in its canonical form; whether it names a user of the organization is checked on save.
+    /// </summary>
     private static string? ManagerId(JsonNode? manager) => manager switch
     {
         null => null,
-        JsonValue => ScimNode.String(manager, "manager"),
-        JsonObject obj => ScimNode.String(obj, "value"),
+        JsonValue => CanonicalId(ScimNode.String(manager, "manager")),
+        JsonObject obj => CanonicalId(ScimNode.String(obj, "value")),
         JsonArray array => array.Count == 0 ? null : ManagerId(array[0]),
         _ => throw ScimException.InvalidValue("manager must be a user id or {\"value\": id}."),
     };
+
+    private static string? CanonicalId(string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return null;
+        }
+
+        return Guid.TryParse(id, out var guid)
+            ? guid.ToString()
+            : throw ScimException.InvalidValue($"manager '{(id.Length > 100 ? id[..100] + "…" : id)}' is not the id of a user.");
+    }
 
     private static IEnumerable<(string Value, string? Type, bool Primary, string? Display)> Contacts(JsonObject json, string attribute)
     {

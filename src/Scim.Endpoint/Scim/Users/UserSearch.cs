@@ -15,7 +15,7 @@ public static class UserSearch
     public static async Task<IResult> RespondAsync(HttpContext http, ScimBridgeDbContext db, ScimListQuery query, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var filter = query.Filter is null ? null : ScimFilterParser.Parse(query.Filter);
+        var filter = query.Filter is null ? null : ScimFilterParser.Parse(query.Filter, query.FilterLimits);
         if (filter is not null && UserNameEquals(filter) is { } userName)
         {
             return await RespondByUserNameAsync(http, db, tenant.OrganizationId, userName, query, ct);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Model.Persistence;
@@ -29,11 +30,12 @@ public static class UsersEndpoints
     }
 
     public static async Task<IResult> CreateAsync(
-        HttpContext http, UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
+        HttpContext http, ScimBridgeDbContext db, UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
         var body = await ScimRequestBody.ReadObjectAsync(http, ct);
-        var profile = ScimUserMapping.ToProfile(body);
+        var profile = ScimUserMapping.ToProfile(body, ScimRequestBody.Options(http).ValueLimits());
+        await ManagerReference.RequireAsync(db, tenant.OrganizationId, profile.Enterprise.ManagerId, null, ct);
         var user = await provisioning.CreateAndSaveAsync(profile, tenant.Provisioning, memberships, ct);
 
         // A new user is in no group yet; its teams can only come from a recompute, which is visible on the next read.
@@ -75,38 +77,51 @@ public static class UsersEndpoints
         string id, HttpContext http, ScimBridgeDbContext db, UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
-        ScimVersion.RequireMatch(http.Request, user.Version);
-        var body = await ScimRequestBody.ReadObjectAsync(http, ct);
-        RequireSameId(body, user);
-        var profile = ScimUserMapping.ToProfile(body);
-        return await SaveAsync(http, db, user, profile, tenant, provisioning, memberships, ct);
+        JsonObject? body = null;
+        return await provisioning.RetryOnConflictAsync(async () =>
+        {
+            var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
+            ScimVersion.RequireMatch(http.Request, user.Version);
+            body ??= await ScimRequestBody.ReadObjectAsync(http, ct);
+            RequireSameId(body, user);
+            var profile = ScimUserMapping.ToProfile(body, ScimRequestBody.Options(http).ValueLimits());
+            return await SaveAsync(http, db, user, profile, tenant, provisioning, memberships, ct);
+        }, ct);
     }
 
     public static async Task<IResult> PatchAsync(
         string id, HttpContext http, ScimBridgeDbContext db, UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
-        ScimVersion.RequireMatch(http.Request, user.Version);
-        var patch = PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct));
-        var urls = ScimUrls.For(http.Request);
-        var json = ScimUserMapping.ToScim(user, UserRelations.None, urls);
-        UserPatcher.Apply(json, patch);
-        RequireSameId(json, user);
-        var profile = ScimUserMapping.ToProfile(json);
-        return await SaveAsync(http, db, user, profile, tenant, provisioning, memberships, ct);
+        PatchRequest? patch = null;
+
+        // Applied to the user as it is when the write lands: concurrent PATCHes of other attributes are kept.
+        return await provisioning.RetryOnConflictAsync(async () =>
+        {
+            var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
+            ScimVersion.RequireMatch(http.Request, user.Version);
+            patch ??= PatchRequest.Parse(await ScimRequestBody.ReadObjectAsync(http, ct), ScimRequestBody.Options(http).ParseLimits());
+            var urls = ScimUrls.For(http.Request);
+            var json = ScimUserMapping.ToScim(user, UserRelations.None, urls);
+            UserPatcher.Apply(json, patch);
+            RequireSameId(json, user);
+            var profile = ScimUserMapping.ToProfile(json, ScimRequestBody.Options(http).ValueLimits());
+            return await SaveAsync(http, db, user, profile, tenant, provisioning, memberships, ct);
+        }, ct);
     }
 
     public static async Task<IResult> DeleteAsync(
         string id, HttpContext http, ScimBridgeDbContext db, UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
         var tenant = ScimTenant.From(http.User);
-        var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
-        ScimVersion.RequireMatch(http.Request, user.Version);
-        provisioning.Delete(user, tenant.Provisioning);
-        await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
-        return new ScimEmptyResult(StatusCodes.Status204NoContent);
+        return await provisioning.RetryOnConflictAsync<IResult>(async () =>
+        {
+            var user = await FindAsync(db.Users, tenant.OrganizationId, id, ct);
+            ScimVersion.RequireMatch(http.Request, user.Version);
+            provisioning.Delete(user, tenant.Provisioning);
+            await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
+            return new ScimEmptyResult(StatusCodes.Status204NoContent);
+        }, ct);
     }
 
     /// <summary>The user with this id in the organization, not deleted; anything else answers 404.</summary>
@@ -125,6 +140,11 @@ public static class UsersEndpoints
         HttpContext http, ScimBridgeDbContext db, User user, UserProfile profile, ScimTenant tenant,
         UserProvisioning provisioning, MembershipProvisioning memberships, CancellationToken ct)
     {
+        if (!string.Equals(profile.Enterprise.ManagerId, user.ManagerId, StringComparison.OrdinalIgnoreCase))
+        {
+            await ManagerReference.RequireAsync(db, tenant.OrganizationId, profile.Enterprise.ManagerId, user.Id, ct);
+        }
+
         if (await provisioning.UpdateAsync(user, profile, tenant.Provisioning, ct))
         {
             await provisioning.SaveAsync(tenant.Provisioning, memberships, ct);
@@ -136,7 +156,7 @@ public static class UsersEndpoints
         return new ScimJsonResult(StatusCodes.Status200OK, json, ScimVersion.ETag(user.Version));
     }
 
-    private static void RequireSameId(System.Text.Json.Nodes.JsonObject json, User user)
+    private static void RequireSameId(JsonObject json, User user)
     {
         var id = ScimNode.String(json, "id");
         if (id is not null && !string.Equals(id, user.Id.ToString(), StringComparison.OrdinalIgnoreCase))

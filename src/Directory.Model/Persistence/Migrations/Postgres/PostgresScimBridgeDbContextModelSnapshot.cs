@@ -116,6 +116,7 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
@@ -613,6 +614,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.Property<string>("ProfileUrl")
                         .HasColumnType("text");
 
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("SourceFingerprint")
                         .HasColumnType("text");
 
@@ -649,6 +654,7 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.HasKey("Id");

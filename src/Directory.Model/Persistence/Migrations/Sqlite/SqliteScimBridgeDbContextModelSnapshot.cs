@@ -108,6 +108,7 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -603,6 +604,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.Property<string>("ProfileUrl")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SourceFingerprint")
                         .HasColumnType("TEXT");
 
@@ -639,6 +644,7 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
