@@ -16,6 +16,12 @@ public sealed class SyncOptions
 
     /// <summary>How late a fire may start before it counts as missed (then it runs once at once and the schedule continues).</summary>
     public int MisfireThresholdSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// A running sync run renews its lease in the database every quarter of this; a run not renewed for this long died
+    /// with its process and is marked Abandoned, and the next run of its source goes ahead.
+    /// </summary>
+    public int RunLeaseSeconds { get; set; } = 120;
 }
 
 /// <summary>Start-up check of every configured source (common keys, type, cron, type-specific keys).</summary>
@@ -27,6 +33,10 @@ internal sealed class SyncOptionsValidator(SyncSourceCatalog catalog) : IValidat
         if (options.MisfireThresholdSeconds < 1)
         {
             problems.Add("ScimBridge:Sync:MisfireThresholdSeconds must be at least 1.");
+        }
+        if (options.RunLeaseSeconds < 1)
+        {
+            problems.Add("ScimBridge:Sync:RunLeaseSeconds must be at least 1.");
         }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

@@ -32,6 +32,7 @@ public static class SyncWorkerSetup
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDirectorySourceFactory, LdapSourceFactory>());
         services.TryAddSingleton<SyncSourceCatalog>();
         services.TryAddSingleton<SyncRunner>();
+        services.TryAddSingleton<SyncRunLeases>();
         services.AddScoped<IAdminCommand, SyncRunCommand>();
         services.AddScoped<IAdminCommand, SyncRunsCommand>();
         services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();

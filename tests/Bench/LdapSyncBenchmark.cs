@@ -12,8 +12,8 @@ namespace ScimBridge.Bench;
 /// </summary>
 public static class LdapSyncBenchmark
 {
-    private const string Source = "bench-ldap";
-    private const string Organization = "bench";
+    internal const string Source = "bench-ldap";
+    internal const string Organization = "bench";
     private const string People = "ou=people," + SlapdServer.Suffix;
     private const string Groups = "ou=groups," + SlapdServer.Suffix;
     private static readonly TimeSpan FullTarget = TimeSpan.FromSeconds(60);
@@ -22,6 +22,10 @@ public static class LdapSyncBenchmark
 
     public static async Task<int> RunAsync(string[] args, BenchDatabase database)
     {
+        if (args.Length > 1 && args[1] == "dense")
+        {
+            return await LdapDenseSyncBenchmark.RunAsync(args, database);
+        }
         var users = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         var groups = Math.Max(1, users / 100);
         var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-ldap-bench-{Guid.NewGuid():N}");
@@ -58,10 +62,11 @@ public static class LdapSyncBenchmark
         }
     }
 
-    private static void Report(string what, CommandRun run, TimeSpan target)
+    internal static void Report(string what, CommandRun run, TimeSpan target, TimeSpan? ldapsearch = null)
     {
+        var ratio = ldapsearch is { } search ? Invariant($", {run.Elapsed / search:F1}× ldapsearch") : "";
         Console.WriteLine(Invariant(
-            $"{what}: {run.Elapsed.TotalSeconds:F1} s (target < {target.TotalSeconds:F0} s), peak working set {run.PeakBytes / (1024 * 1024)} MiB"));
+            $"{what}: {run.Elapsed.TotalSeconds:F1} s (target < {target.TotalSeconds:F0} s{ratio}), peak working set {run.PeakBytes / (1024 * 1024)} MiB"));
         foreach (var line in run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1))
         {
             Console.WriteLine("    " + line);
@@ -110,12 +115,13 @@ public static class LdapSyncBenchmark
         }
     }
 
-    private sealed record CommandRun(TimeSpan Elapsed, long PeakBytes, string Output);
+    internal sealed record CommandRun(TimeSpan Elapsed, long PeakBytes, string Output);
 
-    private sealed record Target(BenchDatabase Database, string ConnectionString);
+    internal sealed record Target(BenchDatabase Database, string ConnectionString);
 
     /// <summary>Runs the service's executable with a command; peak working set is sampled from /proc (VmHWM) while it runs.</summary>
-    private static async Task<CommandRun> RunCommandAsync(string folder, SlapdServer slapd, Target target, string arguments)
+    internal static async Task<CommandRun> RunCommandAsync(
+        string folder, SlapdServer slapd, Target target, string arguments, IReadOnlyDictionary<string, string>? sourceSettings = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.Scim.dll");
         var info = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}")
@@ -130,6 +136,7 @@ public static class LdapSyncBenchmark
         // Information for the source's own "read of N users in M ms" line, which splits reading from reconciling.
         environment["Serilog__MinimumLevel__Default"] = "Warning";
         environment["Serilog__MinimumLevel__Override__ScimBridge.Sync"] = "Information";
+        environment["Serilog__MinimumLevel__Override__ScimBridge.Model.Reconcile"] = "Information";
         const string prefix = "ScimBridge__Sync__Sources__0__";
         environment[prefix + "Name"] = Source;
         environment[prefix + "Organization"] = Organization;
@@ -140,6 +147,10 @@ public static class LdapSyncBenchmark
         environment[prefix + "UserBaseDn"] = People;
         environment[prefix + "GroupBaseDn"] = Groups;
         environment[prefix + "PageSize"] = "1000";
+        foreach (var (key, value) in sourceSettings ?? new Dictionary<string, string>())
+        {
+            environment[prefix + key] = value;
+        }
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException("the service did not start");
@@ -157,8 +168,12 @@ public static class LdapSyncBenchmark
         {
             throw new InvalidOperationException($"'{arguments}' exited with {process.ExitCode}: {await output}{await errors}");
         }
-        var readLine = (await errors).Split('\n').FirstOrDefault(l => l.Contains("LDAP source", StringComparison.Ordinal) && l.Contains(" read of ", StringComparison.Ordinal));
-        return new CommandRun(elapsed, peak, await output + (readLine is null ? "" : "\n" + readLine.Trim()));
+        // The source's "read of N users in M ms" and the reconciler's "loaded, planned, applied in" lines split the time.
+        var timings = (await errors).Split('\n')
+            .Where(l => l.Contains("LDAP source", StringComparison.Ordinal) && l.Contains(" read of ", StringComparison.Ordinal)
+                || l.Contains("Reconcile of", StringComparison.Ordinal))
+            .Select(l => "\n" + l.Trim());
+        return new CommandRun(elapsed, peak, await output + string.Concat(timings));
     }
 
     private static long PeakWorkingSet(int pid)
@@ -174,17 +189,25 @@ public static class LdapSyncBenchmark
         }
     }
 
-    private static async Task<TimeSpan> LdapSearchAsync(SlapdServer slapd)
+    /// <summary>A plain paged ldapsearch of every user and group (or of the user ids alone, as an incremental run reads them).</summary>
+    internal static async Task<TimeSpan> LdapSearchAsync(SlapdServer slapd, bool idsOnly = false)
     {
         var clock = Stopwatch.StartNew();
-        foreach (var (baseDn, filter) in new[] { (People, "(objectClass=inetOrgPerson)"), (Groups, "(objectClass=groupOfNames)") })
+        var searches = idsOnly
+            ? new[] { (People, "(objectClass=inetOrgPerson)", new[] { "entryUUID" }) }
+            : [(People, "(objectClass=inetOrgPerson)", ["*", "entryUUID", "modifyTimestamp"]), (Groups, "(objectClass=groupOfNames)", ["*", "entryUUID", "modifyTimestamp"])];
+        foreach (var (baseDn, filter, attributes) in searches)
         {
             var info = new ProcessStartInfo("ldapsearch")
             {
-                ArgumentList = { "-x", "-LLL", "-H", slapd.Url, "-D", SlapdServer.AdminDn, "-w", SlapdServer.AdminPassword, "-b", baseDn, "-E", "pr=1000/noprompt", filter, "*", "entryUUID", "modifyTimestamp" },
+                ArgumentList = { "-x", "-LLL", "-H", slapd.Url, "-D", SlapdServer.AdminDn, "-w", SlapdServer.AdminPassword, "-b", baseDn, "-E", "pr=1000/noprompt", filter },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
+            foreach (var attribute in attributes)
+            {
+                info.ArgumentList.Add(attribute);
+            }
             using var process = Process.Start(info) ?? throw new InvalidOperationException("ldapsearch did not start");
             var drained = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
             await process.WaitForExitAsync();

@@ -21,6 +21,9 @@ public sealed class MappingWatcher(
 {
     private readonly SemaphoreSlim _changed = new(0);
 
+    /// <summary>One folder sync at a time: the watcher's own rounds and those a sync run asks for.</summary>
+    private readonly SemaphoreSlim _syncing = new(1, 1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -61,6 +64,54 @@ public sealed class MappingWatcher(
     /// <see cref="MappingGuard"/>, or is held with the previous version left in force. Errors are logged and retried on the next round.
     /// </summary>
     public async Task SyncAsync(CancellationToken ct)
+    {
+        await _syncing.WaitAsync(ct);
+        try
+        {
+            await SyncFolderAsync(ct);
+        }
+        finally
+        {
+            _syncing.Release();
+        }
+    }
+
+    /// <summary>
+    /// The mapping a sync run of the organization uses, brought up to date first exactly as the service does it (also
+    /// in a `sync run` process where no watcher runs): with <paramref name="apply"/> a valid new file version that
+    /// the guard lets through is applied and taken into force. Without it (a dry run) nothing is written: the version
+    /// the real run would use is returned. Null when no mapping file applies to the organization.
+    /// </summary>
+    public async Task<MappingFile?> PrepareAsync(string organizationSlug, bool apply, CancellationToken ct)
+    {
+        if (apply)
+        {
+            await SyncAsync(ct);
+            return store.For(organizationSlug);
+        }
+
+        store.Reload();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
+        var organization = await db.Organizations.AsNoTracking().Where(o => o.Slug == organizationSlug).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
+        if (organization is not { } organizationId)
+        {
+            return null;
+        }
+        if (store.For(organizationSlug) is null && await db.AppliedMappings.AsNoTracking().FirstOrDefaultAsync(a => a.OrganizationId == organizationId, ct) is { } applied)
+        {
+            store.RestoreApplied(applied);
+        }
+        var inForce = store.For(organizationSlug);
+        if (store.CandidateFor(organizationSlug) is not { } candidate || candidate.Version == inForce?.Version || store.IsHeld(candidate))
+        {
+            return inForce;
+        }
+        var (_, impact) = await scope.ServiceProvider.GetRequiredService<MembershipProvisioning>().AssessAsync(organizationId, candidate, ct);
+        return MappingGuard.Check(candidate, impact, options.Value).Allowed ? candidate : inForce;
+    }
+
+    private async Task SyncFolderAsync(CancellationToken ct)
     {
         try
         {
@@ -186,6 +237,7 @@ public sealed class MappingWatcher(
     public override void Dispose()
     {
         _changed.Dispose();
+        _syncing.Dispose();
         base.Dispose();
     }
 }

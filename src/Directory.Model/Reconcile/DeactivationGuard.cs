@@ -39,6 +39,13 @@ public static class DeactivationGuard
                 + "permissions; if the directory really is empty, run once with --force)");
         }
 
+        if (plan.UsersInScope == 0 && plan.ManagedActiveUsers > 0)
+        {
+            return GuardVerdict.Refuse(
+                $"the read of '{plan.Source}' found no users in scope; nothing was changed (check the source's base DN, filter or "
+                + "permissions; if the directory really is empty, run once with --force)");
+        }
+
         var limit = policy.Limit(plan.ManagedActiveUsers);
         if (plan.Deactivations.Count > limit)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Provisioning;
@@ -21,20 +22,29 @@ public sealed record ReconcileOutcome(ReconcilePlan Plan, GuardVerdict Verdict, 
 /// The one reconcile path for every directory source: load the source's state, plan, guard, apply. A source hands it a
 /// snapshot; it never reads a source itself, so a failed read can never get here.
 /// </summary>
-public sealed class DirectoryReconciler(ScimBridgeDbContext db, ReconcileApplier applier)
+public sealed class DirectoryReconciler(ScimBridgeDbContext db, ReconcileApplier applier, TimeProvider clock, ILogger<DirectoryReconciler> logger)
 {
     public async Task<ReconcileOutcome> ReconcileAsync(ReconcileRequest request, DirectorySnapshot snapshot, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var started = clock.GetTimestamp();
         var state = await ReconcileStateLoader.LoadAsync(db, request.OrganizationId, request.Source, snapshot, ct);
+        var loaded = clock.GetTimestamp();
         var plan = ReconcilePlanner.Plan(request.Source, snapshot, state);
+        var planned = clock.GetTimestamp();
         var verdict = DeactivationGuard.Check(plan, request.Policy, request.Force);
-        if (!verdict.Allowed || request.DryRun || plan.IsEmpty)
-        {
-            return new ReconcileOutcome(plan, verdict, Applied: false);
-        }
+        TimeSpan? applied = !verdict.Allowed || request.DryRun || plan.IsEmpty ? null : await ApplyAsync(request, plan, ct);
+        logger.LogInformation(
+            "Reconcile of {Source}: state of {Users} users and {Members} members loaded in {LoadMs} ms, planned in {PlanMs} ms, applied in {ApplyMs} ms",
+            request.Source, state.Users.Count, state.Members.Count, (long)clock.GetElapsedTime(started, loaded).TotalMilliseconds,
+            (long)clock.GetElapsedTime(loaded, planned).TotalMilliseconds, (long)(applied?.TotalMilliseconds ?? 0));
+        return new ReconcileOutcome(plan, verdict, Applied: applied is not null);
+    }
 
+    private async Task<TimeSpan> ApplyAsync(ReconcileRequest request, ReconcilePlan plan, CancellationToken ct)
+    {
+        var started = clock.GetTimestamp();
         await applier.ApplyAsync(plan, new ProvisioningContext(request.OrganizationId, request.Actor, request.Source), ct);
-        return new ReconcileOutcome(plan, verdict, Applied: true);
+        return clock.GetElapsedTime(started);
     }
 }

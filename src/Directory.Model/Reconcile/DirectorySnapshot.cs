@@ -20,6 +20,13 @@ public sealed record DirectorySnapshot
     /// <summary>Keys of users the source reports as deleted (delta reads only).</summary>
     public IReadOnlyList<string> RemovedUserKeys { get; init; } = [];
 
+    /// <summary>
+    /// For an incremental read: the key of every user in scope, read completely (LDAP reads the ids alone on every run).
+    /// Managed users missing from it have left the source (deleted, or moved out of its base DN or filter) and are
+    /// deactivated at once. Null when the source cannot tell (users are then removed only as <see cref="RemovedUserKeys"/> says).
+    /// </summary>
+    public IReadOnlySet<string>? UserKeysInScope { get; init; }
+
     /// <summary>Keys of groups the source reports as deleted (delta reads only).</summary>
     public IReadOnlyList<string> RemovedGroupKeys { get; init; } = [];
 

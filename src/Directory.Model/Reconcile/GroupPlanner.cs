@@ -3,10 +3,15 @@ namespace ScimBridge.Model.Reconcile;
 /// <summary>
 /// The group half of <see cref="ReconcilePlanner"/>: creates, renames, restores and deletions of the source's groups and
 /// their member changes. Complete member lists replace the stored ones; delta lists add and remove only what they name.
-/// Members the source names but the directory does not know (out of the source's user scope) are left out.
+/// Members the source names but the directory does not know (out of the source's user scope) are left out, and users
+/// that left the source lose every membership of the source's groups. Member changes name users by userName and groups
+/// by display name, for the diff.
 /// </summary>
-internal sealed class GroupPlanner(DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan, Dictionary<string, Guid> userIds)
+internal sealed class GroupPlanner(
+    DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan, Dictionary<string, Guid> userIds, HashSet<Guid> departed)
 {
+    private readonly Dictionary<Guid, string> _names = [];
+    private readonly HashSet<(Guid Group, Guid Member)> _removing = [];
     private readonly Dictionary<string, Guid> _groupIds = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, HashSet<Guid>> _members = [];
     private readonly HashSet<Guid> _groups = [];
@@ -54,12 +59,64 @@ internal sealed class GroupPlanner(DirectorySnapshot snapshot, ReconcileState st
             plan.GroupDeletions.Add(new GroupDeletion(group.Id, group.SourceKey, group.DisplayName));
         }
 
+        NameEveryone();
+
         // Members after groups, so nested groups created in this run can be named.
         foreach (var (group, id) in incoming)
         {
             PlanMembers(group, id);
         }
+        RemoveDeparted();
     }
+
+    /// <summary>Users that left keep no membership, even in groups the read did not report changed.</summary>
+    private void RemoveDeparted()
+    {
+        if (departed.Count == 0)
+        {
+            return;
+        }
+        foreach (var (groupId, members) in _members)
+        {
+            foreach (var member in members)
+            {
+                if (departed.Contains(member) && _removing.Add((groupId, member)))
+                {
+                    plan.MemberRemoves.Add(new MemberChange(groupId, _names.GetValueOrDefault(groupId) ?? "", member, false, NameOf(member)));
+                }
+            }
+        }
+    }
+
+    private void NameEveryone()
+    {
+        foreach (var user in state.Users)
+        {
+            _names[user.Id] = user.UserName;
+        }
+        foreach (var update in plan.Updates)
+        {
+            _names[update.Id] = update.After.UserName;
+        }
+        foreach (var create in plan.Creates)
+        {
+            _names[create.Id] = create.Profile.UserName;
+        }
+        foreach (var group in state.Groups)
+        {
+            _names[group.Id] = group.DisplayName;
+        }
+        foreach (var group in plan.GroupUpdates)
+        {
+            _names[group.Id] = group.DisplayName;
+        }
+        foreach (var group in plan.GroupCreates)
+        {
+            _names[group.Id] = group.DisplayName;
+        }
+    }
+
+    private string? NameOf(Guid id) => _names.GetValueOrDefault(id);
 
     private Guid PlanGroup(SourceGroup group, ManagedGroup? existing)
     {
@@ -90,7 +147,7 @@ internal sealed class GroupPlanner(DirectorySnapshot snapshot, ReconcileState st
             var wanted = new HashSet<Guid>();
             foreach (var key in group.MemberUserKeys)
             {
-                if (userIds.TryGetValue(key, out var id))
+                if (userIds.TryGetValue(key, out var id) && !departed.Contains(id))
                 {
                     wanted.Add(id);
                 }
@@ -108,18 +165,26 @@ internal sealed class GroupPlanner(DirectorySnapshot snapshot, ReconcileState st
             }
             foreach (var id in stored.Where(id => !wanted.Contains(id)))
             {
-                plan.MemberRemoves.Add(Change(group, groupId, id));
+                Remove(group, groupId, id);
             }
             return;
         }
 
-        foreach (var id in Resolve(group.AddedMemberKeys, groupId).Where(id => !stored.Contains(id)))
+        foreach (var id in Resolve(group.AddedMemberKeys, groupId).Where(id => !stored.Contains(id) && !departed.Contains(id)))
         {
             plan.MemberAdds.Add(Change(group, groupId, id));
         }
         foreach (var id in Resolve(group.RemovedMemberKeys, groupId).Where(stored.Contains))
         {
-            plan.MemberRemoves.Add(Change(group, groupId, id));
+            Remove(group, groupId, id);
+        }
+    }
+
+    private void Remove(SourceGroup group, Guid groupId, Guid memberId)
+    {
+        if (_removing.Add((groupId, memberId)))
+        {
+            plan.MemberRemoves.Add(Change(group, groupId, memberId));
         }
     }
 
@@ -130,7 +195,7 @@ internal sealed class GroupPlanner(DirectorySnapshot snapshot, ReconcileState st
             .Distinct();
 
     private MemberChange Change(SourceGroup group, Guid groupId, Guid memberId) =>
-        new(groupId, group.DisplayName, memberId, IsGroupMember(memberId));
+        new(groupId, group.DisplayName, memberId, IsGroupMember(memberId), NameOf(memberId));
 
     private bool IsGroupMember(Guid id) => _groups.Contains(id);
 

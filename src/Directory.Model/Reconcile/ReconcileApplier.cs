@@ -86,6 +86,7 @@ public sealed class ReconcileApplier(ScimBridgeDbContext db, UserProvisioning us
         DeactivationReason.AbsentFromFullRead => "absent from a complete read of the source",
         DeactivationReason.DisabledInSource => "disabled in the source",
         DeactivationReason.RemovedFromSource => "deleted in the source",
+        DeactivationReason.LeftScope => "no longer among the source's users (deleted, or moved out of its base DN or filter)",
         _ => reason.ToString(),
     };
 }

@@ -15,6 +15,9 @@ public sealed class ReconcilePlan
     /// <summary>Users in the snapshot (all of them for a full read).</summary>
     public int UsersRead { get; init; }
 
+    /// <summary>How many users the source has in scope when an incremental read knows it (null otherwise).</summary>
+    public int? UsersInScope { get; init; }
+
     /// <summary>Active users the source managed before the run: the base of the deactivation threshold.</summary>
     public int ManagedActiveUsers { get; init; }
 
@@ -81,11 +84,11 @@ public sealed class ReconcilePlan
         }
         foreach (var m in MemberAdds)
         {
-            yield return $"+ member {Name(m, userNames, groupNames)} of group {m.GroupName}";
+            yield return $"+ member {(m.IsGroup ? "group " : "")}{Name(m, userNames, groupNames)} of group {m.GroupName}";
         }
         foreach (var m in MemberRemoves)
         {
-            yield return $"- member {Name(m, userNames, groupNames)} of group {m.GroupName}";
+            yield return $"- member {(m.IsGroup ? "group " : "")}{Name(m, userNames, groupNames)} of group {m.GroupName}";
         }
         foreach (var e in Errors)
         {
@@ -157,6 +160,9 @@ public enum DeactivationReason
 
     /// <summary>Reported deleted by an incremental read.</summary>
     RemovedFromSource,
+
+    /// <summary>Missing from the complete list of user ids an incremental read took: deleted, or moved out of the base DN or filter.</summary>
+    LeftScope,
 }
 
 public sealed record UserDeactivation(Guid Id, string SourceKey, string UserName, DeactivationReason Reason);

@@ -6,7 +6,8 @@ namespace ScimBridge.Model.Reconcile;
 /// <summary>
 /// Pure: compares what a source returned with what the directory holds for that source and lists the changes. Users
 /// are matched by the source's stable key, so renames and e-mail changes are updates. Only a full read deactivates by
-/// absence; a delta deactivates only what it reports removed or disabled. Users of other sources are never planned.
+/// absence; a delta deactivates what it reports removed or disabled, and users missing from the complete list of keys in
+/// scope when it carries one. Users that left lose their memberships in the same run. Users of other sources are never planned.
 /// </summary>
 public static class ReconcilePlanner
 {
@@ -20,14 +21,15 @@ public static class ReconcilePlanner
             IsFull = snapshot.IsFull,
             UsersRead = snapshot.Users.Count,
             ManagedActiveUsers = state.Users.Count(u => u.Active && !u.Deleted),
+            UsersInScope = snapshot.IsFull ? null : snapshot.UserKeysInScope?.Count,
         };
-        var userIds = PlanUsers(source, snapshot, state, plan);
-        new GroupPlanner(snapshot, state, plan, userIds).Plan();
+        var (userIds, departed) = PlanUsers(source, snapshot, state, plan);
+        new GroupPlanner(snapshot, state, plan, userIds, departed).Plan();
         return plan;
     }
 
-    /// <summary>Plans user changes; returns source key → user id for every user that will exist after the run.</summary>
-    private static Dictionary<string, Guid> PlanUsers(string source, DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan)
+    /// <summary>Plans user changes; returns source key → user id for every user that will exist after the run, and the users that left.</summary>
+    private static (Dictionary<string, Guid> Ids, HashSet<Guid> Departed) PlanUsers(string source, DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan)
     {
         var current = new Dictionary<string, ManagedUser>(state.Users.Count, StringComparer.Ordinal);
         foreach (var user in state.Users)
@@ -100,22 +102,50 @@ public static class ReconcilePlanner
             }
         }
 
-        IEnumerable<(ManagedUser User, DeactivationReason Reason)> gone = snapshot.IsFull
-            ? state.Users.Where(u => !seen.Contains(u.SourceKey)).Select(u => (u, DeactivationReason.AbsentFromFullRead))
-            : snapshot.RemovedUserKeys.Where(k => !seen.Contains(k) && current.ContainsKey(k)).Distinct(StringComparer.Ordinal)
-                .Select(k => (current[k], DeactivationReason.RemovedFromSource));
-        foreach (var (user, reason) in gone)
+        var departed = Departed(snapshot, state, seen, current);
+        foreach (var (user, reason) in departed)
         {
             if (user.Active && !user.Deleted)
             {
                 plan.Deactivations.Add(new UserDeactivation(user.Id, user.SourceKey, user.UserName, reason));
             }
         }
-        foreach (var removed in plan.Deactivations.Where(d => d.Reason == DeactivationReason.RemovedFromSource))
+        return (ids, departed.Select(d => d.User.Id).ToHashSet());
+    }
+
+    /// <summary>
+    /// Managed users that have left the source, active or not: absent from a full read, reported removed by a delta, or
+    /// missing from the complete list of keys in scope an incremental read took. They keep their ids (a delta may still
+    /// name them as removed members) and lose every membership of the source's groups in this run.
+    /// </summary>
+    private static List<(ManagedUser User, DeactivationReason Reason)> Departed(
+        DirectorySnapshot snapshot, ReconcileState state, HashSet<string> seen, Dictionary<string, ManagedUser> current)
+    {
+        if (snapshot.IsFull)
         {
-            ids.Remove(removed.SourceKey);
+            return [.. state.Users.Where(u => !seen.Contains(u.SourceKey)).Select(u => (u, DeactivationReason.AbsentFromFullRead))];
         }
-        return ids;
+
+        var departed = new List<(ManagedUser, DeactivationReason)>();
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in snapshot.RemovedUserKeys)
+        {
+            if (!seen.Contains(key) && current.TryGetValue(key, out var user) && named.Add(key))
+            {
+                departed.Add((user, DeactivationReason.RemovedFromSource));
+            }
+        }
+        if (snapshot.UserKeysInScope is { } inScope)
+        {
+            foreach (var user in state.Users)
+            {
+                if (!seen.Contains(user.SourceKey) && !inScope.Contains(user.SourceKey) && named.Add(user.SourceKey))
+                {
+                    departed.Add((user, DeactivationReason.LeftScope));
+                }
+            }
+        }
+        return departed;
     }
 
     /// <summary>Why the incoming user cannot be applied (invalid values, a userName held by someone else), or null.</summary>

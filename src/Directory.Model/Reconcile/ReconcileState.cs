@@ -11,7 +11,10 @@ public sealed record ReconcileState
     public IReadOnlyList<ManagedUser> Users { get; init; } = [];
     public IReadOnlyList<ManagedGroup> Groups { get; init; } = [];
 
-    /// <summary>Current members of the managed groups.</summary>
+    /// <summary>
+    /// Current members of the managed groups: all of them for a full read; for an incremental one, the members of the
+    /// groups it names and every membership of the users that left (what the planner looks at).
+    /// </summary>
     public IReadOnlyList<ManagedMember> Members { get; init; } = [];
 
     /// <summary>Normalized userName → ManagedBy of users the source does not manage.</summary>

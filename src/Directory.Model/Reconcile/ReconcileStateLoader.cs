@@ -14,6 +14,38 @@ public static class ReconcileStateLoader
 {
     private const int ProfileBatch = 1000;
 
+    /// <summary>
+    /// An incremental read needs the stored members of the groups it names and the memberships of the users that left,
+    /// nothing else: a dense directory's million other member rows stay unread.
+    /// </summary>
+    private static async Task<List<ManagedMember>> MembersForDeltaAsync(
+        ScimBridgeDbContext db, DirectorySnapshot snapshot, List<ManagedGroup> groups, IEnumerable<(Guid Id, string Key)> users, CancellationToken ct)
+    {
+        var named = snapshot.Groups.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var groupIds = groups.Where(g => named.Contains(g.SourceKey)).Select(g => g.Id).ToList();
+        var seen = snapshot.Users.Select(u => u.Key).ToHashSet(StringComparer.Ordinal);
+        var removed = snapshot.RemovedUserKeys.ToHashSet(StringComparer.Ordinal);
+        var departed = users
+            .Where(u => !seen.Contains(u.Key) && (removed.Contains(u.Key) || snapshot.UserKeysInScope is { } inScope && !inScope.Contains(u.Key)))
+            .Select(u => u.Id)
+            .ToList();
+
+        var managed = groups.Select(g => g.Id).ToHashSet();
+        var members = new HashSet<ManagedMember>();
+        foreach (var batch in groupIds.Chunk(ProfileBatch))
+        {
+            members.UnionWith(await db.GroupMembers.AsNoTracking().Where(m => batch.Contains(m.GroupId))
+                .Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group)).ToListAsync(ct));
+        }
+        foreach (var batch in departed.Chunk(ProfileBatch))
+        {
+            var rows = await db.GroupMembers.AsNoTracking().Where(m => batch.Contains(m.MemberId))
+                .Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group)).ToListAsync(ct);
+            members.UnionWith(rows.Where(m => managed.Contains(m.GroupId)));
+        }
+        return [.. members];
+    }
+
     public static async Task<ReconcileState> LoadAsync(
         ScimBridgeDbContext db, Guid organizationId, string source, DirectorySnapshot snapshot, CancellationToken ct)
     {
@@ -50,12 +82,14 @@ public static class ReconcileStateLoader
             .Where(g => g.OrganizationId == organizationId && g.ManagedBy == source && g.ExternalId != null)
             .Select(g => new ManagedGroup(g.Id, g.ExternalId!, g.DisplayName, g.DistinguishedName, g.DeletedAt != null))
             .ToListAsync(ct);
-        var members = await (
-                from m in db.GroupMembers.AsNoTracking()
-                join g in db.Groups on m.GroupId equals g.Id
-                where g.OrganizationId == organizationId && g.ManagedBy == source && g.ExternalId != null
-                select new { m.GroupId, m.MemberId, m.MemberType })
-            .ToListAsync(ct);
+        var members = snapshot.IsFull
+            ? await (
+                    from m in db.GroupMembers.AsNoTracking()
+                    join g in db.Groups on m.GroupId equals g.Id
+                    where g.OrganizationId == organizationId && g.ManagedBy == source && g.ExternalId != null
+                    select new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group))
+                .ToListAsync(ct)
+            : await MembersForDeltaAsync(db, snapshot, groups, rows.Select(r => (r.Id, r.SourceKey!)), ct);
 
         var otherNames = new Dictionary<string, string>(others.Count, StringComparer.Ordinal);
         foreach (var other in others)
@@ -70,7 +104,7 @@ public static class ReconcileStateLoader
                 Profile = profiles.GetValueOrDefault(r.Id),
             })],
             Groups = groups,
-            Members = [.. members.Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group))],
+            Members = members,
             OtherUserNames = otherNames,
             IncomingFingerprints = incoming,
         };

@@ -18,6 +18,12 @@ public sealed class SyncRun
 
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>
+    /// A running run renews this while its process lives; a run still <see cref="SyncRunStatus.Running"/> past it is
+    /// taken to have died and is marked <see cref="SyncRunStatus.Abandoned"/> by the next run or <c>sync runs</c>.
+    /// </summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
     public SyncRunStatus Status { get; set; } = SyncRunStatus.Running;
 
     /// <summary>True when the source read everything; false for an incremental (delta) read.</summary>
@@ -51,4 +57,7 @@ public enum SyncRunStatus
     Failed,
     Aborted,
     DryRun,
+
+    /// <summary>Its process stopped without finishing it (its lease ran out); the counts say what it had applied.</summary>
+    Abandoned,
 }

@@ -10,7 +10,7 @@ public sealed class SyncRunCommand(SyncSourceCatalog catalog, SyncRunner runner)
 {
     public IReadOnlyList<string> Verb { get; } = ["sync", "run"];
 
-    public string Usage => "sync run --source NAME [--dry-run] [--force] [--full]   run one sync source now; exit code 1 when the run failed or was aborted";
+    public string Usage => "sync run --source NAME [--dry-run] [--force] [--full] [--verbose]   run one sync source now; exit code 1 when the run failed or was aborted";
 
     public async Task<int> RunAsync(CommandArguments arguments, TextWriter output, CancellationToken ct)
     {
@@ -31,13 +31,22 @@ public sealed class SyncRunCommand(SyncSourceCatalog catalog, SyncRunner runner)
         }
 
         var request = new SyncRunRequest { DryRun = arguments.Flag("dry-run"), Force = arguments.Flag("force"), Full = arguments.Flag("full") };
-        var (run, plan) = await runner.RunAsync(source, request, ct);
+        var report = await runner.RunAsync(source, request, ct);
+        var (run, plan) = report;
         if (request.DryRun && plan is not null)
         {
             await output.WriteLineAsync($"Dry run of '{run.Source}': {(plan.IsEmpty ? "no changes" : "these changes would be made")}:");
             await plan.WriteDiffAsync(output, ct);
+            if (report.Mapping is { } mapping)
+            {
+                await MappingChangeLines.WriteAsync(mapping, report.MappingUserNames, output, ct);
+            }
         }
         await WriteSummaryAsync(run, output);
+        if (report.Failure is { } failure && arguments.Flag("verbose"))
+        {
+            await output.WriteLineAsync(failure.ToString());
+        }
         return run.Status is SyncRunStatus.Succeeded or SyncRunStatus.DryRun ? 0 : 1;
     }
 
@@ -47,8 +56,10 @@ public sealed class SyncRunCommand(SyncSourceCatalog catalog, SyncRunner runner)
             $"Sync run {run.Id} of '{run.Source}' (organization '{run.Organization}'): {run.Status}{(run.Forced ? " (forced)" : "")}"));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"  read: {(run.Full ? "full" : "delta")}, {run.UsersRead} users"));
+        var would = run.Status == SyncRunStatus.DryRun || (run.Status == SyncRunStatus.Aborted && !run.Forced && run.Created + run.Updated + run.Deactivated + run.Reactivated + run.GroupsChanged + run.MembershipsChanged > 0)
+            ? "would be: " : "";
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"  created {run.Created}, updated {run.Updated}, deactivated {run.Deactivated}, reactivated {run.Reactivated}, groups changed {run.GroupsChanged}, memberships changed {run.MembershipsChanged}, errors {run.ErrorCount}"));
+            $"  {would}created {run.Created}, updated {run.Updated}, deactivated {run.Deactivated}, reactivated {run.Reactivated}, groups changed {run.GroupsChanged}, memberships changed {run.MembershipsChanged}, errors {run.ErrorCount}"));
         if (run.AbortedReason is not null)
         {
             await output.WriteLineAsync($"  reason: {run.AbortedReason}");

@@ -2,8 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ScimBridge.Model.Audit;
+using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Reconcile;
 using ScimBridge.Sync.Sources;
 
@@ -25,15 +27,27 @@ public sealed record SyncRunRequest
     public string Trigger { get; init; } = "command";
 }
 
-/// <summary>The recorded run and, when the source was read, the plan (the full diff for a dry run).</summary>
-public sealed record SyncRunReport(SyncRun Run, ReconcilePlan? Plan);
+/// <summary>
+/// The recorded run and, when the source was read, the plan (the full diff for a dry run); for a dry run with a
+/// mapping file in force, the team and role changes that would follow; for a failed run, what failed (for --verbose).
+/// </summary>
+public sealed record SyncRunReport(SyncRun Run, ReconcilePlan? Plan)
+{
+    public MembershipPlan? Mapping { get; init; }
+
+    /// <summary>Names of the users in <see cref="Mapping"/>, by id.</summary>
+    public IReadOnlyDictionary<Guid, string> MappingUserNames { get; init; } = new Dictionary<Guid, string>();
+
+    public Exception? Failure { get; init; }
+}
 
 /// <summary>
 /// One run of one source: read (bounded by ReadTimeoutSeconds) → plan → guard → apply → record. A failed or timed-out
 /// read, an unknown organization or a guard refusal ends the run without changing the directory and without moving
 /// the delta cursor. Never throws for a failed run: the failure is in the returned record.
 /// </summary>
-public sealed class SyncRunner(IServiceScopeFactory scopes, SyncSourceCatalog catalog, TimeProvider clock, ILogger<SyncRunner> logger)
+public sealed class SyncRunner(
+    IServiceScopeFactory scopes, SyncSourceCatalog catalog, SyncRunLeases leases, MappingWatcher mappings, TimeProvider clock, ILogger<SyncRunner> logger)
 {
     public async Task<SyncRunReport> RunAsync(ConfiguredSource source, SyncRunRequest request, CancellationToken ct)
     {
@@ -42,69 +56,107 @@ public sealed class SyncRunner(IServiceScopeFactory scopes, SyncSourceCatalog ca
         var options = source.Options;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
+        var now = clock.GetUtcNow();
         var run = new SyncRun
         {
             Source = options.Name,
             Organization = options.Organization,
             Trigger = request.Trigger,
             Forced = request.Force,
-            StartedAt = clock.GetUtcNow(),
+            Full = request.Full,
+            StartedAt = now,
+            LeaseExpiresAt = now + leases.Duration,
         };
         db.SyncRuns.Add(run);
         await db.SaveChangesAsync(ct);
         using var _ = logger.BeginScope(new Dictionary<string, object> { ["SyncSource"] = options.Name, ["SyncRunId"] = run.Id });
 
-        ReconcilePlan? plan = null;
-        try
+        var result = new Execution();
+        Exception? failure = null;
+        await using (leases.Hold(run.Id))
         {
-            // Quartz keeps scheduled fires apart; this keeps a `sync run` in another process off a run in progress.
-            var running = await RunInProgressAsync(db, run, source.Options, ct);
-            if (running is not null)
+            try
             {
-                run.Status = SyncRunStatus.Aborted;
-                run.AbortedReason = $"run {running.Id} of '{run.Source}' (started {running.StartedAt:u}) is still in progress; nothing was changed";
-            }
-            else
-            {
-                plan = await ExecuteAsync(scope.ServiceProvider, db, source, run, request, ct);
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            logger.LogError(ex, "Sync run {SyncRunId} of {SyncSource} failed", run.Id, options.Name);
-            Fail(run, ex is SyncRunFailure ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
-        }
+                await leases.AbandonExpiredAsync(db, options.Name, ct);
 
-        run.FinishedAt = clock.GetUtcNow();
-        db.ChangeTracker.Clear();
-        db.SyncRuns.Update(run);
-        await db.SaveChangesAsync(CancellationToken.None);
+                // Quartz keeps scheduled fires apart; this keeps a `sync run` in another process off a run in progress.
+                var running = await RunInProgressAsync(db, run, ct);
+                if (running is not null)
+                {
+                    run.Status = SyncRunStatus.Aborted;
+                    run.AbortedReason = $"run {running.Id} of '{run.Source}' (started {running.StartedAt:u}) is still in progress; nothing was changed";
+                }
+                else
+                {
+                    result = await ExecuteAsync(scope.ServiceProvider, db, source, run, request, ct);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                failure = ex;
+                if (ex is SyncRunFailedException)
+                {
+                    // Expected (directory down, wrong password): the reason says it all; the stack trace only at debug level.
+                    logger.LogError("Sync run {SyncRunId} of {SyncSource} failed: {Reason}", run.Id, options.Name, ex.Message);
+                    logger.LogDebug(ex, "Sync run {SyncRunId} of {SyncSource} failed", run.Id, options.Name);
+                }
+                else
+                {
+                    logger.LogError(ex, "Sync run {SyncRunId} of {SyncSource} failed", run.Id, options.Name);
+                }
+                Fail(run, ex is SyncRunFailedException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}");
+            }
+
+            run.FinishedAt = clock.GetUtcNow();
+            db.ChangeTracker.Clear();
+            db.SyncRuns.Update(run);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
         logger.LogInformation(
             "Sync run {SyncRunId} of {SyncSource}: {Status}, {ReadKind} read of {UsersRead} users, {Created} created, {Updated} updated, "
             + "{Deactivated} deactivated, {Reactivated} reactivated, {MembershipsChanged} memberships changed, {ErrorCount} errors{AbortedReason}",
             run.Id, run.Source, run.Status, run.Full ? "full" : "delta", run.UsersRead, run.Created, run.Updated, run.Deactivated,
             run.Reactivated, run.MembershipsChanged, run.ErrorCount, run.AbortedReason is null ? "" : $"; {run.AbortedReason}");
-        return new SyncRunReport(run, plan);
+        return new SyncRunReport(run, result.Plan) { Mapping = result.Mapping, MappingUserNames = result.MappingUserNames, Failure = failure };
     }
 
-    private async Task<ReconcilePlan?> ExecuteAsync(
+    private sealed record Execution(ReconcilePlan? Plan = null, MembershipPlan? Mapping = null)
+    {
+        public IReadOnlyDictionary<Guid, string> MappingUserNames { get; init; } = new Dictionary<Guid, string>();
+    }
+
+    private async Task<Execution> ExecuteAsync(
         IServiceProvider services, ScimBridgeDbContext db, ConfiguredSource source, SyncRun run, SyncRunRequest request, CancellationToken ct)
     {
         var options = source.Options;
         var slug = Organization.NormalizeSlug(options.Organization);
         var organizationId = await db.Organizations.Where(o => o.Slug == slug).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct)
-            ?? throw new SyncRunFailure($"organization '{options.Organization}' does not exist (create it with: tokens create --org {slug})");
+            ?? throw new SyncRunFailedException($"organization '{options.Organization}' does not exist (create it with: tokens create --org {slug})");
         run.OrganizationId = organizationId;
+        await db.SaveChangesAsync(ct);
 
+        // A run after an abandoned one reads in full and recomputes every team membership: the abandoned run may have
+        // written some batches and not others, and an uninterrupted run would have recomputed what they touched.
+        var recovering = await SyncRunLeases.NeedsRecoveryAsync(db, options.Name, ct);
         var state = await db.SyncSourceStates.AsNoTracking().FirstOrDefaultAsync(s => s.Source == options.Name, ct);
-        var full = request.Full || FullRunPolicy.IsDue(options, state, clock.GetUtcNow());
-        var snapshot = await ReadAsync(source, full ? null : state!.DeltaState, ct);
+        run.Full = request.Full || recovering || FullRunPolicy.IsDue(options, state, clock.GetUtcNow());
+        if (recovering)
+        {
+            logger.LogInformation("Sync run {SyncRunId} of {SyncSource}: an earlier run was abandoned; reading in full", run.Id, options.Name);
+        }
+
+        // The mapping version in force, as the service would have it: a valid file on disk that the guard lets through
+        // is taken into force first (a dry run only looks).
+        var mapping = await mappings.PrepareAsync(slug, apply: !request.DryRun, ct);
+
+        var snapshot = await ReadAsync(source, run.Full ? null : state!.DeltaState, ct);
         run.Full = snapshot.IsFull;
         run.UsersRead = snapshot.Users.Count;
 
         var reconciler = services.GetRequiredService<DirectoryReconciler>();
         var policy = new DeactivationPolicy(options.DeactivationThresholdPercent, options.DeactivationThresholdCount);
-        var reconcileRequest = new ReconcileRequest(organizationId, options.Name, AuditActor.SyncRun(options.Name, run.Id), policy)
+        var actor = AuditActor.SyncRun(options.Name, run.Id);
+        var reconcileRequest = new ReconcileRequest(organizationId, options.Name, actor, policy)
         {
             Force = request.Force,
             DryRun = request.DryRun,
@@ -117,44 +169,61 @@ public sealed class SyncRunner(IServiceScopeFactory scopes, SyncSourceCatalog ca
         {
             logger.LogWarning("Sync run {SyncRunId} of {SyncSource}: {Problem}", run.Id, options.Name, error);
         }
+        if (request.DryRun || outcome.Verdict.Allowed)
+        {
+            // A dry run reports what it would do even when the guard would refuse it: its counts match its diff.
+            Count(run, plan);
+        }
+        var preview = request.DryRun && mapping is not null
+            ? await ReconcileMappingPreview.PlanAsync(db, organizationId, mapping, plan, ct)
+            : null;
+        var execution = new Execution(plan, preview?.Plan) { MappingUserNames = preview?.UserNames ?? new Dictionary<Guid, string>() };
         if (!outcome.Verdict.Allowed)
         {
             run.Status = SyncRunStatus.Aborted;
             run.AbortedReason = outcome.Verdict.Reason;
-            return plan;
+            return execution;
+        }
+        if (request.DryRun)
+        {
+            run.Status = SyncRunStatus.DryRun;
+            return execution;
         }
 
+        if (recovering)
+        {
+            await services.GetRequiredService<MembershipProvisioning>().RecomputeOrganizationAsync(organizationId, actor, ct);
+        }
+        await AdvanceCursorAsync(db, options.Name, snapshot, ct);
+        run.Status = SyncRunStatus.Succeeded;
+        return execution;
+    }
+
+    private static void Count(SyncRun run, ReconcilePlan plan)
+    {
         run.Created = plan.Creates.Count;
         run.Updated = plan.Updates.Count;
         run.Deactivated = plan.Deactivations.Count;
         run.Reactivated = plan.Reactivations.Count;
         run.GroupsChanged = plan.GroupsChanged;
         run.MembershipsChanged = plan.MembershipsChanged;
-        if (request.DryRun)
-        {
-            run.Status = SyncRunStatus.DryRun;
-            return plan;
-        }
-
-        await AdvanceCursorAsync(db, options.Name, snapshot, ct);
-        run.Status = SyncRunStatus.Succeeded;
-        return plan;
     }
 
     /// <summary>
-    /// Another unfinished run of the source, started recently enough to be alive (a run older than its read timeout
-    /// plus an hour is taken to have died with its process).
+    /// An earlier unfinished run of the source whose lease is alive. Of two runs starting at once the later one (higher
+    /// id) stops; expired leases were marked abandoned just before.
     /// </summary>
-    private async Task<SyncRun?> RunInProgressAsync(ScimBridgeDbContext db, SyncRun run, SyncSourceOptions options, CancellationToken ct)
+    private async Task<SyncRun?> RunInProgressAsync(ScimBridgeDbContext db, SyncRun run, CancellationToken ct)
     {
-        var alive = clock.GetUtcNow() - TimeSpan.FromSeconds(options.ReadTimeoutSeconds) - TimeSpan.FromHours(1);
-        return await db.SyncRuns.AsNoTracking()
-            .Where(r => r.Source == run.Source && r.Id != run.Id && r.Status == SyncRunStatus.Running && r.StartedAt > alive)
+        var now = clock.GetUtcNow();
+        var running = await db.SyncRuns.AsNoTracking()
+            .Where(r => r.Source == run.Source && r.Id < run.Id && r.Status == SyncRunStatus.Running)
             .OrderBy(r => r.Id)
-            .FirstOrDefaultAsync(ct);
+            .ToListAsync(ct);
+        return running.FirstOrDefault(r => (r.LeaseExpiresAt ?? r.StartedAt + leases.Duration) >= now);
     }
 
-    /// <summary>Reads the source within ReadTimeoutSeconds; any failure becomes a <see cref="SyncRunFailure"/>.</summary>
+    /// <summary>Reads the source within ReadTimeoutSeconds; any failure becomes a <see cref="SyncRunFailedException"/>.</summary>
     private async Task<DirectorySnapshot> ReadAsync(ConfiguredSource source, string? deltaState, CancellationToken ct)
     {
         var timeout = TimeSpan.FromSeconds(source.Options.ReadTimeoutSeconds);
@@ -168,11 +237,15 @@ public sealed class SyncRunner(IServiceScopeFactory scopes, SyncSourceCatalog ca
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is OperationCanceledException or TimeoutException)
         {
-            throw new SyncRunFailure($"the read of '{source.Name}' did not finish within {source.Options.ReadTimeoutSeconds} s; nothing was changed", ex);
+            throw new SyncRunFailedException($"the read of '{source.Name}' did not finish within {source.Options.ReadTimeoutSeconds} s; nothing was changed", ex);
+        }
+        catch (DirectoryReadException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new SyncRunFailedException($"the read failed: {ex.Message.TrimEnd('.')}; nothing was changed", ex);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            throw new SyncRunFailure($"the read of '{source.Name}' failed: {ex.Message}; nothing was changed", ex);
+            throw new SyncRunFailedException($"the read of '{source.Name}' failed: {ex.Message}; nothing was changed", ex);
         }
         finally
         {
@@ -211,4 +284,4 @@ public sealed class SyncRunner(IServiceScopeFactory scopes, SyncSourceCatalog ca
 }
 
 /// <summary>A run ended before applying anything, for a reason worth showing an admin as is.</summary>
-internal sealed class SyncRunFailure(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class SyncRunFailedException(string message, Exception? inner = null) : Exception(message, inner);

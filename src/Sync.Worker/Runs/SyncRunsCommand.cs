@@ -6,7 +6,7 @@ using ScimBridge.Model.Persistence;
 namespace ScimBridge.Sync.Runs;
 
 /// <summary><c>sync runs [--source NAME] [--limit N]</c>: the most recent runs, newest first.</summary>
-public sealed class SyncRunsCommand(ScimBridgeDbContext db) : IAdminCommand
+public sealed class SyncRunsCommand(ScimBridgeDbContext db, SyncRunLeases leases) : IAdminCommand
 {
     public IReadOnlyList<string> Verb { get; } = ["sync", "runs"];
 
@@ -22,6 +22,9 @@ public sealed class SyncRunsCommand(ScimBridgeDbContext db) : IAdminCommand
             throw new CommandUsageException($"--limit must be a positive number, not '{limitText}'.");
         }
         var source = arguments.Option("source");
+
+        // A run whose process died shows as Abandoned, with what it had applied, rather than as running forever.
+        await leases.AbandonExpiredAsync(db, string.IsNullOrEmpty(source) ? null : source, ct);
         var query = db.SyncRuns.AsNoTracking();
         if (!string.IsNullOrEmpty(source))
         {

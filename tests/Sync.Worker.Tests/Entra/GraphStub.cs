@@ -92,6 +92,22 @@ public sealed class GraphStub : IDisposable
             .RespondWith(Json(status, body));
     }
 
+    /// <summary>
+    /// Answers the first GET of <paramref name="path"/> with the first half of <paramref name="body"/> (a response cut
+    /// off mid-way, with a matching length) and every later one with the whole of it.
+    /// </summary>
+    public void GetTruncatedOnce(string path, JsonNode body)
+    {
+        var text = body.ToJsonString();
+        var scenario = "truncated " + path;
+        Server.Given(Authorized(Request.Create().WithPath(GraphPath(path)).UsingGet()))
+            .InScenario(scenario).WillSetStateTo("answered once").AtPriority(5)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(text[..(text.Length / 2)]));
+        Server.Given(Authorized(Request.Create().WithPath(GraphPath(path)).UsingGet()))
+            .InScenario(scenario).WhenStateIs("answered once").AtPriority(5)
+            .RespondWith(Json(200, body));
+    }
+
     /// <summary>Answers GET <paramref name="path"/> with a Graph error body and status.</summary>
     public void GetFails(string path, int status, string code, string message, (string Name, string Value)? query = null, int? retryAfterSeconds = null)
     {

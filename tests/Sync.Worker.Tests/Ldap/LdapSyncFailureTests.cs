@@ -40,14 +40,15 @@ public sealed class LdapSyncFailureTests : IAsyncLifetime
         _server.Stop();
         var (run, _) = await running.WaitAsync(Poll.Deadline);
 
-        Assert.Equal((SyncRunStatus.Failed, 0), (run.Status, run.Deactivated));
+        Assert.Equal((SyncRunStatus.Failed, 0, true), (run.Status, run.Deactivated, run.Full));
         Assert.Contains("nothing was changed", run.AbortedReason, StringComparison.Ordinal);
+        Assert.Contains(" page ", run.AbortedReason, StringComparison.Ordinal);
         Assert.Equal(before, await host.Host.DirectoryFingerprintAsync());
         Assert.All((await host.UsersAsync()).Values, u => Assert.NotEqual(UserStatus.Deactivated, u.Status));
     }
 
     [Fact]
-    public async Task A_dead_port_fails_the_run_through_sync_run()
+    public async Task A_dead_port_fails_the_full_run_through_sync_run_in_one_line_naming_the_URL()
     {
         _tree.AddUser("adele");
         await using var host = await LdapSyncHost.CreateAsync(_tree);
@@ -57,9 +58,17 @@ public sealed class LdapSyncFailureTests : IAsyncLifetime
 
         var (exit, output, run) = await host.CommandAsync("--full");
 
-        Assert.Equal((1, SyncRunStatus.Failed), (exit, run.Status));
-        Assert.Contains("Failed", output, StringComparison.Ordinal);
-        Assert.Contains("server cannot be reached", run.AbortedReason, StringComparison.Ordinal);
+        var (verboseExit, verbose, _) = await host.CommandAsync("--full", "--verbose");
+
+        // The run is recorded and printed as the full run it attempted, even though it read nothing.
+        Assert.Equal((1, SyncRunStatus.Failed, true), (exit, run.Status, run.Full));
+        Assert.Contains("read: full, 0 users", output, StringComparison.Ordinal);
+        var reason = Assert.Single(output.Split('\n'), l => l.Contains("reason:", StringComparison.Ordinal));
+        Assert.Contains("server cannot be reached", reason, StringComparison.Ordinal);
+        Assert.Contains(_server.Url, reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.Equal(1, verboseExit);
+        Assert.Contains("   at ", verbose, StringComparison.Ordinal);
         Assert.Equal(before, await host.Host.DirectoryFingerprintAsync());
     }
 }

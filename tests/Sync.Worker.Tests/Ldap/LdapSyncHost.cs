@@ -22,7 +22,8 @@ public sealed class LdapSyncHost : IAsyncDisposable
     public SyncTestHost Host { get; }
     public LdapTree Tree { get; }
 
-    public static async Task<LdapSyncHost> CreateAsync(LdapTree tree, IDictionary<string, string?>? extra = null)
+    public static async Task<LdapSyncHost> CreateAsync(
+        LdapTree tree, IDictionary<string, string?>? extra = null, IDictionary<string, string?>? hostSettings = null)
     {
         const string prefix = "ScimBridge:Sync:Sources:0:";
         var settings = tree.SourceConfiguration(prefix);
@@ -32,6 +33,10 @@ public sealed class LdapSyncHost : IAsyncDisposable
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[prefix + key] = value;
+        }
+        foreach (var (key, value) in hostSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
         }
         return new LdapSyncHost(await SyncTestHost.CreateAsync(settings), tree);
     }

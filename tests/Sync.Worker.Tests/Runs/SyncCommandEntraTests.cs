@@ -153,4 +153,83 @@ public sealed class SyncCommandEntraTests : IDisposable
         Assert.Equal(2, unknownExit);
         Assert.Contains("No sync source named 'ldap'. Configured: entra.", unknown, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Users_removed_in_a_delta_lose_their_memberships_of_three_groups_in_that_run_and_the_dry_run_says_so()
+    {
+        string[] groups = [Sales, "0b7c2d3e-0000-4000-8000-000000000002", "0b7c2d3e-0000-4000-8000-000000000003"];
+        _graph.StubLatestDeltaLinks("users-token-1", "groups-token-1");
+        _graph.Get("/users", GraphJson.Page(_graph.GraphRoot, "users",
+        [
+            GraphJson.User("u-1", "adele@contoso.com", "Adele", "Vance"),
+            GraphJson.User("u-2", "alex@contoso.com", "Alex", "Wilber"),
+            GraphJson.User("u-3", "diego@contoso.com", "Diego", "Siciliani"),
+            GraphJson.User("u-4", "grady@contoso.com", "Grady", "Archie"),
+        ]));
+        _graph.Get("/groups", GraphJson.Page(_graph.GraphRoot, "groups", groups.Select((id, i) => GraphJson.Group(id, $"Team {i + 1}"))));
+        foreach (var group in groups)
+        {
+            _graph.Get($"/groups/{group}/members", GraphJson.Page(_graph.GraphRoot, "directoryObjects",
+                [GraphJson.DirectoryObject("user", "u-1"), GraphJson.DirectoryObject("user", "u-2"), GraphJson.DirectoryObject("user", "u-3")]));
+        }
+        var (firstExit, first) = await RunCommandAsync("sync", "run", "--source", "entra");
+        Assert.True(firstExit == 0, first);
+
+        // Graph reports two users removed (one soft, one hard deleted) and no group change at all.
+        _graph.Get("/users/delta*", GraphJson.DeltaPage(_graph.GraphRoot, "users",
+            [GraphJson.RemovedUser("u-2", "changed"), GraphJson.RemovedUser("u-3", "deleted")], deltaToken: "users-token-2"), ("$deltatoken", "users-token-1"));
+        _graph.Get("/groups/delta*", GraphJson.DeltaPage(_graph.GraphRoot, "groups", [], deltaToken: "groups-token-2"), ("$deltatoken", "groups-token-1"));
+
+        var (dryExit, dry) = await RunCommandAsync("sync", "run", "--source", "entra", "--dry-run");
+        var (exit, output) = await RunCommandAsync("sync", "run", "--source", "entra");
+
+        Assert.True(dryExit == 0, dry);
+        Assert.Contains("would be: created 0, updated 0, deactivated 2, reactivated 0, groups changed 0, memberships changed 6", dry, StringComparison.Ordinal);
+        Assert.Equal(3, dry.Split('\n').Count(l => l.StartsWith("- member diego@contoso.com of group Team ", StringComparison.Ordinal)));
+        Assert.True(exit == 0, output);
+        Assert.Contains("deactivated 2, reactivated 0, groups changed 0, memberships changed 6", output, StringComparison.Ordinal);
+        Assert.Equal(["adele@contoso.com"], await MembersAsync());
+    }
+
+    [Fact]
+    public async Task A_Graph_page_cut_off_once_is_read_again_and_the_run_succeeds()
+    {
+        StubFirstFullRead();
+        _graph.GetTruncatedOnce("/users", GraphJson.Page(_graph.GraphRoot, "users",
+        [
+            GraphJson.User("u-1", "adele@contoso.com", "Adele", "Vance"),
+            GraphJson.User("u-2", "alex@contoso.com", "Alex", "Wilber"),
+        ]));
+
+        var (exit, output) = await RunCommandAsync("sync", "run", "--source", "entra");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("read: full, 2 users", output, StringComparison.Ordinal);
+        Assert.Equal(2, _graph.RequestsTo("/users").Count);
+    }
+
+    [Fact]
+    public async Task A_refused_sign_in_fails_in_one_line_with_the_AADSTS_code_and_no_stack_trace()
+    {
+        _graph.Server.ResetMappings();
+        _graph.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath($"/{GraphStub.TenantId}/oauth2/v2.0/token").UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value. Trace ID: 0000 Correlation ID: 1111 Timestamp: 2026-12-02 03:00:00Z","error_codes":[7000215]}"""));
+
+        var (exit, output) = await RunCommandAsync("sync", "run", "--source", "entra");
+
+        Assert.Equal(1, exit);
+        var reason = Assert.Single(output.Split('\n'), l => l.Contains("reason:", StringComparison.Ordinal));
+        Assert.Contains("AADSTS7000215: Invalid client secret provided.", reason, StringComparison.Ordinal);
+        Assert.Contains(_graph.GraphRoot, reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>userNames of the users in any group, once each.</summary>
+    private async Task<List<string>> MembersAsync()
+    {
+        var builder = new DbContextOptionsBuilder<SqliteScimBridgeDbContext>().UseSqlite($"Data Source={Path.Combine(_folder, "scimbridge.db")}");
+        await using var db = new SqliteScimBridgeDbContext(builder.Options);
+        return await (from m in db.GroupMembers join u in db.Users on m.MemberId equals u.Id select u.UserName).Distinct().OrderBy(n => n).ToListAsync();
+    }
 }

@@ -235,10 +235,8 @@ public abstract class SyncRunTests : IAsyncLifetime
             return Directory(5);
         };
         var first = _host.RunAsync();
-        while (await _host.WithDbAsync(db => db.SyncRuns.CountAsync()) == 0)
-        {
-            await Task.Delay(20);
-        }
+        // Reading means the first run has passed its own check for a run in progress; a run row alone does not.
+        await Poll.UntilAsync(() => _host.Directory.Reads == 1, "the first run to read");
 
         var (second, _) = await _host.RunAsync();
         release.SetResult();
@@ -248,6 +246,37 @@ public abstract class SyncRunTests : IAsyncLifetime
         Assert.Contains($"run {finished.Id} of 'corp'", second.AbortedReason, StringComparison.Ordinal);
         Assert.Equal(1, _host.Directory.Reads);
         Assert.Equal((SyncRunStatus.Succeeded, 5), (finished.Status, finished.Created));
+    }
+
+    [Fact]
+    public async Task A_run_whose_process_died_is_marked_abandoned_and_the_next_run_reads_in_full()
+    {
+        _host.Directory.Returns(Directory(20));
+        await _host.RunAsync();
+        var now = TimeProvider.System.GetUtcNow();
+        var dead = await _host.WithDbAsync(async db =>
+        {
+            var run = new SyncRun
+            {
+                Source = SyncTestHost.Source, Organization = SyncTestHost.Organization, Trigger = "command",
+                StartedAt = now.AddMinutes(-30), LeaseExpiresAt = now.AddMinutes(-20),
+            };
+            db.SyncRuns.Add(run);
+            await db.SaveChangesAsync();
+            return run.Id;
+        });
+
+        var (next, _) = await _host.RunAsync();
+        var output = new StringWriter();
+        var exit = await ScimBridge.Scim.Cli.AdminCommandLine.RunAsync(_host.Services, ["sync", "runs"], output, output);
+
+        Assert.Equal((SyncRunStatus.Succeeded, true), (next.Status, next.Full));
+        var marked = await _host.WithDbAsync(db => db.SyncRuns.SingleAsync(r => r.Id == dead));
+        Assert.Equal(SyncRunStatus.Abandoned, marked.Status);
+        Assert.Contains("it had applied nothing", marked.AbortedReason, StringComparison.Ordinal);
+        Assert.Equal(0, exit);
+        Assert.Contains("Abandoned", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, _host.Directory.DeltaStatesSeen.Count(s => s is null) - 1);
     }
 }
 

@@ -32,7 +32,7 @@ internal sealed class EntraDeltaRead(GraphServiceClient client, EntraSourceSetti
         return new EntraDeltaState(usersLink, groupsLink, Scope);
     }
 
-    /// <summary>Follows both stored links to their ends. Throws the SDK's exception when Graph rejects a link (e.g. 410).</summary>
+    /// <summary>Follows both stored links to their ends. When Graph rejects a link (e.g. 410) the SDK's exception is the inner one.</summary>
     public async Task<DirectorySnapshot> ReadChangesAsync(EntraDeltaState state, CancellationToken ct)
     {
         var (users, removedUsers, usersLink) = await ReadUsersAsync(state.UsersDeltaLink, ct);
@@ -53,11 +53,11 @@ internal sealed class EntraDeltaRead(GraphServiceClient client, EntraSourceSetti
         // Last entry per id wins: a user changed and then deleted in the same window ends up removed, and vice versa.
         var changed = new Dictionary<string, SourceUser>(StringComparer.OrdinalIgnoreCase);
         var removed = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        var pages = new GraphPaging("users delta");
+        var pages = new GraphPaging("users delta", logger);
         string? link = url;
         while (true)
         {
-            var page = await client.Users.Delta.WithUrl(link).GetAsDeltaGetResponseAsync(cancellationToken: ct);
+            var page = await pages.FetchAsync(link, () => client.Users.Delta.WithUrl(link).GetAsDeltaGetResponseAsync(cancellationToken: ct), ct);
             pages.Received(page);
             foreach (var user in page!.Value ?? [])
             {
@@ -91,11 +91,11 @@ internal sealed class EntraDeltaRead(GraphServiceClient client, EntraSourceSetti
     {
         var scope = settings.GroupIds.Count > 0 ? new HashSet<string>(settings.GroupIds, StringComparer.OrdinalIgnoreCase) : null;
         var groups = new GroupDeltaAccumulator();
-        var pages = new GraphPaging("groups delta");
+        var pages = new GraphPaging("groups delta", logger);
         string? link = url;
         while (true)
         {
-            var page = await client.Groups.Delta.WithUrl(link).GetAsDeltaGetResponseAsync(cancellationToken: ct);
+            var page = await pages.FetchAsync(link, () => client.Groups.Delta.WithUrl(link).GetAsDeltaGetResponseAsync(cancellationToken: ct), ct);
             pages.Received(page);
             foreach (var group in page!.Value ?? [])
             {

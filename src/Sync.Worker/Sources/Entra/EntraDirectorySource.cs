@@ -1,4 +1,3 @@
-using Azure.Identity;
 using Microsoft.Extensions.Logging;
 using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Kiota.Abstractions;
@@ -53,15 +52,21 @@ public sealed class EntraDirectorySource : IDirectorySource, IDisposable
         }
         catch (DirectoryReadException ex)
         {
-            _logger.LogError(ex, "Entra source {Source}: read is incomplete, nothing from it may be applied", Name);
-            throw;
+            throw Failed(ex.Message, ex);
         }
         catch (Exception ex)
         {
-            var reason = Describe(ex);
-            _logger.LogError(ex, "Entra source {Source}: read failed ({Reason}); nothing from it may be applied", Name, reason);
-            throw new DirectoryReadException($"Entra source '{Name}': read failed: {reason}", ex);
+            throw Failed($"read failed: {GraphFailure.Describe(ex)}", ex);
         }
+    }
+
+    /// <summary>One line naming the source and its Graph URL; the stack trace at debug level only.</summary>
+    private DirectoryReadException Failed(string reason, Exception ex)
+    {
+        var message = $"Entra source '{Name}' at {_settings.GraphBaseUrl}: {reason}";
+        _logger.LogError("{Failure}; nothing from it may be applied", message);
+        _logger.LogDebug(ex, "Entra source {Source}: read failed", Name);
+        return new DirectoryReadException(message, ex);
     }
 
     private async Task<DirectorySnapshot> ReadCoreAsync(string? deltaState, CancellationToken ct)
@@ -85,7 +90,7 @@ public sealed class EntraDirectorySource : IDirectorySource, IDisposable
         {
             return await delta.ReadChangesAsync(state, ct);
         }
-        catch (ApiException ex) when (IsExpiredDeltaToken(ex))
+        catch (DirectoryReadException failure) when (failure.InnerException is ApiException ex && IsExpiredDeltaToken(ex))
         {
             _logger.LogWarning("Entra source {Source}: Graph no longer accepts the stored delta token (HTTP {Status}, {ErrorCode}); resyncing in full",
                 Name, ex.ResponseStatusCode, (ex as ODataError)?.Error?.Code ?? "no error code");
@@ -117,19 +122,6 @@ public sealed class EntraDirectorySource : IDirectorySource, IDisposable
             || string.Equals(code, "resyncRequired", StringComparison.OrdinalIgnoreCase)
             || string.Equals(code, "syncStateInvalid", StringComparison.OrdinalIgnoreCase);
     }
-
-    /// <summary>A reason safe to log and show: status and Graph error code, never tokens or secrets.</summary>
-    private static string Describe(Exception ex) => ex switch
-    {
-        ODataError odata => $"Graph answered HTTP {odata.ResponseStatusCode} {odata.Error?.Code}: {odata.Error?.Message}",
-        ApiException api => $"Graph answered HTTP {api.ResponseStatusCode}",
-        AggregateException { InnerExceptions: [.., ApiException last] } =>
-            $"Graph kept answering HTTP {last.ResponseStatusCode} after {EntraGraphConnection.MaxRetries} retries",
-        AuthenticationFailedException => "sign-in to Entra ID failed (check tenant, client id and secret or certificate)",
-        HttpRequestException http => $"Graph could not be reached ({http.HttpRequestError})",
-        TimeoutException or TaskCanceledException => "Graph did not answer in time",
-        _ => ex.GetType().Name,
-    };
 
     public void Dispose() => _connection.Dispose();
 }

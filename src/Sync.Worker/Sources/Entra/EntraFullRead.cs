@@ -30,7 +30,8 @@ internal sealed class EntraFullRead(GraphServiceClient client, EntraSourceSettin
     private async Task<List<SourceUser>> ReadUsersAsync(CancellationToken ct)
     {
         var users = new Dictionary<string, SourceUser>(StringComparer.OrdinalIgnoreCase);
-        var page = await client.Users.GetAsync(request =>
+        var pages = new GraphPaging("users", logger);
+        var page = await pages.FetchAsync(null, () => client.Users.GetAsync(request =>
         {
             request.QueryParameters.Select = EntraUserMapping.SelectedProperties;
             request.QueryParameters.Top = settings.PageSize;
@@ -41,9 +42,8 @@ internal sealed class EntraFullRead(GraphServiceClient client, EntraSourceSettin
                 request.QueryParameters.Count = true;
                 request.Headers.Add("ConsistencyLevel", "eventual");
             }
-        }, ct);
+        }, ct), ct);
 
-        var pages = new GraphPaging("users");
         while (true)
         {
             pages.Received(page);
@@ -56,7 +56,7 @@ internal sealed class EntraFullRead(GraphServiceClient client, EntraSourceSettin
             {
                 break;
             }
-            page = await client.Users.WithUrl(next).GetAsync(cancellationToken: ct);
+            page = await pages.FetchAsync(next, () => client.Users.WithUrl(next).GetAsync(cancellationToken: ct), ct);
         }
         logger.LogDebug("Entra source {Source}: read {UserCount} users in {PageCount} pages", settings.Name, users.Count, pages.Count);
         return [.. users.Values];
@@ -70,7 +70,8 @@ internal sealed class EntraFullRead(GraphServiceClient client, EntraSourceSettin
         }
 
         var groups = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var page = await client.Groups.GetAsync(request =>
+        var pages = new GraphPaging("groups", logger);
+        var page = await pages.FetchAsync(null, () => client.Groups.GetAsync(request =>
         {
             request.QueryParameters.Select = GroupSelect;
             request.QueryParameters.Top = settings.PageSize;
@@ -80,9 +81,8 @@ internal sealed class EntraFullRead(GraphServiceClient client, EntraSourceSettin
                 request.QueryParameters.Count = true;
                 request.Headers.Add("ConsistencyLevel", "eventual");
             }
-        }, ct);
+        }, ct), ct);
 
-        var pages = new GraphPaging("groups");
         while (true)
         {
             pages.Received(page);
@@ -98,7 +98,7 @@ internal sealed class EntraFullRead(GraphServiceClient client, EntraSourceSettin
             {
                 break;
             }
-            page = await client.Groups.WithUrl(next).GetAsync(cancellationToken: ct);
+            page = await pages.FetchAsync(next, () => client.Groups.WithUrl(next).GetAsync(cancellationToken: ct), ct);
         }
         return [.. groups.Select(g => (g.Key, g.Value))];
     }
@@ -140,13 +140,13 @@ internal sealed class EntraFullRead(GraphServiceClient client, EntraSourceSettin
     {
         var userKeys = new List<string>();
         var groupKeys = new List<string>();
-        var page = await client.Groups[groupId].Members.GetAsync(request =>
+        var pages = new GraphPaging($"members of group {displayName} ({groupId})", logger);
+        var page = await pages.FetchAsync(null, () => client.Groups[groupId].Members.GetAsync(request =>
         {
             request.QueryParameters.Select = MemberSelect;
             request.QueryParameters.Top = settings.PageSize;
-        }, ct);
+        }, ct), ct);
 
-        var pages = new GraphPaging($"members of group {groupId}");
         while (true)
         {
             pages.Received(page);
@@ -175,7 +175,7 @@ internal sealed class EntraFullRead(GraphServiceClient client, EntraSourceSettin
             {
                 break;
             }
-            page = await client.Groups[groupId].Members.WithUrl(next).GetAsync(cancellationToken: ct);
+            page = await pages.FetchAsync(next, () => client.Groups[groupId].Members.WithUrl(next).GetAsync(cancellationToken: ct), ct);
         }
         return new SourceGroup(groupId, displayName)
         {

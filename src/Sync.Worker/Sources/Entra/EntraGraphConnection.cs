@@ -30,10 +30,13 @@ internal sealed class EntraGraphConnection : IDisposable
     {
         var graphBase = new Uri(settings.GraphBaseUrl.TrimEnd('/'), UriKind.Absolute);
         X509Certificate2? certificate = null;
-        var credential = transport?.Credential ?? CreateCredential(settings, transport?.CredentialTransport, out certificate);
+        var authority = PrivateAuthority.FromSettings(settings);
+        var credentialTransport = transport?.CredentialTransport
+            ?? (authority is null ? null : new Azure.Core.Pipeline.HttpClientTransport(authority.CreateHandler()));
+        var credential = transport?.Credential ?? CreateCredential(settings, credentialTransport, out certificate);
 
-        // App-only sign-in asks for the static permissions of the app registration on the Graph resource.
-        var scope = graphBase.GetLeftPart(UriPartial.Authority) + "/.default";
+        // App-only sign-in asks for the static permissions of the app registration on the Graph resource, unless configured.
+        var scope = settings.EffectiveScope;
         // The provider attaches a token only to these hosts; without the configured one (e.g. 127.0.0.1 in tests) no token is sent.
         var authProvider = new AzureIdentityAuthenticationProvider(credential, [graphBase.Host], null, true, scope);
 
@@ -46,7 +49,8 @@ internal sealed class EntraGraphConnection : IDisposable
             }
         }
         handlers.Add(new AttemptTimeoutHandler(TimeSpan.FromSeconds(settings.RequestTimeoutSeconds)));
-        var httpClient = GraphClientFactory.Create(handlers, finalHandler: transport?.GraphHandler, disposeHandler: transport?.GraphHandler is null);
+        var finalHandler = transport?.GraphHandler ?? authority?.CreateHandler();
+        var httpClient = GraphClientFactory.Create(handlers, finalHandler: finalHandler, disposeHandler: transport?.GraphHandler is null);
         httpClient.Timeout = Timeout.InfiniteTimeSpan;
         var client = new GraphServiceClient(httpClient, authProvider, graphBase.ToString().TrimEnd('/'));
         return new EntraGraphConnection(client, httpClient, certificate);

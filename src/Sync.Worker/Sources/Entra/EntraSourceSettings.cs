@@ -36,6 +36,23 @@ public sealed class EntraSourceSettings
     /// <summary>Graph root including the version (e.g. https://graph.microsoft.us/v1.0 for US Government).</summary>
     public string GraphBaseUrl { get; set; } = DefaultGraphBaseUrl;
 
+    /// <summary>
+    /// Token scope the app signs in for; default: the Graph URL's origin with <c>/.default</c>
+    /// (<c>https://graph.microsoft.com/.default</c>), i.e. the app registration's static permissions.
+    /// </summary>
+    public string? Scope { get; set; }
+
+    /// <summary>
+    /// PEM file of one or more CA certificates trusted, besides the system's, for Graph and the sign-in authority: a
+    /// private authority, a TLS-inspecting proxy, a test server.
+    /// </summary>
+    public string? CaCertificatePath { get; set; }
+
+    /// <summary>The scope in effect: <see cref="Scope"/>, or the one derived from <see cref="GraphBaseUrl"/>.</summary>
+    public string EffectiveScope => !string.IsNullOrWhiteSpace(Scope)
+        ? Scope.Trim()
+        : new Uri(GraphBaseUrl.TrimEnd('/'), UriKind.Absolute).GetLeftPart(UriPartial.Authority) + "/.default";
+
     /// <summary>Optional OData <c>$filter</c> for <c>/users</c>. Graph delta cannot apply it, so every read is full.</summary>
     public string? UserFilter { get; set; }
 
@@ -96,6 +113,21 @@ public sealed class EntraSourceSettings
         if (!IsHttpsUrl(settings.GraphBaseUrl))
         {
             problems.Add($"{label}: GraphBaseUrl must be an absolute https URL (e.g. {DefaultGraphBaseUrl}).");
+        }
+        if (settings.Scope is { } scope && (string.IsNullOrWhiteSpace(scope) || scope.Any(char.IsWhiteSpace)))
+        {
+            problems.Add($"{label}: Scope must be one scope without spaces (e.g. https://graph.microsoft.com/.default).");
+        }
+        if (!string.IsNullOrWhiteSpace(settings.CaCertificatePath))
+        {
+            if (!File.Exists(settings.CaCertificatePath))
+            {
+                problems.Add($"{label}: CaCertificatePath '{settings.CaCertificatePath}' does not exist.");
+            }
+            else if (PrivateAuthority.TryLoad(settings.CaCertificatePath, out var reason) is null)
+            {
+                problems.Add($"{label}: CaCertificatePath '{settings.CaCertificatePath}' {reason}.");
+            }
         }
         if (settings.PageSize is < 1 or > MaxPageSize)
         {

@@ -7,6 +7,11 @@ internal static class DistinguishedName
 {
     public static string Normalize(string dn)
     {
+        // Most DNs a server sends are normalized already (a dense directory sends a million member values): keep them.
+        if (IsNormalized(dn))
+        {
+            return dn;
+        }
         var text = dn.Trim();
         var result = new StringBuilder(text.Length);
         var skipBlanks = false;
@@ -37,6 +42,22 @@ internal static class DistinguishedName
             result.Append(char.ToLowerInvariant(c));
         }
         return result.ToString();
+    }
+
+    private static bool IsNormalized(string dn)
+    {
+        if (dn.Length == 0 || char.IsWhiteSpace(dn[0]) || char.IsWhiteSpace(dn[^1]))
+        {
+            return dn.Length == 0;
+        }
+        foreach (var c in dn)
+        {
+            if (c is ' ' or '\\' || char.ToLowerInvariant(c) != c)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static bool IsEscaped(StringBuilder text, int index)

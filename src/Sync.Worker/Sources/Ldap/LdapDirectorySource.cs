@@ -52,21 +52,28 @@ public sealed class LdapDirectorySource : IDirectorySource
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested)
         {
-            _logger.LogError("LDAP source {Source}: read did not finish within {ReadTimeoutSeconds} s; nothing from it may be applied",
-                Name, _settings.ReadTimeoutSeconds);
-            throw new DirectoryReadException($"LDAP source '{Name}': read did not finish within {_settings.ReadTimeoutSeconds} s.", ex);
+            throw Failed($"read did not finish within {_settings.ReadTimeoutSeconds} s", ex);
         }
         catch (DirectoryReadException ex)
         {
-            _logger.LogError(ex, "LDAP source {Source}: read is incomplete, nothing from it may be applied", Name);
-            throw new DirectoryReadException($"LDAP source '{Name}': {ex.Message}", ex);
+            throw Failed(ex.Message, ex);
         }
         catch (Exception ex)
         {
-            var reason = Describe(ex);
-            _logger.LogError(ex, "LDAP source {Source}: read failed ({Reason}); nothing from it may be applied", Name, reason);
-            throw new DirectoryReadException($"LDAP source '{Name}': read failed: {reason}", ex);
+            throw Failed($"read failed: {Describe(ex)}", ex);
         }
+    }
+
+    /// <summary>
+    /// A failure is expected (directory down, wrong password, a limit): one line naming the source and its URL, and
+    /// the stack trace at debug level only.
+    /// </summary>
+    private DirectoryReadException Failed(string reason, Exception ex)
+    {
+        var message = $"LDAP source '{Name}' at {_settings.Url}: {reason}";
+        _logger.LogError("{Failure}; nothing from it may be applied", message);
+        _logger.LogDebug(ex, "LDAP source {Source}: read failed", Name);
+        return new DirectoryReadException(message, ex);
     }
 
     private LdapCursor? Cursor(string? deltaState)
@@ -84,7 +91,7 @@ public sealed class LdapDirectorySource : IDirectorySource
     }
 
     /// <summary>A reason safe to log and show: result codes and server messages, never the bind password.</summary>
-    private static string Describe(Exception ex) => ex switch
+    internal static string Describe(Exception ex) => ex switch
     {
         DirectoryOperationException op => $"the server answered {op.Response?.ResultCode}: {op.Response?.ErrorMessage ?? op.Message}",
         LdapException { ErrorCode: 49 } => "bind refused: wrong BindDn or password",

@@ -103,7 +103,19 @@ internal sealed class LdapSession : IDisposable
         var next = SearchAsync(request, ct);
         for (var page = 1; ; page++)
         {
-            var response = await next;
+            SearchResponse response;
+            try
+            {
+                response = await next;
+            }
+            catch (DirectoryReadException ex)
+            {
+                throw new DirectoryReadException($"{ex.Message} (page {page})", ex);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new DirectoryReadException($"search of '{baseDn}' failed at page {page}: {LdapDirectorySource.Describe(ex)}", ex);
+            }
             var pageControl = response.Controls.OfType<PageResultResponseControl>().FirstOrDefault()
                 ?? throw new DirectoryReadException($"Search of '{baseDn}' page {page}: the server did not answer with a paged-results control.");
             var more = pageControl.Cookie is { Length: > 0 };

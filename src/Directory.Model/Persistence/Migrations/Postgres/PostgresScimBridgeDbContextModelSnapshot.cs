@@ -326,6 +326,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.Property<int>("GroupsChanged")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("MembershipsChanged")
                         .HasColumnType("integer");
 
@@ -663,6 +666,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "PhoneExtension")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Status");
 
                     b.HasIndex("OrganizationId", "ManagedBy", "SourceKey");
 

@@ -316,6 +316,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.Property<int>("GroupsChanged")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("MembershipsChanged")
                         .HasColumnType("INTEGER");
 
@@ -653,6 +656,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "PhoneExtension")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Status");
 
                     b.HasIndex("OrganizationId", "ManagedBy", "SourceKey");
 

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ScimBridge.Testing;
+
+namespace ScimBridge.Bench;
+
+/// <summary>
+/// <c>ldap-sync dense</c>: the <see cref="DenseDirectory"/> (100,000 users, 1.29 million member values) from a local
+/// slapd through the real <c>sync run</c> command: a full sync into an empty SQLite database (target under 30 s, peak
+/// working set under 1 GiB; with <c>--database postgres</c> into PostgreSQL, under 60 s), a no-change incremental run (under 5 s), and a change round — 5 % of users deleted, 20
+/// added, 10 moved, 3 disabled, one group renamed — (under 5 s, and exactly the expected changes). Each is printed next
+/// to a plain paged <c>ldapsearch</c> of the same entries.
+/// </summary>
+public static partial class LdapDenseSyncBenchmark
+{
+    private static readonly TimeSpan FullTarget = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PostgresFullTarget = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan RunTarget = TimeSpan.FromSeconds(5);
+    private const long MemoryTarget = 1L << 30;
+
+    public static async Task<int> RunAsync(string[] args, BenchDatabase database)
+    {
+        var users = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
+        var directory = DenseDirectory.Create(users);
+        var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-ldap-dense-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(folder);
+        try
+        {
+            var ldif = Path.Combine(folder, "seed.ldif");
+            var clock = Stopwatch.StartNew();
+            await directory.WriteLdifAsync(ldif);
+            var generated = clock.Elapsed;
+            clock.Restart();
+            using var slapd = await SlapdServer.StartAsync(new SlapdOptions { SeedLdifPath = ldif });
+            Console.WriteLine(Invariant(
+                $"slapd: {users:N0} users, {directory.GroupCount:N0} groups, {directory.Edges:N0} user member values (largest group {directory.Members.Max(m => m.Count):N0}), written in {generated.TotalSeconds:F1} s, slapadd + start {clock.Elapsed.TotalSeconds:F1} s"));
+
+            var extra = new Dictionary<string, string> { ["DisabledFilter"] = DenseDirectory.DisabledFilter };
+            var target = new LdapSyncBenchmark.Target(database, await database.CreateAsync(folder));
+            await LdapSyncBenchmark.RunCommandAsync(folder, slapd, target, $"tokens create --org {LdapSyncBenchmark.Organization} --name bench", extra);
+            var full = await LdapSyncBenchmark.RunCommandAsync(folder, slapd, target, $"sync run --source {LdapSyncBenchmark.Source} --full", extra);
+            var search = await LdapSyncBenchmark.LdapSearchAsync(slapd);
+            var ids = await LdapSyncBenchmark.LdapSearchAsync(slapd, idsOnly: true);
+            var unchanged = await LdapSyncBenchmark.RunCommandAsync(folder, slapd, target, $"sync run --source {LdapSyncBenchmark.Source}", extra);
+
+            var expected = ApplyChangeRound(directory, slapd);
+            var changed = await LdapSyncBenchmark.RunCommandAsync(folder, slapd, target, $"sync run --source {LdapSyncBenchmark.Source} --force", extra);
+
+            var fullTarget = database.IsPostgres ? PostgresFullTarget : FullTarget;
+            LdapSyncBenchmark.Report($"full sync into empty {database.Name}", full, fullTarget, search);
+            LdapSyncBenchmark.Report("no-change incremental run", unchanged, RunTarget, ids);
+            LdapSyncBenchmark.Report("change round (incremental, --force for the 5 % deleted)", changed, RunTarget, ids);
+            Console.WriteLine(Invariant($"ldapsearch -E pr=1000/noprompt of every user and group: {search.TotalSeconds:F1} s; of the user ids alone: {ids.TotalSeconds:F1} s"));
+            var actual = Counts(changed.Output);
+            var exact = actual == expected;
+            Console.WriteLine($"change round expected {expected}; printed {actual?.ToString() ?? "no counts"}: {(exact ? "exact" : "NOT EXACT")}");
+            var met = exact && full.Elapsed < fullTarget && full.PeakBytes < MemoryTarget && unchanged.Elapsed < RunTarget && changed.Elapsed < RunTarget
+                && full.Output.Contains(Invariant($"full, {users} users"), StringComparison.Ordinal);
+            Console.WriteLine(met ? "targets met" : "TARGETS MISSED");
+            return met ? 0 : 1;
+        }
+        finally
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The counts a run prints on its third line.</summary>
+    private sealed record RunCounts(int Created, int Updated, int Deactivated, int Reactivated, int GroupsChanged, long MembershipsChanged);
+
+    private static RunCounts? Counts(string output)
+    {
+        var match = CountsPattern().Match(output);
+        return match.Success
+            ? new RunCounts(Int(1), Int(2), Int(3), Int(4), Int(5), long.Parse(match.Groups[6].Value, CultureInfo.InvariantCulture))
+            : null;
+
+        int Int(int group) => int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"created (\d+), updated (\d+), deactivated (\d+), reactivated (\d+), groups changed (\d+), memberships changed (\d+)")]
+    private static partial Regex CountsPattern();
+
+    /// <summary>
+    /// 5 % of users deleted, 20 added (into team0005), 10 moved to <c>ou=moved</c> (their groups' member values follow,
+    /// as referential integrity would do it), 3 disabled, team0999 renamed (its parent's member value follows). Returns
+    /// what the next run must print.
+    /// </summary>
+    private static RunCounts ApplyChangeRound(DenseDirectory directory, SlapdServer slapd)
+    {
+        var clock = Stopwatch.StartNew();
+        var deleted = Enumerable.Range(1, directory.UserCount).Where(i => i % 20 == 7).ToList();
+        foreach (var i in deleted)
+        {
+            slapd.Delete(DenseDirectory.UserDn(i));
+        }
+
+        var added = Enumerable.Range(directory.UserCount + 1, 20).ToList();
+        foreach (var i in added)
+        {
+            slapd.Add(DenseDirectory.UserDn(i), ("objectClass", ["top", "person", "organizationalPerson", "inetOrgPerson"]),
+                ("uid", [Invariant($"user{i:D6}")]), ("cn", [Invariant($"User {i}")]), ("sn", [Invariant($"{i}")]),
+                ("mail", [Invariant($"user{i:D6}@example.org")]));
+        }
+        slapd.AddValues(DenseDirectory.GroupDn(5), "member", [.. added.Select(DenseDirectory.UserDn)]);
+
+        foreach (var i in Enumerable.Range(11, 10))
+        {
+            var oldDn = DenseDirectory.UserDn(i);
+            var newDn = Invariant($"uid=user{i:D6},ou=moved,{DenseDirectory.People}");
+            slapd.Rename(oldDn, Invariant($"uid=user{i:D6}"), Invariant($"ou=moved,{DenseDirectory.People}"));
+            for (var g = 0; g < directory.GroupCount; g++)
+            {
+                if (directory.Members[g].Contains(i))
+                {
+                    slapd.RemoveValues(DenseDirectory.GroupDn(g), "member", oldDn);
+                    slapd.AddValues(DenseDirectory.GroupDn(g), "member", newDn);
+                }
+            }
+        }
+
+        var disabled = new[] { 101, 102, 103 };
+        foreach (var i in disabled)
+        {
+            slapd.Replace(DenseDirectory.UserDn(i), "description", "disabled");
+        }
+
+        var renamed = directory.GroupCount - 1;
+        slapd.Rename(DenseDirectory.GroupDn(renamed), Invariant($"cn=team{renamed:D4}-renamed"));
+        if (DenseDirectory.ParentOf(renamed) is { } parent)
+        {
+            slapd.RemoveValues(DenseDirectory.GroupDn(parent), "member", DenseDirectory.GroupDn(renamed));
+            slapd.AddValues(DenseDirectory.GroupDn(parent), "member", Invariant($"cn=team{renamed:D4}-renamed,{DenseDirectory.Groups}"));
+        }
+        Console.WriteLine(Invariant($"change round written to slapd in {clock.Elapsed.TotalSeconds:F1} s"));
+
+        var removedMemberships = deleted.Sum(i => (long)directory.Members.Count(m => m.Contains(i)));
+        return new RunCounts(
+            Created: added.Count,
+            Updated: 0,
+            Deactivated: deleted.Count(i => !DenseDirectory.IsDisabled(i)) + disabled.Length,
+            Reactivated: 0,
+            GroupsChanged: 1,
+            MembershipsChanged: removedMemberships + added.Count);
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

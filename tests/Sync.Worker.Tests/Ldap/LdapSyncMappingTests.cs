@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Model.Reconcile;
+
+namespace ScimBridge.Sync.Tests.Ldap;
+
+/// <summary>
+/// Mapping files in the sync path with no service running (the host is not started, as under <c>sync run</c>): a new
+/// file on disk is taken into force by the run itself, and a dry run lists the team and role changes per user.
+/// </summary>
+[Collection(SlapdCollection.Name)]
+public sealed class LdapSyncMappingTests(SlapdFixture slapd) : IDisposable
+{
+    private readonly string _mappings = Path.Combine(Path.GetTempPath(), "scimbridge-sync-mappings-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public void Dispose() => System.IO.Directory.Delete(_mappings, recursive: true);
+
+    [Fact]
+    public async Task A_new_mapping_file_shapes_team_memberships_of_a_sync_run_and_the_dry_run_lists_them()
+    {
+        var tree = slapd.NewTree();
+        var adele = tree.AddUser("adele");
+        var alex = tree.AddUser("alex");
+        var diego = tree.AddUser("diego");
+        var sales = tree.AddGroup("sales", adele, alex);
+        var leads = tree.AddGroup("leads", adele);
+        System.IO.Directory.CreateDirectory(_mappings);
+        await File.WriteAllTextAsync(Path.Combine(_mappings, "acme.yaml"), """
+            organization: acme
+            unmappedUsers: keep
+            rules:
+              - group: { cn: "sales" }
+                team: Sales
+                role: MEMBER
+              - group: { cn: "leads" }
+                team: Sales
+                role: ADMIN
+            """);
+        await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: new Dictionary<string, string?> { ["ScimBridge:Mappings:Path"] = _mappings });
+
+        var (dryExit, dry, dryRun) = await host.CommandAsync("--dry-run");
+        var beforeApply = await TeamsAsync(host);
+        var (exit, output, run) = await host.CommandAsync();
+        var applied = await TeamsAsync(host);
+
+        tree.Server.RemoveValues(sales, "member", alex);
+        tree.Server.AddValues(leads, "member", diego);
+        var (_, secondDry, _) = await host.CommandAsync("--dry-run");
+
+        Assert.Equal((0, SyncRunStatus.DryRun), (dryExit, dryRun.Status));
+        Assert.Contains("+ team Sales: adele as Admin", dry, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("+ team Sales: alex as Member", dry, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("diego as", dry, StringComparison.Ordinal);
+        Assert.Empty(beforeApply);
+        Assert.True(exit == 0, output);
+        Assert.Equal(SyncRunStatus.Succeeded, run.Status);
+        Assert.Equal(["Sales adele Admin", "Sales alex Member"], applied);
+        Assert.Contains("- team Sales: alex (was Member)", secondDry, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("+ team Sales: diego as Admin", secondDry, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("- member alex of group sales", secondDry, StringComparison.Ordinal);
+    }
+
+    private static Task<List<string>> TeamsAsync(LdapSyncHost host) => host.Host.WithDbAsync(async db =>
+    {
+        var rows = await (from m in db.TeamMemberships
+                          join t in db.Teams on m.TeamId equals t.Id
+                          join u in db.Users on m.UserId equals u.Id
+                          where m.RemovedAt == null
+                          select new { t.Name, u.UserName, m.Role }).ToListAsync();
+        return rows.Select(r => $"{r.Name} {r.UserName} {r.Role}").Order(StringComparer.Ordinal).ToList();
+    });
+}
