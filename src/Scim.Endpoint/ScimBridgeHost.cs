@@ -2,6 +2,7 @@ using ScimBridge.Model;
 using ScimBridge.Model.Commands;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Scim.Admin;
+using ScimBridge.Scim.Admin.Shared;
 using ScimBridge.Scim.Errors;
 using ScimBridge.Scim.Logging;
 using ScimBridge.Scim.Mapping;
@@ -64,6 +65,8 @@ public static class ScimBridgeHost
         });
         app.UseExceptionHandler();
         app.UseScimStatusCodeBodies();
+        app.UseAdminServerTiming();
+        app.UseAdminStatusPages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseOrganizationTag();

@@ -37,8 +37,11 @@ switch (which)
     case "mapping":
         await MappingBenchmark.RunAsync(positional, databases[0]);
         break;
+    case "console":
+        await ConsoleBenchmark.RunAsync(args);
+        break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS | dense [USERS]] | mapping [USERS [recompute|patch]]> [--database sqlite|postgres|both (scim only)]");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS | dense [USERS]] | mapping [USERS [recompute|patch]] | console [USERS]> [--database sqlite|postgres|both (scim only)]");
         break;
 }
 return 0;

@@ -64,6 +64,28 @@ public sealed class ServiceProcess : IAsyncDisposable
         return process;
     }
 
+    /// <summary>The SQLite file of a folder made by <see cref="NewFolder"/>.</summary>
+    public static string SqliteConnectionString(string folder) => $"Data Source={Path.Combine(folder, "bench.db")}";
+
+    /// <summary>A fresh working folder for a service started with <see cref="StartInAsync"/> (SQLite).</summary>
+    public static string NewFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-bench-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>Runs an admin command on the folder's database; returns what it printed.</summary>
+    public static Task<string> RunCommandAsync(string folder, string arguments) =>
+        RunToCompletionAsync(folder, BenchDatabase.Sqlite, SqliteConnectionString(folder), arguments);
+
+    /// <summary>Starts the service on a folder prepared beforehand (its database already filled).</summary>
+    public static Task<ServiceProcess> StartInAsync(string folder)
+    {
+        var port = FreePort();
+        return StartAndProbeAsync(StartInfo(folder, BenchDatabase.Sqlite, SqliteConnectionString(folder), $"--urls http://127.0.0.1:{port}"), folder, port, "/healthz");
+    }
+
     /// <summary>The raw baseline (<see cref="BaselineServer"/>) as its own process, measured the same way as the service.</summary>
     public static async Task<ServiceProcess> StartBaselineAsync(BenchDatabase? database = null)
     {

@@ -46,4 +46,23 @@ public sealed class LoginLinkTests(ScimBridgeFactory factory) : IClassFixture<Sc
         var (_, users) = await session.GetAsync("/admin/users?q=first");
         Assert.Contains("by hand", users, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_deactivated_users_session_stops_at_their_next_request()
+    {
+        using var first = await ConsoleSession.SignInAsync(factory, "stopco", "first@stopco.example");
+        using var second = await ConsoleSession.SignInAsync(factory, "stopco", "second@stopco.example");
+        var (_, list) = await first.GetAsync("/admin/users?q=second");
+        var secondId = System.Text.RegularExpressions.Regex.Match(list, "/admin/users/([0-9a-f-]{36})").Groups[1].Value;
+        var (status, _) = await second.GetAsync("/admin/users");
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var (_, page) = await first.GetAsync($"/admin/users/{secondId}");
+        var deactivated = await first.PostFormAsync($"/admin/users/{secondId}?handler=Deactivate", page, []);
+        Assert.Equal(HttpStatusCode.Redirect, deactivated.StatusCode);
+
+        var after = await second.Client.GetAsync("/admin/users");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("http://localhost/admin/sign-in", after.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
 }

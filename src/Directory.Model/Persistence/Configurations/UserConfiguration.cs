@@ -24,6 +24,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.HasIndex(u => new { u.OrganizationId, u.ExternalId });
         builder.HasIndex(u => new { u.OrganizationId, u.ManagedBy, u.SourceKey });
         builder.HasIndex(u => new { u.OrganizationId, u.PhoneExtension }).IsUnique();
+        // The console's state filter and counts.
+        builder.HasIndex(u => new { u.OrganizationId, u.Status });
         builder.Property(u => u.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(u => u.StatusBeforeDeactivation).HasConversion<string>().HasMaxLength(20);
         builder.Property(u => u.OrganizationRole).HasConversion<string>().HasMaxLength(10);

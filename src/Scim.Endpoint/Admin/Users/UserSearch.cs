@@ -53,19 +53,17 @@ public sealed class UserSearch(ScimBridgeDbContext db)
 
     private IQueryable<User> Filter(Guid organizationId, UserQuery query)
     {
-        var users = db.Users.IgnoreAutoIncludes().AsNoTracking().Where(u => u.OrganizationId == organizationId && u.DeletedAt == null);
+        var users = db.Users.IgnoreAutoIncludes().AsNoTracking().Where(u => u.DeletedAt == null);
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
-            var prefix = User.Normalize(query.Text);
-            var upper = prefix + "\uffff";
-            var byEmail = db.Set<UserEmail>().Where(e => string.Compare(e.NormalizedValue, prefix) >= 0 && string.Compare(e.NormalizedValue, upper) < 0)
-                .Select(e => e.UserId);
-            users = users.Where(u =>
-                (string.Compare(u.NormalizedUserName, prefix) >= 0 && string.Compare(u.NormalizedUserName, upper) < 0)
-                || u.GivenName!.ToUpper().Substring(0, prefix.Length) == prefix
-                || u.FamilyName!.ToUpper().Substring(0, prefix.Length) == prefix
-                || u.DisplayName!.ToUpper().Substring(0, prefix.Length) == prefix
-                || byEmail.Contains(u.Id));
+            // Every branch of Matching is limited to the organization, so the users are found by id from it; an
+            // organization condition here as well made SQLite walk all of the organization's users instead.
+            var matches = Matching(organizationId, User.Normalize(query.Text));
+            users = users.Where(u => matches.Contains(u.Id));
+        }
+        else
+        {
+            users = users.Where(u => u.OrganizationId == organizationId);
         }
 
         if (query.State is { } state)
@@ -80,10 +78,30 @@ public sealed class UserSearch(ScimBridgeDbContext db)
 
         if (query.TeamId is { } teamId)
         {
-            users = users.Where(u => db.TeamMemberships.Any(m => m.UserId == u.Id && m.TeamId == teamId && m.RemovedAt == null));
+            // Driven from the team's members (index on TeamId), not by probing every user's memberships.
+            var members = db.TeamMemberships.Where(m => m.TeamId == teamId && m.RemovedAt == null).Select(m => m.UserId);
+            users = users.Where(u => members.Contains(u.Id));
         }
 
         return users;
+    }
+
+    /// <summary>
+    /// Ids of the organization's users whose userName, an e-mail, given, family or display name starts with the
+    /// (upper-cased) prefix: one indexed range per field, united, so no query reads every user.
+    /// </summary>
+    private IQueryable<Guid> Matching(Guid organizationId, string prefix)
+    {
+        var inOrganization = db.Users.IgnoreAutoIncludes().Where(u => u.OrganizationId == organizationId);
+        var byUserName = inOrganization.Where(Prefix.Of<User>(u => u.NormalizedUserName, prefix, db.IsSqlite)).Select(u => u.Id);
+        // Driven by the e-mail index; each match is checked against its user's organization.
+        var byEmail = db.Set<UserEmail>().Where(Prefix.Of<UserEmail>(e => e.NormalizedValue, prefix, db.IsSqlite))
+            .Where(e => db.Users.Any(u => u.Id == e.UserId && u.OrganizationId == organizationId))
+            .Select(e => e.UserId);
+        var byGivenName = inOrganization.Where(Prefix.Of<User>(u => u.GivenName!.ToUpper(), prefix, db.IsSqlite)).Select(u => u.Id);
+        var byFamilyName = inOrganization.Where(Prefix.Of<User>(u => u.FamilyName!.ToUpper(), prefix, db.IsSqlite)).Select(u => u.Id);
+        var byDisplayName = inOrganization.Where(Prefix.Of<User>(u => u.DisplayName!.ToUpper(), prefix, db.IsSqlite)).Select(u => u.Id);
+        return byUserName.Union(byEmail).Union(byGivenName).Union(byFamilyName).Union(byDisplayName);
     }
 
     private static IQueryable<User> Sort(IQueryable<User> users, UserQuery query) => (query.Sort, query.Descending) switch

@@ -667,6 +667,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.HasIndex("OrganizationId", "PhoneExtension")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "Status");
+
                     b.HasIndex("OrganizationId", "ManagedBy", "SourceKey");
 
                     b.ToTable("Users");

@@ -657,6 +657,8 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "PhoneExtension")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "Status");
+
                     b.HasIndex("OrganizationId", "ManagedBy", "SourceKey");
 
                     b.ToTable("Users");

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Sqlite;
+using ScimBridge.Model.Teams;
+using ScimBridge.Model.Users;
+
+namespace ScimBridge.Bench;
+
+/// <summary>
+/// Admin console speed with 100,000 users in one organization (SQLite): the users search page and the user page,
+/// requested one at a time by a signed-in Owner. Prints the server's own time (the page's <c>Server-Timing</c> header)
+/// and the time seen by the client, p50 and p95.
+/// </summary>
+public static partial class ConsoleBenchmark
+{
+    private const string Organization = "bench";
+    private const int Teams = 50;
+
+    public static async Task RunAsync(string[] args)
+    {
+        var users = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+        Console.WriteLine($"ScimBridge console benchmark: {Environment.ProcessorCount} cores, {users:N0} users");
+        var folder = ServiceProcess.NewFolder();
+
+        // The command migrates the database and makes the Owner; the users are then written straight into the file.
+        var link = (await ServiceProcess.RunCommandAsync(folder, $"admin login-link --org {Organization} --email owner@bench.example")).Trim().Split('\n')[^1].Trim();
+        var seeding = Stopwatch.StartNew();
+        var ids = await SeedAsync(folder, users);
+        Console.WriteLine($"seeded {users:N0} users in {seeding.Elapsed.TotalSeconds:F1} s");
+
+        await using var service = await ServiceProcess.StartInAsync(folder);
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = service.BaseAddress,
+        };
+        await SignInAsync(client, new Uri(link).PathAndQuery);
+
+        string[] searches = ["person04211", "PERSON0", "given123", "family9", "person", "nobody-matches", ""];
+        await MeasureAsync(client, "users search page", 200, i => $"/admin/users?q={Uri.EscapeDataString(searches[i % searches.Length])}");
+        await MeasureAsync(client, "users search, filtered by state and team, sorted by name", 100,
+            i => $"/admin/users?q=person{i % 10}&state=active&sort=name&team={ids.Teams[i % ids.Teams.Count]}");
+        await MeasureAsync(client, "users list, page 1,000", 50, _ => "/admin/users?page=1000");
+        // Spread over the whole organization, the same users on every run.
+        await MeasureAsync(client, "user page", 200, i => $"/admin/users/{ids.Users[(int)((i * 7919L) % ids.Users.Count)]}");
+        Console.WriteLine($"service peak working set {service.PeakWorkingSetBytes / 1024 / 1024} MiB, CPU {service.CpuTime.TotalSeconds:F1} s");
+    }
+
+    private static async Task MeasureAsync(HttpClient client, string what, int requests, Func<int, string> path)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            (await client.GetAsync(path(i))).EnsureSuccessStatusCode();
+        }
+
+        var server = new List<double>(requests);
+        var seen = new List<double>(requests);
+        for (var i = 0; i < requests; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await client.GetAsync(path(i));
+            await response.Content.ReadAsStringAsync();
+            seen.Add(watch.Elapsed.TotalMilliseconds);
+            response.EnsureSuccessStatusCode();
+            var timing = response.Headers.TryGetValues("Server-Timing", out var values) ? values.First() : "";
+            server.Add(ServerTiming().Match(timing) is { Success: true } m ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN);
+        }
+
+        Console.WriteLine($"{what,-58} server p50 {Percentile(server, 50),6:F1} ms  p95 {Percentile(server, 95),6:F1} ms   client p50 {Percentile(seen, 50),6:F1} ms  p95 {Percentile(seen, 95),6:F1} ms  ({requests} requests)");
+    }
+
+    private static double Percentile(List<double> values, int percent)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percent / 100.0 * sorted.Count) - 1)];
+    }
+
+    private static async Task SignInAsync(HttpClient client, string linkPath)
+    {
+        var page = await client.GetStringAsync(linkPath);
+        var token = WebUtility.HtmlDecode(AntiforgeryToken().Match(page).Groups[1].Value);
+        var response = await client.PostAsync(linkPath, new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Signing in with the link answered {response.StatusCode}.");
+        }
+    }
+
+    private static async Task<(List<Guid> Users, List<Guid> Teams)> SeedAsync(string folder, int count)
+    {
+        var options = new DbContextOptionsBuilder<SqliteScimBridgeDbContext>()
+            .UseSqlite(ServiceProcess.SqliteConnectionString(folder)).AddInterceptors(new SqlitePragmas()).Options;
+        await using var db = new SqliteScimBridgeDbContext(options);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var organizationId = await db.Organizations.Where(o => o.Slug == Organization).Select(o => o.Id).SingleAsync();
+        var now = DateTimeOffset.UnixEpoch.AddYears(56);
+        var teams = Enumerable.Range(0, Teams).Select(i =>
+        {
+            var team = new Team { OrganizationId = organizationId, CreatedAt = now, CreatedBy = "bench" };
+            team.Rename($"Team {i:D2}");
+            return team;
+        }).ToList();
+        db.Teams.AddRange(teams);
+        await db.SaveChangesAsync();
+
+        var ids = new List<Guid>(count);
+        foreach (var chunk in Enumerable.Range(0, count).Chunk(5_000))
+        {
+            foreach (var i in chunk)
+            {
+                var user = new User { OrganizationId = organizationId, ManagedBy = i % 3 == 0 ? "scim" : i % 3 == 1 ? "corp-ldap" : ManagedBySources.Manual, CreatedAt = now, UpdatedAt = now };
+                user.ApplyProfile(new UserProfile
+                {
+                    UserName = $"person{i:D6}@bench.example",
+                    ExternalId = $"ext-{i}",
+                    Name = new PersonName($"Given{i}", $"Family{i % 10_000}"),
+                    DisplayName = $"Given{i} Family{i % 10_000}",
+                    Emails = [new EmailAddress($"person{i:D6}@bench.example", "work", true, null)],
+                });
+                db.Users.Add(user);
+                ids.Add(user.Id);
+                foreach (var team in new[] { teams[i % Teams], teams[(i * 31 + 7) % Teams] }.Distinct())
+                {
+                    db.TeamMemberships.Add(new TeamMembership
+                    {
+                        OrganizationId = organizationId, TeamId = team.Id, UserId = user.Id, Role = (TeamRole)(1 + (i % 3)),
+                        Origin = i % 2 == 0 ? MembershipOrigin.Mapping : MembershipOrigin.Manual,
+                        Cause = i % 2 == 0 ? "rule 1 (line 4) of bench.yaml@abc, group Sales" : "set by hand", CreatedAt = now, UpdatedAt = now,
+                    });
+                }
+            }
+
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+        }
+
+        return (ids, teams.Select(t => t.Id).ToList());
+    }
+
+    [GeneratedRegex("dur=([0-9.]+)")]
+    private static partial Regex ServerTiming();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+}
