@@ -35,6 +35,7 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/')
             .Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
+        await WarmUpSignInAsync();
         _playwright = await Playwright.CreateAsync();
         Assertions.SetDefaultExpectTimeout(120_000);
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -43,6 +44,22 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
             Headless = true,
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
+    }
+
+    /// <summary>
+    /// The first sign-in makes the provider create its keys and the service fetch the provider's metadata; on a busy
+    /// machine that took longer than a browser test waits, so it happens here, once, before any test.
+    /// </summary>
+    private async Task WarmUpSignInAsync()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromMinutes(5) };
+        (await http.GetAsync(Provider.Authority + ".well-known/openid-configuration")).EnsureSuccessStatusCode();
+        (await http.GetAsync(Provider.Authority + ".well-known/jwks")).EnsureSuccessStatusCode();
+        var challenge = await http.GetAsync(BaseUrl + "/admin/sign-in?handler=provider");
+        if (challenge.StatusCode != System.Net.HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"The console's sign-in answered {challenge.StatusCode} instead of sending the browser to the provider.");
+        }
     }
 
     /// <summary>A fresh browser context (its own cookies) with a page, as a new person at their own computer.</summary>
