@@ -8,6 +8,7 @@ public static class AdminNavigation
     public static readonly IReadOnlyList<Entry> Entries =
     [
         new("Users", AdminConsole.BasePath + "/users"),
+        new("Mapping file", AdminConsole.BasePath + "/mapping"),
         new("Audit log", AdminConsole.BasePath + "/audit"),
     ];
 
