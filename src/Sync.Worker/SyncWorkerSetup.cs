@@ -33,6 +33,7 @@ public static class SyncWorkerSetup
         services.TryAddSingleton<SyncSourceCatalog>();
         services.TryAddSingleton<SyncRunner>();
         services.TryAddSingleton<SyncRunLeases>();
+        services.TryAddSingleton<SourceConnectionTester>();
         services.AddScoped<IAdminCommand, SyncRunCommand>();
         services.AddScoped<IAdminCommand, SyncRunsCommand>();
         services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();

@@ -11,6 +11,13 @@ public interface IDirectorySource
     /// the read is full. Throws <see cref="DirectoryReadException"/> when the read failed or may be incomplete.
     /// </summary>
     Task<DirectorySnapshot> ReadAsync(string? deltaState, CancellationToken ct);
+
+    /// <summary>
+    /// Signs in (binds) and counts the users in scope without reading them and without writing anything: the console's
+    /// "Test connection". Throws <see cref="DirectoryReadException"/> saying what failed.
+    /// </summary>
+    Task<ConnectionCheck> CheckConnectionAsync(CancellationToken ct) =>
+        throw new NotSupportedException($"Source '{Name}' cannot test its connection.");
 }
 
 /// <summary>The source could not be read completely; nothing may be deactivated on the strength of this read.</summary>

@@ -28,6 +28,9 @@ public static class AdminConsole
         services.AddScoped<Users.UserDetails>();
         services.AddScoped<Audit.AuditSearch>();
         services.AddScoped<Mapping.MappingOverview>();
+        services.AddScoped<Sync.SyncOverview>();
+        services.AddScoped<Sync.SyncAudit>();
+        services.AddSingleton<Sync.ConsoleSyncRuns>();
         services.AddRazorPages(pages =>
             {
                 pages.RootDirectory = "/Admin";

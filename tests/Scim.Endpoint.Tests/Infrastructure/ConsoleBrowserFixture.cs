@@ -11,7 +11,7 @@ namespace ScimBridge.Scim.Tests.Infrastructure;
 /// The service on a real Kestrel socket, signing people in through a <see cref="TestIdentityProvider"/>, and Debian's
 /// chromium driven by Playwright (Playwright cannot download its own browsers here; scripts/test.sh installs chromium).
 /// </summary>
-public sealed class ConsoleBrowserFixture : IAsyncLifetime
+public class ConsoleBrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -29,7 +29,7 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Provider.StartAsync();
-        App = new ConsoleAppFactory(Provider.Authority);
+        App = new ConsoleAppFactory(Provider.Authority, await StartServersAsync());
         await App.InitializeAsync();
         App.UseKestrel(0);
         App.StartServer();
@@ -45,6 +45,9 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
     }
+
+    /// <summary>Servers a derived fixture needs before the service starts (e.g. slapd), and the settings that point the service at them.</summary>
+    protected virtual Task<IDictionary<string, string?>> StartServersAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
 
     /// <summary>
     /// The first sign-in makes the provider create its keys and the service fetch the provider's metadata; on a busy
@@ -72,7 +75,7 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {
@@ -90,9 +93,9 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
 }
 
 /// <summary>The service configured to sign console users in through the test identity provider.</summary>
-public sealed class ConsoleAppFactory(string authority) : MappingFactory
+public sealed class ConsoleAppFactory(string authority, IDictionary<string, string?>? extra = null) : MappingFactory
 {
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings.Concat(extra ?? new Dictionary<string, string?>()))
     {
         ["ScimBridge:Admin:Authority"] = authority,
         ["ScimBridge:Admin:ClientId"] = TestIdentityProvider.ClientId,

@@ -9,6 +9,7 @@ public static class AdminNavigation
     [
         new("Users", AdminConsole.BasePath + "/users"),
         new("Mapping file", AdminConsole.BasePath + "/mapping"),
+        new("Directory sync", AdminConsole.BasePath + "/sync"),
         new("Audit log", AdminConsole.BasePath + "/audit"),
     ];
 

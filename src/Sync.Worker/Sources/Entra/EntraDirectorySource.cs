@@ -60,6 +60,28 @@ public sealed class EntraDirectorySource : IDirectorySource, IDisposable
         }
     }
 
+    /// <summary>Signs in and asks Graph how many users the source's filter selects (<c>/users/$count</c>); reads and writes nothing else.</summary>
+    public async Task<ConnectionCheck> CheckConnectionAsync(CancellationToken ct)
+    {
+        try
+        {
+            var count = await _connection.Client.Users.Count.GetAsync(request =>
+            {
+                // $count needs eventual consistency in Graph.
+                request.Headers.Add("ConsistencyLevel", "eventual");
+                if (!string.IsNullOrWhiteSpace(_settings.UserFilter))
+                {
+                    request.QueryParameters.Filter = _settings.UserFilter;
+                }
+            }, ct);
+            return new ConnectionCheck(count ?? 0, $"signed in to tenant {_settings.TenantId} as application {_settings.ClientId}; {count ?? 0} users at {_settings.GraphBaseUrl}");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw Failed($"connection test failed: {GraphFailure.Describe(ex)}", ex);
+        }
+    }
+
     /// <summary>One line naming the source and its Graph URL; the stack trace at debug level only.</summary>
     private DirectoryReadException Failed(string reason, Exception ex)
     {

@@ -64,6 +64,18 @@ public sealed class LdapDirectorySource : IDirectorySource
         }
     }
 
+    public async Task<ConnectionCheck> CheckConnectionAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await LdapConnectionCheck.RunAsync(_settings, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw Failed(ex is DirectoryReadException ? ex.Message : $"connection test failed: {Describe(ex)}", ex);
+        }
+    }
+
     /// <summary>
     /// A failure is expected (directory down, wrong password, a limit): one line naming the source and its URL, and
     /// the stack trace at debug level only.
