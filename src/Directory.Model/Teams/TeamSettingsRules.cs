@@ -34,11 +34,12 @@ public static partial class TeamSettingsRules
     {
         ArgumentNullException.ThrowIfNull(settings);
         var problems = new List<ValueProblem>();
-        var numbers = Distinct(settings.BaseNumbers.Select(NormalizeNumber));
-        foreach (var number in numbers.Where(n => !E164().IsMatch(n)))
+        foreach (var typed in settings.BaseNumbers.Select(n => n.Trim()).Where(n => n.Length > 0 && !E164().IsMatch(NormalizeNumber(n))))
         {
-            problems.Add(new("BaseNumbers", $"'{number}' is not a phone number in international form, e.g. +4930123456 (a + and 7 to 15 digits)."));
+            problems.Add(new("BaseNumbers", $"'{typed}' is not a phone number in international form, e.g. +4930123456 (a + and 7 to 15 digits)."));
         }
+
+        var numbers = Distinct(settings.BaseNumbers.Select(NormalizeNumber));
 
         var groups = Distinct(settings.ServerGroups.Select(g => g.Trim()));
         foreach (var group in groups.Where(g => g.Length > MaxEntryLength || g.Any(char.IsControl)))

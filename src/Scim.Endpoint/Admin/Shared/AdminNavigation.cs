@@ -8,6 +8,7 @@ public static class AdminNavigation
     public static readonly IReadOnlyList<Entry> Entries =
     [
         new("Users", AdminConsole.BasePath + "/users"),
+        new("Teams", AdminConsole.BasePath + "/teams"),
         new("Audit log", AdminConsole.BasePath + "/audit"),
     ];
 
