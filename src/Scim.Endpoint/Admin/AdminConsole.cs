@@ -28,6 +28,7 @@ public static class AdminConsole
         services.AddScoped<Users.UserDetails>();
         services.AddScoped<Audit.AuditSearch>();
         services.AddScoped<Teams.TeamSearch>();
+        services.AddScoped<Mapping.MappingOverview>();
         services.AddRazorPages(pages =>
             {
                 pages.RootDirectory = "/Admin";

@@ -9,6 +9,7 @@ public static class AdminNavigation
     [
         new("Users", AdminConsole.BasePath + "/users"),
         new("Teams", AdminConsole.BasePath + "/teams"),
+        new("Mapping file", AdminConsole.BasePath + "/mapping"),
         new("Audit log", AdminConsole.BasePath + "/audit"),
     ];
 
