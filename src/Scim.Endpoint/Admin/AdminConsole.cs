@@ -27,6 +27,7 @@ public static class AdminConsole
         services.AddScoped<Users.UserSearch>();
         services.AddScoped<Users.UserDetails>();
         services.AddScoped<Audit.AuditSearch>();
+        services.AddScoped<Teams.TeamSearch>();
         services.AddScoped<Mapping.MappingOverview>();
         services.AddScoped<Sync.SyncOverview>();
         services.AddScoped<Sync.SyncAudit>();

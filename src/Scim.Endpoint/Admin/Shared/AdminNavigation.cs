@@ -8,6 +8,7 @@ public static class AdminNavigation
     public static readonly IReadOnlyList<Entry> Entries =
     [
         new("Users", AdminConsole.BasePath + "/users"),
+        new("Teams", AdminConsole.BasePath + "/teams"),
         new("Mapping file", AdminConsole.BasePath + "/mapping"),
         new("Directory sync", AdminConsole.BasePath + "/sync"),
         new("Audit log", AdminConsole.BasePath + "/audit"),
