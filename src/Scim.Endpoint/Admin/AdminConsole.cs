@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using ScimBridge.Scim.Admin.Api;
 using ScimBridge.Scim.Admin.Shared;
 using ScimBridge.Scim.Admin.SignIn;
 using ScimBridge.Scim.Options;
@@ -19,6 +20,7 @@ public static class AdminConsole
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var options = builder.Configuration.GetSection(AdminOptions.Section).Get<AdminOptions>() ?? new AdminOptions();
         services.AddAdminAuthentication(options);
+        services.AddAdminApi();
         services.AddScoped<AdminSession>();
         services.AddScoped<AdminIdentityMatcher>();
         services.AddScoped<LoginLinks>();
@@ -46,6 +48,7 @@ public static class AdminConsole
     public static IEndpointRouteBuilder MapAdminConsole(this IEndpointRouteBuilder app)
     {
         app.MapRazorPages();
+        app.MapAdminApi();
         return app;
     }
 

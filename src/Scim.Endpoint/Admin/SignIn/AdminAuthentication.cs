@@ -31,6 +31,10 @@ public static class AdminAuthentication
                 cookie.ExpireTimeSpan = TimeSpan.FromHours(options.SessionHours);
                 cookie.SlidingExpiration = true;
                 cookie.Events.OnValidatePrincipal = AdminSessionValidator.ValidateAsync;
+                var toLogin = cookie.Events.OnRedirectToLogin;
+                var toDenied = cookie.Events.OnRedirectToAccessDenied;
+                cookie.Events.OnRedirectToLogin = c => Api.AdminApi.AnswerInsteadOfRedirect(c, StatusCodes.Status401Unauthorized, toLogin);
+                cookie.Events.OnRedirectToAccessDenied = c => Api.AdminApi.AnswerInsteadOfRedirect(c, StatusCodes.Status403Forbidden, toDenied);
             });
         if (options.OpenIdConnectEnabled)
         {

@@ -18,7 +18,8 @@ public sealed class RunModel(SyncOverview overview, ConsoleSyncRuns runs, SyncAu
 
     public IReadOnlyList<AuditEntry> Changes { get; private set; } = [];
 
-    public int ChangeCount { get; private set; }
+    /// <summary>The run wrote more entries than are shown.</summary>
+    public bool MoreChanges { get; private set; }
 
     public AdminSession Session => session;
 
@@ -59,7 +60,7 @@ public sealed class RunModel(SyncOverview overview, ConsoleSyncRuns runs, SyncAu
         }
 
         Run = run;
-        (Changes, ChangeCount) = await overview.ChangesAsync(session.OrganizationId, run, ChangesShown, ct);
+        (Changes, MoreChanges) = await overview.ChangesAsync(session.OrganizationId, run, ChangesShown, ct);
         return true;
     }
 }

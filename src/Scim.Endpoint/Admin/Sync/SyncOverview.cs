@@ -85,12 +85,25 @@ public sealed class SyncOverview(SyncSourceCatalog catalog, ScimBridgeDbContext 
     public Task<SyncRun?> RunAsync(string slug, long id, CancellationToken ct) =>
         Scoped(db.SyncRuns.AsNoTracking(), slug).FirstOrDefaultAsync(r => r.Id == id, ct);
 
-    /// <summary>The audit entries a run wrote (its actor is <c>sync:SOURCE#ID</c>), oldest first, at most <paramref name="limit"/>.</summary>
-    public async Task<(IReadOnlyList<Model.Audit.AuditEntry> Entries, int Total)> ChangesAsync(Guid organizationId, SyncRun run, int limit, CancellationToken ct)
+    /// <summary>
+    /// The audit entries a run wrote (its actor is <c>sync:SOURCE#ID</c>), newest first, at most <paramref name="limit"/>,
+    /// and whether there are more. Newest first on purpose: the walk down the (organization, id) index starts where a
+    /// recent run's entries are and stops after <paramref name="limit"/> of them; a count would read every entry.
+    /// </summary>
+    public async Task<(IReadOnlyList<Model.Audit.AuditEntry> Entries, bool More)> ChangesAsync(Guid organizationId, SyncRun run, int limit, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(run);
         var actor = Model.Audit.AuditActor.SyncRun(run.Source, run.Id).ToString();
-        var entries = db.AuditEntries.AsNoTracking().Where(a => a.OrganizationId == organizationId && a.Actor == actor);
-        return (await entries.OrderBy(a => a.Id).Take(limit).ToListAsync(ct), await entries.CountAsync(ct));
+        var entries = await db.AuditEntries.AsNoTracking()
+            .Where(a => a.OrganizationId == organizationId && a.Actor == actor)
+            .OrderByDescending(a => a.Id).Take(limit + 1).ToListAsync(ct);
+        var more = entries.Count > limit;
+        if (more)
+        {
+            entries.RemoveAt(entries.Count - 1);
+        }
+
+        return (entries, more);
     }
 
     private IQueryable<SyncRun> Runs(string slug, string source) => Scoped(db.SyncRuns.AsNoTracking(), slug).Where(r => r.Source == source);
