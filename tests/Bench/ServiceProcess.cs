@@ -129,7 +129,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var service = new ServiceProcess(process, folder, new Uri($"http://127.0.0.1:{port}"), another);
         using var probe = new HttpClient { BaseAddress = service.BaseAddress };
-        for (var attempt = 0; attempt < 200; attempt++)
+        // Up to a minute: on a machine busy with other builds the service took 27 s to answer its first request.
+        for (var attempt = 0; attempt < 600; attempt++)
         {
             try
             {
