@@ -1,24 +1,21 @@
 using System.Globalization;
-using System.Text;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace ScimBridge.Scim.Admin.Export;
 
 /// <summary>
-/// CSV through CsvHelper (RFC 4180 quoting), UTF-8 with a byte order mark so that spreadsheet programs read names with
-/// accents right. A cell starting with <c>=</c>, <c>+</c>, <c>-</c> or <c>@</c> is escaped, so no cell runs as a formula.
+/// CSV through CsvHelper (RFC 4180 quoting, CRLF), UTF-8 with a byte order mark so that spreadsheet programs read names
+/// with accents right. A cell starting with <c>=</c>, <c>+</c>, <c>-</c> or <c>@</c> is escaped, so no cell runs as a formula.
 /// </summary>
-public sealed class CsvSpreadsheetWriter : ISpreadsheetWriter
+public sealed class CsvSpreadsheetWriter(Stream output) : ISpreadsheetWriter
 {
-    private readonly StreamWriter _text;
-    private readonly CsvWriter _csv;
-
-    public CsvSpreadsheetWriter(Stream output)
+    private readonly CsvWriter _csv = CsvWriter.Create(output, new CsvWriterOptions
     {
-        _text = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), bufferSize: 64 * 1024, leaveOpen: true);
-        _csv = new CsvWriter(_text, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape });
-    }
+        NewLine = "\r\n",
+        Injection = CsvInjection.Escape,
+        WriteByteOrderMark = true,
+        FormatProvider = CultureInfo.InvariantCulture,
+    }, true);
 
     public async ValueTask WriteRowAsync(IReadOnlyList<string?> cells, CancellationToken ct)
     {
@@ -27,18 +24,11 @@ public sealed class CsvSpreadsheetWriter : ISpreadsheetWriter
             _csv.WriteField(cell ?? "");
         }
 
-        await _csv.NextRecordAsync();
+        // Records are ended asynchronously: a response body refuses synchronous writes.
+        await _csv.EndRecordAsync(ct);
     }
 
-    public async ValueTask CompleteAsync(CancellationToken ct)
-    {
-        await _csv.FlushAsync();
-        await _text.FlushAsync(ct);
-    }
+    public ValueTask CompleteAsync(CancellationToken ct) => _csv.FlushAsync(ct);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _csv.DisposeAsync();
-        await _text.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _csv.DisposeAsync();
 }

@@ -16,17 +16,25 @@ public sealed class XlsxStreamWriter : ISpreadsheetWriter
     private const string PackageRelNs = "http://schemas.openxmlformats.org/package/2006/relationships";
 
     private readonly ZipArchive _zip;
+    private readonly AsyncDrainedStream _output;
     private readonly StringBuilder _row = new();
     private Stream? _sheetStream;
     private StreamWriter? _sheet;
     private int _rows;
 
-    private XlsxStreamWriter(ZipArchive zip) => _zip = zip;
+    private XlsxStreamWriter(ZipArchive zip, AsyncDrainedStream output)
+    {
+        _zip = zip;
+        _output = output;
+    }
 
     public static async Task<ISpreadsheetWriter> OpenAsync(Stream output, string sheetName, CancellationToken ct)
     {
-        var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
-        var writer = new XlsxStreamWriter(zip);
+        // The zip writes some of its bytes synchronously (an entry's end, the central directory); they are drained
+        // asynchronously, so the stream may be a response body, which refuses synchronous writes.
+        var drained = new AsyncDrainedStream(output);
+        var zip = await ZipArchive.CreateAsync(drained, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
+        var writer = new XlsxStreamWriter(zip, drained);
         await writer.WritePartAsync("[Content_Types].xml",
             """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>""", ct);
         await writer.WritePartAsync("_rels/.rels",
@@ -61,6 +69,7 @@ public sealed class XlsxStreamWriter : ISpreadsheetWriter
 
         _row.Append("</row>");
         await _sheet!.WriteAsync(_row, ct);
+        await _output.DrainIfFullAsync(ct);
     }
 
     public async ValueTask CompleteAsync(CancellationToken ct)
@@ -73,6 +82,7 @@ public sealed class XlsxStreamWriter : ISpreadsheetWriter
         _sheet = null;
         _sheetStream = null;
         await _zip.DisposeAsync();
+        await _output.FlushAsync(ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -84,6 +94,7 @@ public sealed class XlsxStreamWriter : ISpreadsheetWriter
         }
 
         await _zip.DisposeAsync();
+        await _output.DisposeAsync();
     }
 
     private async Task WritePartAsync(string name, string xml, CancellationToken ct)
