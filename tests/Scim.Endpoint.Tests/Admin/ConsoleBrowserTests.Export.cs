@@ -31,7 +31,8 @@ public sealed partial class ConsoleBrowserTests
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export-xlsx").ClickAsync());
 
         Assert.EndsWith(".xlsx", download.SuggestedFilename, StringComparison.Ordinal);
-        using var workbook = new XLWorkbook(await download.PathAsync());
+        await using var file = File.OpenRead(await download.PathAsync());
+        using var workbook = new XLWorkbook(file);
         var sheet = workbook.Worksheet(1);
         var header = sheet.Row(1).CellsUsed().Select(c => c.GetString()).ToList();
         var rows = sheet.RowsUsed().Skip(1).Select(r => header.Select((h, i) => (h, v: r.Cell(i + 1).GetString())).ToDictionary(x => x.h, x => x.v)).ToList();
