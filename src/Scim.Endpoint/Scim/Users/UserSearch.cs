@@ -68,7 +68,7 @@ public static class UserSearch
             return users.Where(u => u.NormalizedUserName == normalized);
         }
 
-        return UserFilter.Apply(users, filter);
+        return UserFilter.Apply(users, filter, db.UserAddresses);
     }
 
     /// <summary>One page of rendered users and the total; the count query is skipped when the page shows the end.</summary>
