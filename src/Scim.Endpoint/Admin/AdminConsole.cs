@@ -30,6 +30,9 @@ public static class AdminConsole
         services.AddScoped<Users.UserDetails>();
         services.AddScoped<Audit.AuditSearch>();
         services.AddScoped<Teams.TeamSearch>();
+        services.AddScoped<Export.UserExportReader>();
+        services.AddScoped<Export.UserExporter>();
+        services.AddScoped<ScimBridge.Model.Commands.IAdminCommand, Export.UsersExportCommand>();
         services.AddScoped<Mapping.MappingOverview>();
         services.AddScoped<Sync.SyncOverview>();
         services.AddScoped<Sync.SyncAudit>();

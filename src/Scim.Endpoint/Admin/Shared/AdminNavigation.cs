@@ -11,6 +11,7 @@ public static class AdminNavigation
         new("Teams", AdminConsole.BasePath + "/teams"),
         new("Mapping file", AdminConsole.BasePath + "/mapping"),
         new("Directory sync", AdminConsole.BasePath + "/sync"),
+        new("SCIM access", AdminConsole.BasePath + "/access"),
         new("Audit log", AdminConsole.BasePath + "/audit"),
     ];
 
