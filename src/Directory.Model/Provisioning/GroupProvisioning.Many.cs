@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Groups;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Sqlite;
 
 namespace ScimBridge.Model.Provisioning;
 
@@ -133,6 +134,7 @@ public sealed partial class GroupProvisioning
         var byGroup = adds.Select(m => (Edit: m, Added: true)).Concat(removes.Select(m => (Edit: m, Added: false))).GroupBy(m => m.Edit.GroupId).ToList();
         await WriteTransaction.RunAsync(db, async () =>
         {
+            await SqliteWriteCache.EnlargeAsync(db, adds.Count + removes.Count, ct);
             var groups = await LoadAsync(byGroup.Select(g => g.Key), context, ct);
             var now = clock.GetUtcNow();
             await using var insert = BulkInsert.For<GroupMember>(db,

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Sqlite;
 using ScimBridge.Model.Users;
 
 namespace ScimBridge.Model.Provisioning;
@@ -40,6 +41,7 @@ public sealed partial class UserProvisioning
         {
             await WriteTransaction.RunAsync(db, async () =>
             {
+                await SqliteWriteCache.EnlargeAsync(db, built.Count, ct);
                 var rows = built.Select(b => b.User).ToList();
                 await BulkInsert.RunAsync(db, rows, ct);
                 await BulkInsert.RunAsync(db, rows.SelectMany(u => u.Emails), ct);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
@@ -47,7 +48,8 @@ public sealed record SyncRunReport(SyncRun Run, ReconcilePlan? Plan)
 /// the delta cursor. Never throws for a failed run: the failure is in the returned record.
 /// </summary>
 public sealed class SyncRunner(
-    IServiceScopeFactory scopes, SyncSourceCatalog catalog, SyncRunLeases leases, MappingWatcher mappings, TimeProvider clock, ILogger<SyncRunner> logger)
+    IServiceScopeFactory scopes, SyncSourceCatalog catalog, SyncRunLeases leases, MappingWatcher mappings, IOptions<SyncOptions> syncOptions,
+    TimeProvider clock, ILogger<SyncRunner> logger)
 {
     public async Task<SyncRunReport> RunAsync(ConfiguredSource source, SyncRunRequest request, CancellationToken ct)
     {
@@ -154,6 +156,7 @@ public sealed class SyncRunner(
         {
             Force = request.Force,
             DryRun = request.DryRun,
+            ChangesPerTransaction = syncOptions.Value.ChangesPerTransaction,
         };
         var outcome = await reconciler.ReconcileAsync(reconcileRequest, snapshot, ct);
         var plan = outcome.Plan;
