@@ -46,6 +46,7 @@ public static class DirectoryModelSetup
         builder.Services.AddScoped<MembershipProvisioning>();
         builder.Services.AddScoped<OrganizationRoleProvisioning>();
         builder.Services.AddScoped<TeamMembershipProvisioning>();
+        builder.Services.AddScoped<TeamProvisioning>();
         builder.Services.AddScoped<ReconcileApplier>();
         builder.Services.AddScoped<DirectoryReconciler>();
         builder.AddMappings();

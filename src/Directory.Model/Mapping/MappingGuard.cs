@@ -43,9 +43,13 @@ public sealed record MappingImpact(int ActiveUsers, int Deactivations, int Users
             living.Count(LosesAccess));
     }
 
-    private static bool LosesAccess(UserPlan user) =>
-        user.Memberships.Any(m => m.Kind == MembershipChangeKind.Removed || (m.Kind == MembershipChangeKind.RoleChanged && m.NewRole < m.OldRole))
-        || (user.OrganizationRole is { Old: { } old } change && (change.New is null || change.New < old));
+    /// <summary>Whether the plan takes a mapped membership from the user, or lowers a team or organization role (deactivation aside).</summary>
+    public static bool LosesAccess(UserPlan user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.Memberships.Any(m => m.Kind == MembershipChangeKind.Removed || (m.Kind == MembershipChangeKind.RoleChanged && m.NewRole < m.OldRole))
+            || (user.OrganizationRole is { Old: { } old } change && (change.New is null || change.New < old));
+    }
 }
 
 /// <summary>A valid file version the guard kept from applying by itself; it waits for an edit or an admin's <c>mappings apply</c>.</summary>

@@ -19,6 +19,7 @@ public static class MappingSetup
             .ValidateOnStart();
         builder.Services.AddSingleton<MappingStore>();
         builder.Services.AddSingleton<MappingWatcher>();
+        builder.Services.AddScoped<MappingApplication>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MappingWatcher>());
         return builder;
     }

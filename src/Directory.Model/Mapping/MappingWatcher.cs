@@ -76,6 +76,21 @@ public sealed class MappingWatcher(
         }
     }
 
+    /// <summary>Runs <paramref name="work"/> between the watcher's rounds (an admin's apply or release), never during one.</summary>
+    public async Task<T> ExclusiveAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await _syncing.WaitAsync(ct);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            _syncing.Release();
+        }
+    }
+
     /// <summary>
     /// The mapping a sync run of the organization uses, brought up to date first exactly as the service does it (also
     /// in a `sync run` process where no watcher runs): with <paramref name="apply"/> a valid new file version that

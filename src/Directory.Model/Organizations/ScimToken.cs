@@ -25,6 +25,12 @@ public sealed class ScimToken
 
     public DateTimeOffset? RevokedAt { get; set; }
 
+    /// <summary>When the token last authenticated a request, to within <see cref="LastUseGranularity"/>; null if never.</summary>
+    public DateTimeOffset? LastUsedAt { get; set; }
+
+    /// <summary>A token's last use is written at most this often: a SCIM client sends thousands of requests a minute.</summary>
+    public static readonly TimeSpan LastUseGranularity = TimeSpan.FromMinutes(5);
+
     /// <summary>Makes a new random secret and the token row that recognises it.</summary>
     public static (ScimToken Token, string Secret) Issue(Guid organizationId, string name, DateTimeOffset now)
     {

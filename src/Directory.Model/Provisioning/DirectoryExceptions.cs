@@ -15,7 +15,18 @@ public sealed class UniquenessConflictException(string message) : DirectoryExcep
 public sealed class ResourceNotFoundException(string message) : DirectoryException(message);
 
 /// <summary>A value breaks a domain rule (e.g. an e-mail with spaces, a default team the user is not in).</summary>
-public sealed class InvalidValueException(string message) : DirectoryException(message);
+public sealed class InvalidValueException(string message) : DirectoryException(message)
+{
+    /// <summary>Several values refused at once, each with the field it concerns, so a form can show each next to its field.</summary>
+    public InvalidValueException(IReadOnlyList<Teams.ValueProblem> problems)
+        : this(string.Join(" ", problems.Select(p => p.Message))) => Problems = problems;
+
+    /// <summary>What is wrong, field by field; empty when the refusal concerns no particular field.</summary>
+    public IReadOnlyList<Teams.ValueProblem> Problems { get; } = [];
+}
+
+/// <summary>Someone else changed the object since the caller read the version it wants to change (a stale form).</summary>
+public sealed class StaleVersionException(string message) : DirectoryException(message);
 
 /// <summary>An attempt to change something that may not be changed, such as an id.</summary>
 public sealed class MutabilityException(string message) : DirectoryException(message);

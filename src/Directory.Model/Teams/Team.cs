@@ -34,6 +34,9 @@ public sealed class Team
     /// <summary>Who made the team: an admin, or a mapping file that creates missing teams.</summary>
     public string CreatedBy { get; set; } = "";
 
+    /// <summary>Moves with every change; a concurrency token, so a save that read an older version loses and starts over.</summary>
+    public int Version { get; set; } = 1;
+
     public bool IsActive => DeletedAt is null;
 
     public static string Normalize(string name) => name.Trim().ToUpperInvariant();

@@ -27,6 +27,8 @@ public static class AdminConsole
         services.AddScoped<Users.UserSearch>();
         services.AddScoped<Users.UserDetails>();
         services.AddScoped<Audit.AuditSearch>();
+        services.AddScoped<Teams.TeamSearch>();
+        services.AddScoped<Mapping.MappingOverview>();
         services.AddRazorPages(pages =>
             {
                 pages.RootDirectory = "/Admin";

@@ -14,6 +14,7 @@ internal sealed class TeamConfiguration : IEntityTypeConfiguration<Team>
         builder.HasOne<Organization>().WithMany().HasForeignKey(t => t.OrganizationId);
         builder.Property(t => t.Name).IsRequired();
         builder.HasIndex(t => new { t.OrganizationId, t.NormalizedName }).IsUnique();
+        builder.Property(t => t.Version).IsConcurrencyToken();
         builder.Ignore(t => t.IsActive);
     }
 }

@@ -8,6 +8,8 @@ public static class AdminNavigation
     public static readonly IReadOnlyList<Entry> Entries =
     [
         new("Users", AdminConsole.BasePath + "/users"),
+        new("Teams", AdminConsole.BasePath + "/teams"),
+        new("Mapping file", AdminConsole.BasePath + "/mapping"),
         new("Audit log", AdminConsole.BasePath + "/audit"),
     ];
 

@@ -267,6 +267,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -457,6 +460,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
 
                     b.Property<bool>("SmsEnabled")
                         .HasColumnType("boolean");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 

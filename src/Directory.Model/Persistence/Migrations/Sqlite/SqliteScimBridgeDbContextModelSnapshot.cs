@@ -259,6 +259,9 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -446,6 +449,10 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("SmsEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");

@@ -1,0 +1,187 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Provisioning;
+using ScimBridge.Model.Teams;
+using ScimBridge.Model.Users;
+using ScimBridge.Scim.Admin.Shared;
+using ScimBridge.Scim.Admin.SignIn;
+
+namespace ScimBridge.Scim.Admin.Teams;
+
+/// <summary>
+/// <c>/admin/teams/{id}</c>: a team's settings, rename, soft delete and reactivation, and its members with role and
+/// source. Changes go through <see cref="TeamProvisioning"/> and <see cref="TeamMembershipProvisioning"/> with the
+/// signed-in person as actor; a form filled from an older version of the team is refused, not applied over a newer one.
+/// </summary>
+public sealed class DetailModel(
+    ScimBridgeDbContext db, AdminSession session, TeamSearch search, TeamProvisioning teams,
+    TeamMembershipProvisioning memberships, UserProvisioning users) : PageModel
+{
+    [BindProperty]
+    public TeamForm Form { get; set; } = new();
+
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int? PageNumber { get; set; }
+
+    public Team Team { get; private set; } = null!;
+
+    public Paged<TeamMemberRow> Members { get; private set; } = new([], 0, 1, Paging.DefaultPageSize);
+
+    public AdminSession Session => session;
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        Form = TeamForm.From(Team);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSettingsAsync(Guid id, CancellationToken ct)
+    {
+        var (settings, problems) = Form.ToSettings();
+        if (problems.Count > 0)
+        {
+            TeamChanges.AddTo(ModelState, problems.Concat(TeamSettingsRules.Check(settings).Problems));
+            return await RefusedAsync(id, keepForm: true, ct);
+        }
+
+        return await ChangeAsync(id, team => Task.FromResult(teams.ChangeSettings(team, settings, Form.Version, session.Provisioning())),
+            "Settings saved.", keepForm: true, ct);
+    }
+
+    public Task<IActionResult> OnPostRenameAsync(Guid id, string? name, int version, CancellationToken ct) =>
+        ChangeAsync(id, team => teams.RenameAsync(team, name ?? "", version, session.Provisioning(), ct), $"Renamed to '{name?.Trim()}'.", keepForm: false, ct);
+
+    public Task<IActionResult> OnPostDeleteAsync(Guid id, int version, CancellationToken ct) =>
+        ChangeAsync(id, team => Task.FromResult(teams.Delete(team, version, session.Provisioning())),
+            "Team deleted: it left the active lists; its settings and members are kept, and you can reactivate it.", keepForm: false, ct);
+
+    public Task<IActionResult> OnPostRestoreAsync(Guid id, int version, CancellationToken ct) =>
+        ChangeAsync(id, team => Task.FromResult(teams.Restore(team, version, session.Provisioning())), "Team reactivated.", keepForm: false, ct);
+
+    public async Task<IActionResult> OnPostAddMemberAsync(Guid id, string? member, TeamRole role, CancellationToken ct)
+    {
+        var wanted = Model.Users.User.Normalize(member ?? "");
+        if (wanted.Length == 0)
+        {
+            ModelState.AddModelError("member", "Enter the userName or e-mail address of the person to add.");
+            return await RefusedAsync(id, keepForm: false, ct);
+        }
+
+        return await MemberChangeAsync(id, async team =>
+        {
+            var user = await db.Users.Where(u => u.OrganizationId == session.OrganizationId && u.DeletedAt == null)
+                .FirstOrDefaultAsync(u => u.NormalizedUserName == wanted || u.Emails.Any(e => e.NormalizedValue == wanted), ct)
+                ?? throw new InvalidValueException($"No user '{member!.Trim()}' in this organization (give the userName or an e-mail address).");
+            var changed = await memberships.SetManualAsync(user, team, role, session.Provisioning(), ct);
+            return (changed, $"{user.UserName}: {role.ToString().ToUpperInvariant()} in {team.Name}, set by hand.");
+        }, ct);
+    }
+
+    public Task<IActionResult> OnPostRemoveMemberAsync(Guid id, Guid userId, CancellationToken ct) =>
+        MemberChangeAsync(id, async team =>
+        {
+            var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId && u.OrganizationId == session.OrganizationId && u.DeletedAt == null, ct)
+                ?? throw new ResourceNotFoundException("No such user in this organization.");
+            var changed = await memberships.RemoveManualAsync(user, team, session.Provisioning(), ct);
+            return (changed, $"{user.UserName}: the hand-set membership of {team.Name} was removed.");
+        }, ct);
+
+    private async Task<IActionResult> ChangeAsync(Guid id, Func<Team, Task<bool>> change, string notice, bool keepForm, CancellationToken ct)
+    {
+        try
+        {
+            var changed = await teams.RetryOnConflictAsync(async () =>
+            {
+                var team = await FindAsync(id, ct);
+                var result = await change(team);
+                await teams.SaveAsync(ct);
+                return result;
+            }, ct);
+            TempData["Notice"] = changed ? notice : "Nothing to change.";
+            return RedirectToPage(new { id });
+        }
+        catch (ResourceNotFoundException)
+        {
+            return NotFound();
+        }
+        catch (DirectoryException e)
+        {
+            db.ChangeTracker.Clear();
+            TeamChanges.AddTo(ModelState, e);
+            // A stale form shows the team as it is now, so the person sees the other change before making theirs again.
+            return await RefusedAsync(id, keepForm && e is not StaleVersionException, ct);
+        }
+    }
+
+    /// <summary>Hand-set memberships change the user (its SCIM version moves), so they run under the user's conflict retry.</summary>
+    private async Task<IActionResult> MemberChangeAsync(Guid id, Func<Team, Task<(bool Changed, string Notice)>> change, CancellationToken ct)
+    {
+        try
+        {
+            var (changed, notice) = await users.RetryOnConflictAsync(async () =>
+            {
+                var team = await FindAsync(id, ct);
+                var result = await change(team);
+                await db.SaveChangesAsync(ct);
+                return result;
+            }, ct);
+            TempData["Notice"] = changed ? notice : "Nothing to change.";
+            return RedirectToPage(new { id });
+        }
+        catch (ResourceNotFoundException)
+        {
+            return NotFound();
+        }
+        catch (DirectoryException e)
+        {
+            db.ChangeTracker.Clear();
+            ModelState.AddModelError("member", e.Message);
+            return await RefusedAsync(id, keepForm: false, ct);
+        }
+    }
+
+    private async Task<Team> FindAsync(Guid id, CancellationToken ct) =>
+        await db.Teams.FirstOrDefaultAsync(t => t.Id == id && t.OrganizationId == session.OrganizationId, ct)
+        ?? throw new ResourceNotFoundException($"No team with id '{id}' exists in this organization.");
+
+    private async Task<IActionResult> RefusedAsync(Guid id, bool keepForm, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        if (!keepForm)
+        {
+            Form = TeamForm.From(Team);
+        }
+
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        // Another organization's team is answered exactly as one that does not exist.
+        var team = await db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && t.OrganizationId == session.OrganizationId, ct);
+        if (team is null)
+        {
+            return false;
+        }
+
+        Team = team;
+        Members = await search.MembersAsync(id, Paging.Number(PageNumber), Paging.DefaultPageSize, ct);
+        return true;
+    }
+
+    public static string Source(TeamMemberRow member) => member.Origin == MembershipOrigin.Manual
+        ? $"{member.Cause ?? "set by hand"} on {member.Since.UtcDateTime:yyyy-MM-dd}"
+        : member.Cause ?? "derived from a mapping file";
+}
