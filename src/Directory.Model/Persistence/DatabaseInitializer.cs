@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ScimBridge.Model.Persistence;
 
-/// <summary>Brings the database schema up to date at start; for SQLite also switches the file to WAL mode.</summary>
+/// <summary>
+/// Brings the database schema up to date at start; for SQLite also switches the file to WAL mode and refreshes the
+/// planner's statistics.
+/// </summary>
 public static class DatabaseInitializer
 {
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
@@ -29,6 +32,14 @@ public static class DatabaseInitializer
         if (db.Database.GetMigrations().Any(m => !applied.Contains(m)))
         {
             await db.Database.MigrateAsync(ct);
+        }
+
+        if (db.IsSqlite)
+        {
+            // Without statistics SQLite guesses join orders, and for a list page's groups it guessed the slow one
+            // (every group probed for every user: 226 ms against 2 ms at 100,000 users). PRAGMA optimize analyzes only
+            // tables never analyzed or much changed since, each from a bounded sample (about 0.2 s at that size).
+            await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;", ct);
         }
     }
 }

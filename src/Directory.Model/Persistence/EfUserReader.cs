@@ -76,8 +76,39 @@ public sealed class EfUserReader(ScimBridgeDbContext db) : IUserReader
         return rows;
     }
 
+    public async Task<IReadOnlyList<UserWithRelations>> PageAsync(
+        Guid organizationId, IReadOnlyList<Guid> ids, bool teams, bool groups, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var wanted = ids.ToList();
+        var users = (await db.Users.AsNoTracking().LiveIn(organizationId).Where(u => wanted.Contains(u.Id)).ToListAsync(ct))
+            .ToDictionary(u => u.Id);
+        var teamRows =
+            from m in db.TeamMemberships.AsNoTracking().Active()
+            where m.OrganizationId == organizationId && wanted.Contains(m.UserId)
+            join t in db.Teams.AsNoTracking().Live() on m.TeamId equals t.Id
+            select new RelationRow { UserId = m.UserId, Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true };
+        var groupRows =
+            from m in db.GroupMembers.AsNoTracking()
+            where wanted.Contains(m.MemberId) && m.MemberType == GroupMemberType.User
+            join g in db.Groups.AsNoTracking().LiveIn(organizationId) on m.GroupId equals g.Id
+            select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = null, IsTeam = false };
+
+        // Teams and groups come back in one round trip (UNION ALL) when both are shown.
+        var query = teams && groups ? teamRows.Concat(groupRows) : teams ? teamRows : groups ? groupRows : null;
+        var relations = (query is null ? [] : await query.ToListAsync(ct))
+            .ToLookup(r => r.UserId, r => new UserRelationRow(r.Id, r.Name, r.Role ?? TeamRole.Viewer, r.IsTeam));
+        return [.. wanted.Where(users.ContainsKey).Select(id => new UserWithRelations(users[id], [.. relations[id]]))];
+    }
+
     private sealed class RelationRow
     {
+        public Guid UserId { get; init; }
+
         public Guid Id { get; init; }
         public string Name { get; init; } = "";
 

@@ -16,4 +16,10 @@ public interface IUserReader
 
     /// <summary>The user's live team memberships (teams not deleted) and direct groups (not deleted), as asked for.</summary>
     Task<IReadOnlyList<UserRelationRow>> RelationsAsync(Guid organizationId, Guid userId, bool teams, bool groups, CancellationToken ct);
+
+    /// <summary>
+    /// A list page: the visible users with these ids in the order given (an id no longer visible is left out), each
+    /// with its live team memberships and direct groups, as asked for.
+    /// </summary>
+    Task<IReadOnlyList<UserWithRelations>> PageAsync(Guid organizationId, IReadOnlyList<Guid> ids, bool teams, bool groups, CancellationToken ct);
 }

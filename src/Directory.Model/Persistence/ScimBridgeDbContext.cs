@@ -39,6 +39,9 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<SyncSourceState> SyncSourceStates => Set<SyncSourceState>();
     public DbSet<AppliedMapping> AppliedMappings => Set<AppliedMapping>();
 
+    /// <summary>Users' addresses as rows, read out of their JSON; for filters only.</summary>
+    public IQueryable<UserAddressRow> UserAddresses => Set<UserAddressRow>().AsNoTracking();
+
     private const int BulkMemberInsertThreshold = 100;
 
     private SqliteWriteGate? _writeGate;
@@ -50,6 +53,7 @@ public class ScimBridgeDbContext : DbContext
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ScimBridgeDbContext).Assembly);
+        Configurations.UserAddressRows.Configure(modelBuilder, IsSqlite);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

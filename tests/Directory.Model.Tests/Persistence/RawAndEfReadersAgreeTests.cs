@@ -78,6 +78,22 @@ public class RawAndEfReadersAgreeTests
                 Assert.Equal(Rows(efRelations), Rows(raw.Relations));
                 Assert.Equal(await LinqRelationsAsync(readDb, organization, user.Id), Rows(raw.Relations));
             }
+
+            // A list page, in the order asked for, with an unknown id and users of both organizations among the ids.
+            List<Guid> ids = [users[2].Id, Guid.NewGuid(), users[1].Id, users[0].Id];
+            var rawPage = await scope.RunAsync(DatabaseWork.Reads, () => pooled.PageAsync(organization, ids, teams: true, groups: true, default), default);
+            var efPage = await ef.PageAsync(organization, ids, teams: true, groups: true, default);
+            List<Guid> expected = [.. ids.Where(id => users.Any(u => u.Id == id && u.OrganizationId == organization && u.DeletedAt is null))];
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, efPage.Select(p => p.User.Id));
+            Assert.Equal(expected, rawPage.Select(p => p.User.Id));
+            foreach (var (efUser, rawUser) in efPage.Zip(rawPage))
+            {
+                Assert.Equal(await LinqRelationsAsync(readDb, organization, efUser.User.Id), Rows(efUser.Relations));
+                Assert.Equal(Rows(efUser.Relations), Rows(rawUser.Relations));
+                Assert.NotEmpty(rawUser.Relations);
+                Assert.Equal(efUser.User.ToProfile().Emails, rawUser.User.ToProfile().Emails);
+            }
         }
 
         Team Team(string name, bool deleted)

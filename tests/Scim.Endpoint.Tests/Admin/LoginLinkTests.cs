@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using ScimBridge.Scim.Cli;
 using ScimBridge.Scim.Tests.Infrastructure;
 
 namespace ScimBridge.Scim.Tests.Admin;
@@ -24,6 +26,24 @@ public sealed class LoginLinkTests(ScimBridgeFactory factory) : IClassFixture<Sc
         Assert.Equal("/admin/denied?reason=link-invalid", again.Headers.Location?.OriginalString);
         var (afterStatus, _) = await second.GetAsync("/admin/users");
         Assert.Equal(HttpStatusCode.Redirect, afterStatus);
+    }
+
+    [Fact]
+    public async Task A_link_uses_the_services_public_address_unless_the_console_has_its_own()
+    {
+        await using var behindProxy = factory.WithWebHostBuilder(b => b.UseSetting("ScimBridge:Scim:PublicUrl", "https://scim.example.org/"));
+        using var printed = new StringWriter();
+        using var errors = new StringWriter();
+        var exit = await AdminCommandLine.RunAsync(behindProxy.Services,
+            ["admin", "login-link", "--org", "proxyco", "--email", "owner@proxyco.example"], printed, errors);
+        Assert.True(exit == 0, errors.ToString());
+        Assert.StartsWith("https://scim.example.org/admin/", printed.ToString().TrimEnd().Split('\n')[^1].Trim(), StringComparison.Ordinal);
+
+        await using var ownAddress = behindProxy.WithWebHostBuilder(b => b.UseSetting("ScimBridge:Admin:PublicUrl", "https://console.example.org"));
+        using var own = new StringWriter();
+        Assert.Equal(0, await AdminCommandLine.RunAsync(ownAddress.Services,
+            ["admin", "login-link", "--org", "proxyco", "--email", "owner@proxyco.example"], own, new StringWriter()));
+        Assert.StartsWith("https://console.example.org/admin/", own.ToString().TrimEnd().Split('\n')[^1].Trim(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public class FilterParameterizationTests(FilterDatabase database, ITestOutputHel
     private string UserSql(string filter)
     {
         using var db = database.Open();
-        var sql = UserFilter.Apply(db.Users, ScimFilterParser.Parse(filter)).Select(u => u.Id).ToQueryString();
+        var sql = UserFilter.Apply(db.Users, ScimFilterParser.Parse(filter), db.UserAddresses).Select(u => u.Id).ToQueryString();
         output.WriteLine(sql);
         return WithoutParameterDeclarations(sql);
     }

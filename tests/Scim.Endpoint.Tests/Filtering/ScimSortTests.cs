@@ -66,7 +66,7 @@ public class ScimSortTests(FilterDatabase database) : IClassFixture<FilterDataba
     public async Task Sort_applies_after_a_filter()
     {
         await using var db = database.Open();
-        var filtered = UserFilter.Apply(db.Users, ScimFilterParser.Parse("active eq true"));
+        var filtered = UserFilter.Apply(db.Users, ScimFilterParser.Parse("active eq true"), db.UserAddresses);
 
         var ids = await ScimSort.Apply(filtered, "displayName", "descending").Select(u => u.Id).ToListAsync();
 

@@ -13,7 +13,7 @@ public class UserFilterTranslationTests(FilterDatabase database) : IClassFixture
     private async Task<string> Find(string filter)
     {
         await using var db = database.Open();
-        var ids = await UserFilter.Apply(db.Users, ScimFilterParser.Parse(filter)).Select(u => u.Id).ToListAsync();
+        var ids = await UserFilter.Apply(db.Users, ScimFilterParser.Parse(filter), db.UserAddresses).Select(u => u.Id).ToListAsync();
         return string.Join(",", database.UserIds.Where(kv => ids.Contains(kv.Value)).Select(kv => kv.Key).Order(StringComparer.Ordinal));
     }
 
@@ -189,7 +189,7 @@ public class UserFilterTranslationTests(FilterDatabase database) : IClassFixture
     {
         using var db = database.Open();
 
-        var error = Assert.Throws<ScimException>(() => UserFilter.Apply(db.Users, ScimFilterParser.Parse(filter)));
+        var error = Assert.Throws<ScimException>(() => UserFilter.Apply(db.Users, ScimFilterParser.Parse(filter), db.UserAddresses));
 
         Assert.Equal(ScimErrorTypes.InvalidFilter, error.ScimType);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);

@@ -39,6 +39,31 @@ public abstract class IdentityProviderShapeTests<TFactory>(TFactory factory) : I
     }
 
     [Fact]
+    public async Task An_address_value_path_selects_users_whose_same_address_matches()
+    {
+        var api = await ApiAsync("addresses");
+        await api.ExpectAsync(HttpStatusCode.Created, api.PostAsync("/Users", """
+            {"userName":"office@example.org","addresses":[
+              {"type":"work","streetAddress":"1 Main St","locality":"Springfield","postalCode":"12345","country":"US","primary":true},
+              {"type":"home","postalCode":"99999"}]}
+            """));
+        await api.ExpectAsync(HttpStatusCode.Created, api.PostAsync("/Users", """
+            {"userName":"remote@example.org","addresses":[{"type":"home","postalCode":"12345"},{"type":"work","postalCode":"99999"}]}
+            """));
+        await api.ExpectAsync(HttpStatusCode.Created, api.PostAsync("/Users", """{"userName":"none@example.org"}"""));
+
+        // The same element must match both conditions: remote has 12345 only at home.
+        Assert.Equal(["office@example.org"], await UserNamesAsync(api, "addresses[type eq \"work\"].postalCode eq \"12345\""));
+        Assert.Equal(["remote@example.org"], await UserNamesAsync(api, "addresses[type eq \"work\"].postalCode eq \"99999\""));
+        Assert.Equal(["office@example.org"], await UserNamesAsync(api, "addresses[type eq \"WORK\" and locality sw \"spring\"]"));
+        Assert.Equal(["office@example.org"], await UserNamesAsync(api, "addresses[primary eq true].country eq \"US\""));
+        Assert.Equal(["office@example.org", "remote@example.org"], await UserNamesAsync(api, "addresses pr"));
+        Assert.Equal(["none@example.org"], await UserNamesAsync(api, "not (addresses pr)"));
+        await api.ExpectErrorAsync(HttpStatusCode.BadRequest, "invalidFilter",
+            api.GetAsync("/Users?filter=" + Uri.EscapeDataString("addresses[type eq \"work\"].bogus eq \"x\"")));
+    }
+
+    [Fact]
     public async Task Group_members_are_shown_by_display_name_falling_back_to_user_name()
     {
         var api = await ApiAsync("display");

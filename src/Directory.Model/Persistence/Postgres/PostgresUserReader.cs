@@ -23,6 +23,10 @@ public sealed class PostgresUserReader(ScimBridgeDbContext db, PostgresUserState
     public Task<User?> FindByNormalizedUserNameAsync(Guid organizationId, string normalizedUserName, CancellationToken ct) =>
         FindAsync(statements.For(db).ByName, organizationId, normalizedUserName, ct);
 
+    /// <summary>A list page takes two queries whatever its size; EF Core's batched reads serve it.</summary>
+    public Task<IReadOnlyList<UserWithRelations>> PageAsync(Guid organizationId, IReadOnlyList<Guid> ids, bool teams, bool groups, CancellationToken ct) =>
+        new EfUserReader(db).PageAsync(organizationId, ids, teams, groups, ct);
+
     public async Task<IReadOnlyList<UserRelationRow>> RelationsAsync(Guid organizationId, Guid userId, bool teams, bool groups, CancellationToken ct)
     {
         if (!teams && !groups)

@@ -35,13 +35,40 @@ public sealed class SqliteUserReader(ScimBridgeDbContext db, SqliteReadPool pool
             ? ReadUser(connection, statements.For(db).UserByName, organizationId, normalizedUserName)
             : await _ef.FindByNormalizedUserNameAsync(organizationId, normalizedUserName, ct);
 
-    public async Task<IReadOnlyList<UserRelationRow>> RelationsAsync(Guid organizationId, Guid userId, bool teams, bool groups, CancellationToken ct)
+    public async Task<IReadOnlyList<UserRelationRow>> RelationsAsync(Guid organizationId, Guid userId, bool teams, bool groups, CancellationToken ct) =>
+        await SessionAsync(ct) is { } connection
+            ? Relations(connection, organizationId, userId, teams, groups)
+            : await _ef.RelationsAsync(organizationId, userId, teams, groups, ct);
+
+    /// <summary>
+    /// A page is read user by user through the same prepared statements as one user: each is an index seek in a fixed
+    /// join order. One statement over the whole page (<c>MemberId IN (…)</c>) leaves the join order to SQLite's
+    /// planner, which without statistics starts from the organization's groups and probes every group for every user
+    /// (measured: 226 ms against 2 ms for 100 users in 10 of 1,000 groups each).
+    /// </summary>
+    public async Task<IReadOnlyList<UserWithRelations>> PageAsync(
+        Guid organizationId, IReadOnlyList<Guid> ids, bool teams, bool groups, CancellationToken ct)
     {
         if (await SessionAsync(ct) is not { } connection)
         {
-            return await _ef.RelationsAsync(organizationId, userId, teams, groups, ct);
+            return await _ef.PageAsync(organizationId, ids, teams, groups, ct);
         }
 
+        var plan = statements.For(db);
+        var page = new List<UserWithRelations>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (ReadUser(connection, plan.UserById, organizationId, id) is { } user)
+            {
+                page.Add(new UserWithRelations(user, Relations(connection, organizationId, id, teams, groups)));
+            }
+        }
+
+        return page;
+    }
+
+    private List<UserRelationRow> Relations(sqlite3 connection, Guid organizationId, Guid userId, bool teams, bool groups)
+    {
         var plan = statements.For(db);
         var rows = new List<UserRelationRow>();
         if (teams)

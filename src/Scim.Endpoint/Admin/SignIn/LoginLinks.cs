@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Organizations;
+using ScimBridge.Scim.Organizations;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Users;
@@ -101,17 +102,9 @@ public sealed class LoginLinks(
     /// <summary>The name the audit trail shows for a person: their e-mail address, else their userName.</summary>
     public static string NameOf(User user) => user.PrimaryEmail ?? user.UserName;
 
-    private string PublicBaseUrl()
-    {
-        var configured = options.Value.PublicUrl;
-        if (string.IsNullOrWhiteSpace(configured))
-        {
-            configured = (configuration["Urls"] ?? "http://localhost:5080").Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
-        }
-
-        return configured.Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
-            .Replace("://+", "://localhost", StringComparison.Ordinal)
-            .Replace("://*", "://localhost", StringComparison.Ordinal)
-            .TrimEnd('/');
-    }
+    /// <summary><c>ScimBridge:Admin:PublicUrl</c> when the console has an address of its own, else the service's (see <see cref="TenantUrl"/>).</summary>
+    private string PublicBaseUrl() =>
+        string.IsNullOrWhiteSpace(options.Value.PublicUrl)
+            ? TenantUrl.Origin(configuration).Url
+            : TenantUrl.LocalhostForWildcard(options.Value.PublicUrl).TrimEnd('/');
 }

@@ -8,6 +8,7 @@ namespace ScimBridge.Scim.Filtering;
 /// </summary>
 public static class UserFilter
 {
-    public static IQueryable<User> Apply(IQueryable<User> users, FilterNode filter) =>
-        users.Where(FilterTranslator.ToPredicate<User>(filter, UserFilterAttributes.Scope));
+    /// <summary>The users that match; <paramref name="addresses"/> answers filters on <c>addresses</c> (an EXISTS over the stored JSON).</summary>
+    public static IQueryable<User> Apply(IQueryable<User> users, FilterNode filter, IQueryable<UserAddressRow> addresses) =>
+        users.Where(FilterTranslator.ToPredicate<User>(filter, UserFilterAttributes.WithAddresses(addresses)));
 }

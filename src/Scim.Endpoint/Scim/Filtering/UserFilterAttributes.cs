@@ -65,6 +65,20 @@ internal static class UserFilterAttributes
             .Add(platform, "subscriptionTier", Upper<User>(u => u.SubscriptionTier));
     }
 
+    /// <summary>The user attributes plus <c>addresses</c>, answered by EXISTS over <paramref name="addresses"/>.</summary>
+    public static AttributeScope WithAddresses(IQueryable<UserAddressRow> addresses) =>
+        Scope.With(ScimUrns.User, "addresses", CollectionFilterAttribute.Correlated<User, UserAddressRow>(addresses, (u, a) => a.UserId == u.Id, Address));
+
+    private static readonly AttributeScope Address = new AttributeScope("User.addresses")
+        .Add(ScimUrns.User, "type", Upper<UserAddressRow>(a => a.Type))
+        .Add(ScimUrns.User, "formatted", Upper<UserAddressRow>(a => a.Formatted))
+        .Add(ScimUrns.User, "streetAddress", Upper<UserAddressRow>(a => a.StreetAddress))
+        .Add(ScimUrns.User, "locality", Upper<UserAddressRow>(a => a.Locality))
+        .Add(ScimUrns.User, "region", Upper<UserAddressRow>(a => a.Region))
+        .Add(ScimUrns.User, "postalCode", Upper<UserAddressRow>(a => a.PostalCode))
+        .Add(ScimUrns.User, "country", Upper<UserAddressRow>(a => a.Country))
+        .Add(ScimUrns.User, "primary", new BooleanFilterAttribute((Expression<Func<UserAddressRow, bool>>)(a => a.Primary)));
+
     internal static LambdaExpression Column<T>(Expression<Func<T, string?>> column) => column;
 
     internal static StringFilterAttribute Upper<T>(Expression<Func<T, string?>> column) => new(column, StringCase.Upper);

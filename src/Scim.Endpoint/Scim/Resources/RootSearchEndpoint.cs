@@ -47,7 +47,7 @@ public static class RootSearchEndpoint
         var urls = ScimUrls.For(http.Request);
         if (users is not null && query.Count > 0 && start < userTotal)
         {
-            var (page, _) = await UserSearch.PageAsync(db, tenant.OrganizationId, users, query, start, query.Count, urls, ct);
+            var (page, _) = await UserSearch.PageAsync(db, http.RequestServices.GetRequiredService<IUserReader>(), tenant.OrganizationId, users, query, start, query.Count, urls, ct);
             resources.AddRange(page);
         }
 

@@ -23,12 +23,13 @@ public static class UserSearch
 
         var matching = Matching(db, tenant.OrganizationId, filter);
         var urls = ScimUrls.For(http.Request);
+        var reader = http.RequestServices.GetRequiredService<IUserReader>();
         if (query.CursorPaging)
         {
-            return ScimListResponse.Create(await CursorPageAsync(db, tenant.OrganizationId, matching, query, urls, ct));
+            return ScimListResponse.Create(await CursorPageAsync(db, reader, tenant.OrganizationId, matching, query, urls, ct));
         }
 
-        var (resources, total) = await PageAsync(db, tenant.OrganizationId, matching, query, query.Offset, query.Count, urls, ct);
+        var (resources, total) = await PageAsync(db, reader, tenant.OrganizationId, matching, query, query.Offset, query.Count, urls, ct);
         return ScimListResponse.Create(total, query.StartIndex, resources);
     }
 
@@ -67,12 +68,12 @@ public static class UserSearch
             return users.Where(u => u.NormalizedUserName == normalized);
         }
 
-        return UserFilter.Apply(users, filter);
+        return UserFilter.Apply(users, filter, db.UserAddresses);
     }
 
     /// <summary>One page of rendered users and the total; the count query is skipped when the page shows the end.</summary>
     public static async Task<(IReadOnlyList<JsonObject> Resources, long Total)> PageAsync(
-        ScimBridgeDbContext db, Guid organizationId, IQueryable<User> matching, ScimListQuery query, int offset, int count, ScimUrls urls, CancellationToken ct)
+        ScimBridgeDbContext db, IUserReader reader, Guid organizationId, IQueryable<User> matching, ScimListQuery query, int offset, int count, ScimUrls urls, CancellationToken ct)
     {
         if (count == 0)
         {
@@ -83,18 +84,18 @@ public static class UserSearch
         long total = ids.Count > 0 && ids.Count < count ? offset + ids.Count
             : offset == 0 && ids.Count == 0 ? 0
             : await matching.LongCountAsync(ct);
-        return (await RenderAsync(db, organizationId, ids, query.Attributes, urls, ct), total);
+        return (await RenderAsync(db, reader, organizationId, ids, query.Attributes, urls, ct), total);
     }
 
     /// <summary>One page by cursor (RFC 9865): a keyset seek in the default order, an offset when sorted by sortBy.</summary>
     private static async Task<CursorPage> CursorPageAsync(
-        ScimBridgeDbContext db, Guid organizationId, IQueryable<User> matching, ScimListQuery query, ScimUrls urls, CancellationToken ct)
+        ScimBridgeDbContext db, IUserReader reader, Guid organizationId, IQueryable<User> matching, ScimListQuery query, ScimUrls urls, CancellationToken ct)
     {
         var (ids, next, previous) = query.SortBy is null
             ? await ListPaging.KeysetPageAsync(matching, u => u.CreatedAt, u => u.Id, query.Cursor, query.Count, ct)
             : await ListPaging.SortedCursorPageAsync(OrderedIds(matching, query), query.Cursor, query.Count, ct);
         var total = await matching.LongCountAsync(ct);
-        return new CursorPage(await RenderAsync(db, organizationId, ids, query.Attributes, urls, ct), total, next, previous);
+        return new CursorPage(await RenderAsync(db, reader, organizationId, ids, query.Attributes, urls, ct), total, next, previous);
     }
 
     private static IQueryable<Guid> OrderedIds(IQueryable<User> matching, ScimListQuery query) =>
@@ -103,24 +104,15 @@ public static class UserSearch
 
     /// <summary>The users with these ids, in this order, with the relations the response shows.</summary>
     private static async Task<IReadOnlyList<JsonObject>> RenderAsync(
-        ScimBridgeDbContext db, Guid organizationId, List<Guid> ids, ScimAttributeSelection attributes, ScimUrls urls, CancellationToken ct)
+        ScimBridgeDbContext db, IUserReader reader, Guid organizationId, List<Guid> ids, ScimAttributeSelection attributes, ScimUrls urls, CancellationToken ct)
     {
         if (ids.Count == 0)
         {
             return [];
         }
 
-        var loaded = await db.Users.AsNoTracking().Where(u => u.OrganizationId == organizationId && ids.Contains(u.Id)).ToListAsync(ct);
-        var byId = loaded.ToDictionary(u => u.Id);
-        var page = ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
-        var relations = await UserRelations.LoadAsync(db, organizationId, page, attributes, ct);
-        var resources = new List<JsonObject>(page.Count);
-        foreach (var user in page)
-        {
-            resources.Add(attributes.Apply(ScimUserMapping.ToScim(user, relations[user.Id], urls)));
-        }
-
-        return resources;
+        var page = await UserRelations.LoadPageAsync(db, reader, organizationId, ids, attributes, ct);
+        return [.. page.Select(p => attributes.Apply(ScimUserMapping.ToScim(p.User, p.Relations, urls)))];
     }
 
     private static string? UserNameEquals(FilterNode filter) =>
