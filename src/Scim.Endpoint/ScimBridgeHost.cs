@@ -33,6 +33,7 @@ public static class ScimBridgeHost
         builder.Services.AddOptions<LoggingOptions>().BindConfiguration(LoggingOptions.Section).ValidateOnStart();
         builder.Services.AddScimBridgeHealth();
         builder.AddScimBridgeMetrics();
+        builder.Services.AddScoped<ScimAccess>();
         builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
         builder.Services.AddScoped<IAdminCommand, TokensListCommand>();
         builder.Services.AddScoped<IAdminCommand, TokensRevokeCommand>();

@@ -28,6 +28,9 @@ public static class AdminConsole
         services.AddScoped<Users.UserDetails>();
         services.AddScoped<Audit.AuditSearch>();
         services.AddScoped<Teams.TeamSearch>();
+        services.AddScoped<Export.UserExportReader>();
+        services.AddScoped<Export.UserExporter>();
+        services.AddScoped<ScimBridge.Model.Commands.IAdminCommand, Export.UsersExportCommand>();
         services.AddScoped<Mapping.MappingOverview>();
         services.AddRazorPages(pages =>
             {

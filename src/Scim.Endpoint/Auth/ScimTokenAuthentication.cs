@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,8 @@ public sealed class ScimTokenAuthentication(
     UrlEncoder encoder,
     ScimBridgeDbContext db,
     IMemoryCache cache,
-    ScimJwtValidator jwtValidator)
+    ScimJwtValidator jwtValidator,
+    TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ScimBearer";
@@ -86,7 +88,38 @@ public sealed class ScimTokenAuthentication(
             .FirstOrDefaultAsync(Context.RequestAborted);
 
         // The index finds the row; the constant-time comparison decides.
-        return token is not null && token.Matches(secret) ? (token.OrganizationId, token.Name) : null;
+        if (token is null || !token.Matches(secret))
+        {
+            return null;
+        }
+
+        await RecordUseAsync(token);
+        return (token.OrganizationId, token.Name);
+    }
+
+    /// <summary>
+    /// Notes the token's last use for the console, at most every <see cref="ScimToken.LastUseGranularity"/> (this runs
+    /// once per cached lookup, and the UPDATE only matches when the stored time is older), so a busy client costs one
+    /// small write every few minutes. A write that fails (a busy database) is skipped: it must never refuse a request.
+    /// </summary>
+    private async Task RecordUseAsync(ScimToken token)
+    {
+        var now = clock.GetUtcNow();
+        var due = now - ScimToken.LastUseGranularity;
+        if (token.LastUsedAt is { } last && last > due)
+        {
+            return;
+        }
+
+        try
+        {
+            await db.ScimTokens.Where(t => t.Id == token.Id && (t.LastUsedAt == null || t.LastUsedAt < due))
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+        }
+        catch (DbException e)
+        {
+            Logger.LogDebug(e, "Could not record the last use of SCIM token {Prefix}", token.Prefix);
+        }
     }
 
     private AuthenticateResult Success(Guid organizationId, string clientName) =>

@@ -1,9 +1,8 @@
-using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Commands;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
-using ScimBridge.Scim.Auth;
+using ScimBridge.Model.Provisioning;
 
 namespace ScimBridge.Scim.Organizations;
 
@@ -11,7 +10,7 @@ namespace ScimBridge.Scim.Organizations;
 /// <c>orgs oauth --org SLUG --issuer URL [--audience AUD]</c> or <c>--clear</c>: lets an organization's identity provider call
 /// SCIM with OAuth 2.0 access tokens (client credentials, as Entra ID's gallery apps do) instead of a long-lived secret.
 /// </summary>
-public sealed class OrganizationOAuthCommand(ScimBridgeDbContext db, AuditLog audit) : IAdminCommand
+public sealed class OrganizationOAuthCommand(ScimBridgeDbContext db, ScimAccess access) : IAdminCommand
 {
     public IReadOnlyList<string> Verb { get; } = ["orgs", "oauth"];
 
@@ -20,37 +19,17 @@ public sealed class OrganizationOAuthCommand(ScimBridgeDbContext db, AuditLog au
     public async Task<int> RunAsync(CommandArguments arguments, TextWriter output, CancellationToken ct)
     {
         var organization = await OrganizationLookup.RequiredAsync(db, arguments.Required("org"), ct);
-        var before = new { organization.ScimJwtIssuer, organization.ScimJwtAudience };
-        if (arguments.Flag("clear"))
+        var clear = arguments.Flag("clear");
+        var issuer = clear ? null : arguments.Required("issuer");
+        try
         {
-            organization.ScimJwtIssuer = null;
-            organization.ScimJwtAudience = null;
+            await access.SetOAuthIssuerAsync(organization, issuer, clear ? null : arguments.Option("audience"), AuditActor.CommandLine("orgs oauth"), ct);
         }
-        else
+        catch (DirectoryException e)
         {
-            var issuer = arguments.Required("issuer");
-            if (!Uri.TryCreate(issuer, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
-            {
-                throw new CommandUsageException($"--issuer must be an absolute http(s) URL, not '{issuer}'.");
-            }
-
-            // Compared normalized (scheme, host case, trailing slash): rows written before normalization count too.
-            var trusted = await db.Organizations.AsNoTracking()
-                .Where(o => o.ScimJwtIssuer != null && o.Id != organization.Id).Select(o => new { o.Slug, o.ScimJwtIssuer }).ToListAsync(ct);
-            var holder = trusted.FirstOrDefault(o => OAuthIssuer.Same(o.ScimJwtIssuer, issuer));
-            if (holder is not null)
-            {
-                throw new CommandUsageException(
-                    $"Issuer '{issuer}' is already trusted by organization '{holder.Slug}' (as '{holder.ScimJwtIssuer}'); one issuer maps to one organization.");
-            }
-
-            organization.ScimJwtIssuer = OAuthIssuer.Normalize(issuer);
-            organization.ScimJwtAudience = arguments.Option("audience");
+            throw new CommandUsageException(e.Message.Replace("The issuer must", "--issuer must", StringComparison.Ordinal));
         }
 
-        audit.Record(organization.Id, AuditActor.CommandLine("orgs oauth"), "organization.oauth-changed", "organization", organization.Id.ToString(),
-            before: before, after: new { organization.ScimJwtIssuer, organization.ScimJwtAudience });
-        await db.SaveChangesAsync(ct);
         await output.WriteLineAsync(organization.ScimJwtIssuer is null
             ? $"Organization '{organization.Slug}' accepts SCIM tokens only."
             : $"Organization '{organization.Slug}' accepts access tokens from {organization.ScimJwtIssuer} (audience: {organization.ScimJwtAudience ?? "the service's SCIM base URL"}).");

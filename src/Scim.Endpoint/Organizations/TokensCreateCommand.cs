@@ -3,11 +3,12 @@ using ScimBridge.Model.Audit;
 using ScimBridge.Model.Commands;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Provisioning;
 
 namespace ScimBridge.Scim.Organizations;
 
 /// <summary><c>tokens create --org SLUG [--name LABEL]</c>: creates the organization if needed and prints a new SCIM token once.</summary>
-public sealed class TokensCreateCommand(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock, IConfiguration configuration) : IAdminCommand
+public sealed class TokensCreateCommand(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock, IConfiguration configuration, ScimAccess access) : IAdminCommand
 {
     public IReadOnlyList<string> Verb { get; } = ["tokens", "create"];
 
@@ -27,10 +28,16 @@ public sealed class TokensCreateCommand(ScimBridgeDbContext db, AuditLog audit, 
             await output.WriteLineAsync($"Created organization '{slug}'.");
         }
 
-        var (token, secret) = ScimToken.Issue(organization.Id, name, now);
-        db.ScimTokens.Add(token);
-        audit.Record(organization.Id, AuditActor.CommandLine("tokens create"), "scim-token.created", "scim-token", token.Id.ToString(), after: new { token.Name, token.Prefix });
-        await db.SaveChangesAsync(ct);
+        string secret;
+        try
+        {
+            (_, secret) = await access.CreateTokenAsync(organization, name, AuditActor.CommandLine("tokens create"), ct);
+        }
+        catch (DirectoryException e)
+        {
+            throw new CommandUsageException(e.Message);
+        }
+
         var (tenantUrl, configured) = TenantUrl.From(configuration);
         await output.WriteLineAsync($"Tenant URL (Entra ID) / SCIM connector base URL (Okta): {tenantUrl}");
         if (!configured)

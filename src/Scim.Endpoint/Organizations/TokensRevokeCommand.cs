@@ -1,14 +1,12 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Commands;
 using ScimBridge.Model.Persistence;
-using ScimBridge.Scim.Auth;
 
 namespace ScimBridge.Scim.Organizations;
 
 /// <summary><c>tokens revoke --org SLUG --prefix PREFIX</c>: the token stops working; the row stays for the audit trail.</summary>
-public sealed class TokensRevokeCommand(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock, IMemoryCache cache) : IAdminCommand
+public sealed class TokensRevokeCommand(ScimBridgeDbContext db, ScimAccess access) : IAdminCommand
 {
     public IReadOnlyList<string> Verb { get; } = ["tokens", "revoke"];
 
@@ -20,17 +18,12 @@ public sealed class TokensRevokeCommand(ScimBridgeDbContext db, AuditLog audit, 
         var prefix = arguments.Required("prefix");
         var token = await db.ScimTokens.FirstOrDefaultAsync(t => t.OrganizationId == organization.Id && t.Prefix == prefix, ct)
             ?? throw new CommandUsageException($"Organization '{organization.Slug}' has no token with prefix '{prefix}' (see tokens list).");
-        if (token.RevokedAt is not null)
+        if (!await access.RevokeAsync(token, AuditActor.CommandLine("tokens revoke"), ct))
         {
             await output.WriteLineAsync($"Token {token.Prefix} was already revoked at {token.RevokedAt:u}.");
             return 0;
         }
 
-        token.RevokedAt = clock.GetUtcNow();
-        audit.Record(organization.Id, AuditActor.CommandLine("tokens revoke"), "scim-token.revoked", "scim-token", token.Id.ToString(),
-            before: new { token.Name, token.Prefix }, after: new { token.Name, token.Prefix, token.RevokedAt });
-        await db.SaveChangesAsync(ct);
-        ScimTokenAuthentication.Forget(cache, token);
         await output.WriteLineAsync($"Token {token.Prefix} ('{token.Name}') of organization '{organization.Slug}' is revoked.");
         return 0;
     }

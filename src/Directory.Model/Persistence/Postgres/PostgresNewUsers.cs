@@ -1,10 +1,11 @@
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Users;
+
+using Pending = ScimBridge.Model.Persistence.NewUserQueue.NewUser;
 
 namespace ScimBridge.Model.Persistence.Postgres;
 
@@ -20,17 +21,22 @@ namespace ScimBridge.Model.Persistence.Postgres;
 /// one in error gets it.
 /// </para>
 /// </summary>
-public sealed class PostgresNewUsers(ILogger<PostgresNewUsers> logger) : INewUserWriter, IAsyncDisposable
+public sealed class PostgresNewUsers : INewUserWriter, IAsyncDisposable
 {
     /// <summary>At most this many users per transaction; the rest wait for the next one.</summary>
     private const int MaxBatch = 256;
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _start = new();
-    private Task? _loop;
+    private readonly NewUserQueue _queue;
+    private readonly ILogger<PostgresNewUsers> _logger;
     private string? _connectionString;
     private PostgresNewUserStatements? _plan;
     private NpgsqlConnection? _connection;
+
+    public PostgresNewUsers(ILogger<PostgresNewUsers> logger)
+    {
+        _logger = logger;
+        _queue = new NewUserQueue(MaxBatch, WriteBatchAsync, nameof(PostgresNewUsers));
+    }
 
     public async Task<bool> TryInsertAsync(ScimBridgeDbContext db, User user, AuditEntry entry, CancellationToken ct)
     {
@@ -42,26 +48,13 @@ public sealed class PostgresNewUsers(ILogger<PostgresNewUsers> logger) : INewUse
 
         _connectionString ??= db.Database.GetConnectionString();
         _plan ??= new PostgresNewUserStatements(db);
-        EnsureStarted();
-        var pending = new Pending(user, entry);
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(PostgresNewUsers), "The service is shutting down.");
-        }
-
-        // Not cancellable: once queued the user may be committed, and the caller must learn which.
-        await pending.Done.Task;
+        await _queue.WriteAsync(user, entry);
         return true;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        if (_loop is { } loop)
-        {
-            await loop;
-        }
-
+        await _queue.CompleteAsync();
         if (_connection is { } connection)
         {
             await connection.DisposeAsync();
@@ -69,48 +62,25 @@ public sealed class PostgresNewUsers(ILogger<PostgresNewUsers> logger) : INewUse
         }
     }
 
-    private void EnsureStarted()
+    /// <summary>One transaction's batch; should it fail as a whole, its users are written one by one.</summary>
+    private async Task WriteBatchAsync(List<Pending> batch)
     {
-        if (_loop is not null)
+        try
         {
-            return;
+            await WriteAsync(batch);
         }
-
-        lock (_start)
+        catch (Exception e) when (batch.Count > 1 && e is PostgresException or NpgsqlException)
         {
-            _loop ??= Task.Run(RunAsync);
+            _logger.LogWarning(e, "Writing {Count} new users together failed; they are written one by one", batch.Count);
+            foreach (var pending in batch)
+            {
+                await WriteAloneAsync(pending);
+            }
         }
-    }
-
-    private async Task RunAsync()
-    {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        catch (Exception e)
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            try
-            {
-                await WriteAsync(batch);
-            }
-            catch (Exception e) when (batch.Count > 1 && e is PostgresException or NpgsqlException)
-            {
-                logger.LogWarning(e, "Writing {Count} new users together failed; they are written one by one", batch.Count);
-                foreach (var pending in batch)
-                {
-                    await WriteAloneAsync(pending);
-                }
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Writing {Count} new users failed", batch.Count);
-                Fail(batch, e);
-            }
-
-            batch.Clear();
+            _logger.LogError(e, "Writing {Count} new users failed", batch.Count);
+            Fail(batch, e);
         }
     }
 
@@ -196,12 +166,5 @@ public sealed class PostgresNewUsers(ILogger<PostgresNewUsers> logger) : INewUse
         {
             pending.Done.TrySetException(error);
         }
-    }
-
-    private sealed class Pending(User user, AuditEntry entry)
-    {
-        public User User { get; } = user;
-        public AuditEntry Entry { get; } = entry;
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -1,10 +1,11 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Users;
 using SQLitePCL;
+
+using Pending = ScimBridge.Model.Persistence.NewUserQueue.NewUser;
 
 namespace ScimBridge.Model.Persistence.Sqlite;
 
@@ -25,11 +26,9 @@ public sealed class SqliteNewUsers : INewUserWriter, IAsyncDisposable
     /// <summary>At most this many users per transaction; the rest wait for the next one.</summary>
     private const int MaxBatch = 128;
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly NewUserQueue _queue;
     private readonly SqliteWriteGate _gate;
     private readonly ILogger<SqliteNewUsers> _logger;
-    private readonly Lock _start = new();
-    private Task? _loop;
     private string? _file;
     private Plan? _plan;
     private sqlite3? _connection;
@@ -38,6 +37,7 @@ public sealed class SqliteNewUsers : INewUserWriter, IAsyncDisposable
     {
         _gate = gate;
         _logger = logger;
+        _queue = new NewUserQueue(MaxBatch, WriteAsync, nameof(SqliteNewUsers));
     }
 
     /// <summary>
@@ -59,26 +59,13 @@ public sealed class SqliteNewUsers : INewUserWriter, IAsyncDisposable
         }
 
         _plan ??= new Plan(db);
-        EnsureStarted();
-        var pending = new Pending(user, entry);
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(SqliteNewUsers), "The service is shutting down.");
-        }
-
-        // Not cancellable: once queued the user may be committed, and the caller must learn which.
-        await pending.Done.Task;
+        await _queue.WriteAsync(user, entry);
         return true;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        if (_loop is { } loop)
-        {
-            await loop;
-        }
-
+        await _queue.CompleteAsync();
         if (_connection is { } connection)
         {
             SqliteNativeConnection.Close(connection);
@@ -86,46 +73,23 @@ public sealed class SqliteNewUsers : INewUserWriter, IAsyncDisposable
         }
     }
 
-    private void EnsureStarted()
+    /// <summary>One transaction's batch, inside the process's write gate.</summary>
+    private async Task WriteAsync(List<Pending> batch)
     {
-        if (_loop is not null)
+        try
         {
-            return;
+            using (await _gate.EnterAsync(CancellationToken.None))
+            {
+                Write(batch);
+            }
         }
-
-        lock (_start)
+        catch (Exception e)
         {
-            _loop ??= Task.Run(RunAsync);
-        }
-    }
-
-    private async Task RunAsync()
-    {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            _logger.LogError(e, "Writing {Count} new users failed", batch.Count);
+            foreach (var pending in batch)
             {
-                batch.Add(pending);
+                pending.Done.TrySetException(e);
             }
-
-            try
-            {
-                using (await _gate.EnterAsync(CancellationToken.None))
-                {
-                    Write(batch);
-                }
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "Writing {Count} new users failed", batch.Count);
-                foreach (var pending in batch)
-                {
-                    pending.Done.TrySetException(e);
-                }
-            }
-
-            batch.Clear();
         }
     }
 
@@ -194,13 +158,6 @@ public sealed class SqliteNewUsers : INewUserWriter, IAsyncDisposable
         {
             raw.sqlite3_exec(connection, "ROLLBACK");
         }
-    }
-
-    private sealed class Pending(User user, AuditEntry entry)
-    {
-        public User User { get; } = user;
-        public AuditEntry Entry { get; } = entry;
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>Statements built once from the SQLite model (names, converters), so rows land as EF Core writes them.</summary>

@@ -10,6 +10,7 @@ public static class AdminNavigation
         new("Users", AdminConsole.BasePath + "/users"),
         new("Teams", AdminConsole.BasePath + "/teams"),
         new("Mapping file", AdminConsole.BasePath + "/mapping"),
+        new("SCIM access", AdminConsole.BasePath + "/access"),
         new("Audit log", AdminConsole.BasePath + "/audit"),
     ];
 

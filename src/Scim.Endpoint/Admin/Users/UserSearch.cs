@@ -51,7 +51,8 @@ public sealed class UserSearch(ScimBridgeDbContext db)
         db.Users.IgnoreAutoIncludes().AsNoTracking().Where(u => u.OrganizationId == organizationId)
             .Select(u => u.ManagedBy).Distinct().OrderBy(m => m).ToListAsync(ct);
 
-    private IQueryable<User> Filter(Guid organizationId, UserQuery query)
+    /// <summary>The users a query finds, unsorted and unpaged (the list pages them; an export reads them all, page by page).</summary>
+    public IQueryable<User> Filter(Guid organizationId, UserQuery query)
     {
         var users = db.Users.IgnoreAutoIncludes().AsNoTracking().Where(u => u.DeletedAt == null);
         if (!string.IsNullOrWhiteSpace(query.Text))
