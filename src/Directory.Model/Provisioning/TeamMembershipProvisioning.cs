@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Audit;
+using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Teams;
 using ScimBridge.Model.Users;
@@ -42,7 +43,7 @@ public sealed class TeamMembershipProvisioning(ScimBridgeDbContext db, AuditLog 
                 CreatedAt = now,
             };
             db.TeamMemberships.Add(row);
-            action = "membership.added";
+            action = MembershipAudit.Action(MembershipChangeKind.Added);
         }
         else if (row.IsActive)
         {
@@ -52,11 +53,11 @@ public sealed class TeamMembershipProvisioning(ScimBridgeDbContext db, AuditLog 
             }
 
             before = Snapshot(team, row.Role);
-            action = "membership.role-changed";
+            action = MembershipAudit.Action(MembershipChangeKind.RoleChanged);
         }
         else
         {
-            action = "membership.added";
+            action = MembershipAudit.Action(MembershipChangeKind.Added);
         }
 
         row.Role = role;
@@ -87,7 +88,7 @@ public sealed class TeamMembershipProvisioning(ScimBridgeDbContext db, AuditLog 
         row.RemovedAt = now;
         row.UpdatedAt = now;
         Touch(user, now);
-        audit.Record(user.OrganizationId, context.Actor, "membership.removed", UserProvisioning.TargetType, user.Id.ToString(),
+        audit.Record(user.OrganizationId, context.Actor, MembershipAudit.Action(MembershipChangeKind.Removed), UserProvisioning.TargetType, user.Id.ToString(),
             Snapshot(team, row.Role), null, cause);
 
         var stillInTeam = await db.TeamMemberships.AnyAsync(
@@ -102,7 +103,7 @@ public sealed class TeamMembershipProvisioning(ScimBridgeDbContext db, AuditLog 
         return true;
     }
 
-    private static object Snapshot(Team team, TeamRole role) => new { teamId = team.Id, team = team.Name, role, origin = MembershipOrigin.Manual };
+    private static object Snapshot(Team team, TeamRole role) => MembershipAudit.Snapshot(team.Id, team.Name, role, MembershipOrigin.Manual);
 
     private static void Touch(User user, DateTimeOffset now)
     {

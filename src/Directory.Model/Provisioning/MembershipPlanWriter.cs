@@ -1,15 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Audit;
+using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Persistence;
-using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Teams;
 using ScimBridge.Model.Users;
 
-namespace ScimBridge.Model.Mapping;
+namespace ScimBridge.Model.Provisioning;
 
 /// <summary>
-/// Writes a <see cref="MembershipPlan"/> inside the current transaction with prepared per-row statements and set-based
-/// updates (no change tracking), and appends one chained audit entry per change.
+/// Writes a mapping file's <see cref="MembershipPlan"/> for <see cref="MembershipProvisioning"/>, inside the current
+/// transaction, with prepared per-row statements and set-based updates (no change tracking), and appends one chained
+/// audit entry per change, shaped as <see cref="MembershipAudit"/> shapes every membership entry.
 /// </summary>
 internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock)
 {
@@ -32,10 +33,10 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
             foreach (var change in user.Memberships)
             {
                 await WriteAsync(insert, update, plan, user, change, now, ct);
-                entries.Add(audit.Create(plan.OrganizationId, actor, Action(change.Kind), TargetType, user.UserId.ToString(),
-                    change.OldRole is { } old ? new { teamId = change.TeamId, team = change.TeamName, role = old, origin = MembershipOrigin.Mapping } : null,
+                entries.Add(audit.Create(plan.OrganizationId, actor, MembershipAudit.Action(change.Kind), TargetType, user.UserId.ToString(),
+                    change.OldRole is { } old ? MembershipAudit.Snapshot(change.TeamId, change.TeamName, old, MembershipOrigin.Mapping) : null,
                     change.NewRole is { } role && change.Kind != MembershipChangeKind.Removed
-                        ? new { teamId = change.TeamId, team = change.TeamName, role, origin = MembershipOrigin.Mapping }
+                        ? MembershipAudit.Snapshot(change.TeamId, change.TeamName, role, MembershipOrigin.Mapping)
                         : null,
                     change.Cause));
             }
@@ -60,14 +61,6 @@ internal sealed class MembershipPlanWriter(ScimBridgeDbContext db, AuditLog audi
         await AuditChain.AppendAsync(db, plan.OrganizationId, entries, ct);
         await SetActivationAsync(plan, users, actor, ct);
     }
-
-    private static string Action(MembershipChangeKind kind) => kind switch
-    {
-        MembershipChangeKind.Added => "membership.added",
-        MembershipChangeKind.Removed => "membership.removed",
-        MembershipChangeKind.RoleChanged => "membership.role-changed",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
 
     private static async Task WriteAsync(
         BulkInsert insert, BulkCommand update, MembershipPlan plan, UserPlan user, MembershipChange change, DateTimeOffset now, CancellationToken ct)
