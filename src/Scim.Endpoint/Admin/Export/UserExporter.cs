@@ -27,18 +27,35 @@ public sealed class UserExporter(UserExportReader reader, AuditLog audit, ScimBr
         await using var writer = await SpreadsheetWriters.OpenAsync(format, output, ct);
         await writer.WriteRowAsync(UserExportRow.Columns, ct);
         var written = 0;
-        await foreach (var page in reader.PagesAsync(organizationId, query, ct))
+        await using var pages = reader.PagesAsync(organizationId, query, ct).GetAsyncEnumerator(ct);
+        // The next page is read on another thread while this one is written, so the database and the writer each keep
+        // a core busy; only the reader touches the DbContext, one page after the other.
+        var next = ReadNextAsync(pages);
+        try
         {
-            foreach (var row in page)
+            while (await next)
             {
-                await writer.WriteRowAsync(row.Cells(), ct);
-            }
+                var page = pages.Current;
+                next = ReadNextAsync(pages);
+                foreach (var row in page)
+                {
+                    await writer.WriteRowAsync(row.Cells(), ct);
+                }
 
-            written += page.Count;
-            progress?.Invoke(written);
+                written += page.Count;
+                progress?.Invoke(written);
+            }
+        }
+        finally
+        {
+            // A write that failed leaves a read in flight; it must end before the reader is disposed.
+            await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         await writer.CompleteAsync(ct);
         return written;
     }
+
+    private static Task<bool> ReadNextAsync(IAsyncEnumerator<IReadOnlyList<UserExportRow>> pages) =>
+        Task.Run(async () => await pages.MoveNextAsync());
 }
