@@ -22,6 +22,12 @@ public sealed class SyncOptions
     /// with its process and is marked Abandoned, and the next run of its source goes ahead.
     /// </summary>
     public int RunLeaseSeconds { get; set; } = 120;
+
+    /// <summary>
+    /// Users or groups a run writes per transaction (group members: ten times as many). Each transaction commits its
+    /// changes with their audit entries, so a run stopped half-way leaves whole batches that the next run completes.
+    /// </summary>
+    public int ChangesPerTransaction { get; set; } = 5000;
 }
 
 /// <summary>Start-up check of every configured source (common keys, type, cron, type-specific keys).</summary>
@@ -33,6 +39,10 @@ internal sealed class SyncOptionsValidator(SyncSourceCatalog catalog) : IValidat
         if (options.MisfireThresholdSeconds < 1)
         {
             problems.Add("ScimBridge:Sync:MisfireThresholdSeconds must be at least 1.");
+        }
+        if (options.ChangesPerTransaction < 1)
+        {
+            problems.Add("ScimBridge:Sync:ChangesPerTransaction must be at least 1.");
         }
         if (options.RunLeaseSeconds < 1)
         {

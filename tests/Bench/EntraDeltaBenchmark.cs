@@ -36,7 +36,8 @@ public static class EntraDeltaBenchmark
     /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        _ = args;
+        ArgumentNullException.ThrowIfNull(args);
+        var users = args.Length > 1 && int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 10_000;
         using var certificate = CreateLocalhostCertificate();
         using var server = WireMockServer.Start(new WireMockServerSettings
         {
@@ -45,7 +46,7 @@ public static class EntraDeltaBenchmark
         });
         var root = server.Url!.TrimEnd('/');
         var graph = root + "/v1.0";
-        Stub(server, graph);
+        Stub(server, graph, users);
 
         var thumbprint = certificate.Thumbprint;
         HttpClientHandler Trusting() => new()
@@ -81,13 +82,13 @@ public static class EntraDeltaBenchmark
 
         var met = elapsed < Target && delta.Status == SyncRunStatus.Succeeded && !delta.Full;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Entra delta run with {ChangedUsers + RemovedUsers + MemberChanges} changes in Graph, fresh source (with sign-in), read + reconcile + record: "
+            $"Entra delta run with {ChangedUsers + RemovedUsers + MemberChanges} changes in Graph on {users:N0} users, fresh source (with sign-in), read + reconcile + record: "
             + $"{elapsed.TotalMilliseconds:F0} ms (target < {Target.TotalMilliseconds:F0} ms) {(met ? "OK" : "MISSED")}"));
         Console.WriteLine($"  {SyncBenchHost.Describe(delta)}; {changes} changes applied");
         return met ? 0 : 1;
     }
 
-    private static void Stub(WireMockServer server, string graph)
+    private static void Stub(WireMockServer server, string graph, int users)
     {
         server.Given(Request.Create().WithPath($"/{TenantId}/oauth2/v2.0/token").UsingPost())
             .RespondWith(Json(new JsonObject
@@ -98,8 +99,8 @@ public static class EntraDeltaBenchmark
                 ["access_token"] = "bench-access-token",
             }));
 
-        // What the first run reads: 100 users, the 4 groups (members arrive with the delta), and delta links that start now.
-        var everyone = Enumerable.Range(1, 100).Select(i => (JsonNode)User(i)).ToArray();
+        // What the first run reads: the users (10,000 unless told), the 4 groups (members arrive with the delta), and delta links that start now.
+        var everyone = Enumerable.Range(1, Math.Max(users, ChangedUsers + RemovedUsers)).Select(i => (JsonNode)User(i)).ToArray();
         server.Given(Request.Create().WithPath("/v1.0/users").UsingGet()).RespondWith(Json(DeltaPage(graph, "users", everyone)));
         server.Given(Request.Create().WithPath("/v1.0/groups").UsingGet()).RespondWith(Json(DeltaPage(graph, "groups",
             [.. Enumerable.Range(1, 4).Select(g => (JsonNode)new JsonObject { ["id"] = GroupId(g), ["displayName"] = $"Team {g}" })])));

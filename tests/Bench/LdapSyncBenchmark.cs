@@ -66,10 +66,23 @@ public static class LdapSyncBenchmark
     {
         var ratio = ldapsearch is { } search ? Invariant($", {run.Elapsed / search:F1}× ldapsearch") : "";
         Console.WriteLine(Invariant(
-            $"{what}: {run.Elapsed.TotalSeconds:F1} s (target < {target.TotalSeconds:F0} s{ratio}), peak working set {run.PeakBytes / (1024 * 1024)} MiB"));
+            $"{what}: {run.Elapsed.TotalSeconds:F1} s (target < {target.TotalSeconds:F0} s{ratio}), CPU {run.Processor.TotalSeconds:F1} s, peak working set {run.PeakBytes / (1024 * 1024)} MiB, load average {run.LoadAverage}"));
         foreach (var line in run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1))
         {
             Console.WriteLine("    " + line);
+        }
+    }
+
+    /// <summary>The machine's one-minute load average when a figure is printed (figures on a busy machine are slower).</summary>
+    internal static string Load()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
         }
     }
 
@@ -115,7 +128,14 @@ public static class LdapSyncBenchmark
         }
     }
 
-    internal sealed record CommandRun(TimeSpan Elapsed, long PeakBytes, string Output);
+    internal sealed record CommandRun(TimeSpan Elapsed, long PeakBytes, string Output)
+    {
+        /// <summary>CPU time the command's process used (sampled while it ran): less sensitive to a busy machine than <see cref="Elapsed"/>.</summary>
+        public TimeSpan Processor { get; init; }
+
+        /// <summary>The machine's one-minute load average as the command ended.</summary>
+        public string LoadAverage { get; init; } = "";
+    }
 
     internal sealed record Target(BenchDatabase Database, string ConnectionString);
 
@@ -137,6 +157,18 @@ public static class LdapSyncBenchmark
         environment["Serilog__MinimumLevel__Default"] = "Warning";
         environment["Serilog__MinimumLevel__Override__ScimBridge.Sync"] = "Information";
         environment["Serilog__MinimumLevel__Override__ScimBridge.Model.Reconcile"] = "Information";
+        // SCIMBRIDGE_BENCH_LOG=Debug prints every line the command logs at that level, timestamped, to find where time goes.
+        var verbose = Environment.GetEnvironmentVariable("SCIMBRIDGE_BENCH_LOG");
+        if (!string.IsNullOrEmpty(verbose))
+        {
+            environment["Serilog__MinimumLevel__Default"] = "Information";
+            environment["Serilog__MinimumLevel__Override__ScimBridge"] = verbose;
+            environment["Serilog__MinimumLevel__Override__ScimBridge.Sync"] = verbose;
+            environment["Serilog__MinimumLevel__Override__ScimBridge.Model.Reconcile"] = verbose;
+            environment["Serilog__WriteTo__0__Name"] = "Console";
+            environment["Serilog__WriteTo__0__Args__standardErrorFromLevel"] = "Verbose";
+            environment["Serilog__WriteTo__0__Args__outputTemplate"] = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+        }
         const string prefix = "ScimBridge__Sync__Sources__0__";
         environment[prefix + "Name"] = Source;
         environment[prefix + "Organization"] = Organization;
@@ -152,14 +184,23 @@ public static class LdapSyncBenchmark
             environment[prefix + key] = value;
         }
 
+        // SCIMBRIDGE_BENCH_TRACE=FOLDER writes a CPU sampling trace (EventPipe, .nettrace) of each sync run into FOLDER.
+        if (Environment.GetEnvironmentVariable("SCIMBRIDGE_BENCH_TRACE") is { Length: > 0 } traces && arguments.StartsWith("sync run", StringComparison.Ordinal))
+        {
+            environment["DOTNET_EnableEventPipe"] = "1";
+            environment["DOTNET_EventPipeOutputPath"] = Path.Combine(traces, $"{Environment.TickCount64}-{string.Concat(arguments.Split(' ').Skip(4))}.nettrace");
+        }
+
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException("the service did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         long peak = 0;
+        var cpu = TimeSpan.Zero;
         while (!process.HasExited)
         {
             peak = Math.Max(peak, PeakWorkingSet(process.Id));
+            cpu = Max(cpu, ProcessorTime(process.Id));
             await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(50));
         }
         await process.WaitForExitAsync();
@@ -170,10 +211,29 @@ public static class LdapSyncBenchmark
         }
         // The source's "read of N users in M ms" and the reconciler's "loaded, planned, applied in" lines split the time.
         var timings = (await errors).Split('\n')
-            .Where(l => l.Contains("LDAP source", StringComparison.Ordinal) && l.Contains(" read of ", StringComparison.Ordinal)
+            .Where(l => !string.IsNullOrEmpty(verbose) && !string.IsNullOrWhiteSpace(l)
+                || l.Contains("LDAP source", StringComparison.Ordinal) && l.Contains(" read of ", StringComparison.Ordinal)
                 || l.Contains("Reconcile of", StringComparison.Ordinal))
             .Select(l => "\n" + l.Trim());
-        return new CommandRun(elapsed, peak, await output + string.Concat(timings));
+        return new CommandRun(elapsed, peak, await output + string.Concat(timings)) { Processor = cpu, LoadAverage = Load() };
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>User + system CPU time of a process so far (/proc/PID/stat, in clock ticks of 1/100 s).</summary>
+    private static TimeSpan ProcessorTime(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / 100.0);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return TimeSpan.Zero;
+        }
     }
 
     private static long PeakWorkingSet(int pid)

@@ -54,7 +54,7 @@ switch (which)
         await ConsoleBenchmark.RunAsync(args);
         break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only|paging]]] | entra-delta | reconcile [USERS] | ldap-sync [USERS | dense [USERS]] | mapping [USERS [recompute|patch]] | console [USERS [export-only]] | bulk [OPERATIONS [ROUNDS]]> [--database sqlite|postgres|both (scim only)]");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only|paging]]] | entra-delta [USERS] | reconcile [USERS] | ldap-sync [USERS | dense [USERS]] | mapping [USERS [recompute|patch]] | console [USERS [export-only]] | bulk [OPERATIONS [ROUNDS]]> [--database sqlite|postgres|both (scim, ldap-sync, mapping)]");
         break;
 }
 return 0;

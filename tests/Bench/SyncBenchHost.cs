@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using ScimBridge.Model;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
@@ -44,6 +45,16 @@ internal sealed class SyncBenchHost : IAsyncDisposable
         }
         builder.Configuration.AddInMemoryCollection(settings);
         services?.Invoke(builder.Services);
+        // SCIMBRIDGE_BENCH_LOG=Debug prints the runner's and reconciler's phase lines, timestamped.
+        if (Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("SCIMBRIDGE_BENCH_LOG"), ignoreCase: true, out var level))
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("ScimBridge", level);
+        }
         builder.AddDirectoryModel();
         builder.AddSyncWorker();
         var host = builder.Build();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Groups;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Sqlite;
 
 namespace ScimBridge.Model.Provisioning;
 
@@ -133,8 +134,10 @@ public sealed partial class GroupProvisioning
         var byGroup = adds.Select(m => (Edit: m, Added: true)).Concat(removes.Select(m => (Edit: m, Added: false))).GroupBy(m => m.Edit.GroupId).ToList();
         await WriteTransaction.RunAsync(db, async () =>
         {
+            await SqliteWriteCache.EnlargeAsync(db, adds.Count + removes.Count, ct);
             var groups = await LoadAsync(byGroup.Select(g => g.Key), context, ct);
             var now = clock.GetUtcNow();
+            BulkCommand? delete = null;
             await using var insert = BulkInsert.For<GroupMember>(db,
                 [nameof(GroupMember.GroupId), nameof(GroupMember.MemberId), nameof(GroupMember.MemberType), nameof(GroupMember.AddedAt)],
                 "ON CONFLICT DO NOTHING");
@@ -150,7 +153,18 @@ public sealed partial class GroupProvisioning
                 if (removed.Count > 0)
                 {
                     var ids = removed.Select(r => r.MemberId).ToList();
-                    await db.GroupMembers.Where(m => m.GroupId == edits.Key && ids.Contains(m.MemberId)).ExecuteDeleteAsync(ct);
+                    if (db.IsSqlite)
+                    {
+                        delete ??= await PrepareMemberDeleteAsync(ct);
+                        foreach (var id in ids)
+                        {
+                            await delete.ExecuteAsync(ct, edits.Key, id);
+                        }
+                    }
+                    else
+                    {
+                        await db.GroupMembers.Where(m => m.GroupId == edits.Key && ids.Contains(m.MemberId)).ExecuteDeleteAsync(ct);
+                    }
                     audit.Record(context.OrganizationId, context.Actor, "group.members.removed", TargetType, edits.Key.ToString(),
                         before: new { members = ids }, cause: context.Cause);
                 }
@@ -176,9 +190,25 @@ public sealed partial class GroupProvisioning
             }
 
             await insert.FlushAsync(ct);
+            if (delete is not null)
+            {
+                await delete.DisposeAsync();
+            }
             await db.SaveChangesAsync(ct);
         }, ct);
         return changes;
+    }
+
+    /// <summary>
+    /// On SQLite, one member row deleted per execution of a prepared statement: a change round's removals run to tens of
+    /// thousands, and a statement listing that many values is generated anew for every group (PostgreSQL takes an array).
+    /// </summary>
+    private Task<BulkCommand> PrepareMemberDeleteAsync(CancellationToken ct)
+    {
+        var (table, column) = BulkCommand.Names<GroupMember>(db);
+        return BulkCommand.PrepareAsync(db,
+            $"DELETE FROM {table} WHERE {column(nameof(GroupMember.GroupId))} = @p0 AND {column(nameof(GroupMember.MemberId))} = @p1",
+            [BulkCommand.Column<GroupMember>(db, nameof(GroupMember.GroupId)), BulkCommand.Column<GroupMember>(db, nameof(GroupMember.MemberId))], ct);
     }
 
     /// <summary>A new group and the audit entry of its creation, neither staged yet.</summary>
@@ -203,6 +233,6 @@ public sealed partial class GroupProvisioning
     private async Task<Dictionary<Guid, DirectoryGroup>> LoadAsync(IEnumerable<Guid> ids, ProvisioningContext context, CancellationToken ct)
     {
         var wanted = ids.Distinct().ToList();
-        return await db.Groups.Where(g => g.OrganizationId == context.OrganizationId && wanted.Contains(g.Id)).ToDictionaryAsync(g => g.Id, ct);
+        return await db.Groups.Where(g => g.OrganizationId == context.OrganizationId && EF.Parameter(wanted).Contains(g.Id)).ToDictionaryAsync(g => g.Id, ct);
     }
 }

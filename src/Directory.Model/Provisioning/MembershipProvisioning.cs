@@ -4,6 +4,7 @@ using ScimBridge.Model.Audit;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Sqlite;
 using ScimBridge.Model.Teams;
 using ScimBridge.Model.Users;
 
@@ -220,18 +221,8 @@ public sealed class MembershipProvisioning(
         return slug is null ? null : mappings.For(slug);
     }
 
-    /// <summary>
-    /// The index pages a recompute of many users changes outgrow SQLite's 2 MB default page cache and spill half-written:
-    /// the transaction's connection gets 16 MB for a group change, 64 MB for a large recompute. Few pooled connections
-    /// ever need it, so the rest keep the default.
-    /// </summary>
-    private async Task EnlargeCacheAsync(int users, CancellationToken ct)
-    {
-        if (db.IsSqlite && users >= 100)
-        {
-            await db.Database.ExecuteSqlRawAsync(users > 1_000 ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-16384", ct);
-        }
-    }
+    /// <summary>A recompute of many users changes many index pages: see <see cref="SqliteWriteCache"/>.</summary>
+    private Task EnlargeCacheAsync(int users, CancellationToken ct) => SqliteWriteCache.EnlargeAsync(db, Math.Min(users, 9_999), ct);
 
     private Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken ct) => WriteTransaction.RunAsync(db, work, ct);
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Sqlite;
 using ScimBridge.Model.Users;
 
 namespace ScimBridge.Model.Provisioning;
@@ -40,6 +41,7 @@ public sealed partial class UserProvisioning
         {
             await WriteTransaction.RunAsync(db, async () =>
             {
+                await SqliteWriteCache.EnlargeAsync(db, built.Count, ct);
                 var rows = built.Select(b => b.User).ToList();
                 await BulkInsert.RunAsync(db, rows, ct);
                 await BulkInsert.RunAsync(db, rows.SelectMany(u => u.Emails), ct);
@@ -67,7 +69,7 @@ public sealed partial class UserProvisioning
         var ids = edits.Select(e => e.Id).ToList();
         return await WriteConflicts.RetryAsync(db, async () =>
         {
-            var users = await db.Users.AsSplitQuery().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
+            var users = await db.Users.AsSplitQuery().Where(u => EF.Parameter(ids).Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
             foreach (var edit in edits)
             {
                 var user = users[edit.Id];
@@ -114,7 +116,7 @@ public sealed partial class UserProvisioning
             var entries = new List<AuditEntry>();
             foreach (var chunk in causes.Keys.Chunk(1000))
             {
-                var query = db.Users.AsNoTracking().AsSplitQuery().Where(u => chunk.Contains(u.Id) && u.OrganizationId == context.OrganizationId);
+                var query = db.Users.AsNoTracking().AsSplitQuery().Where(u => EF.Parameter(chunk).Contains(u.Id) && u.OrganizationId == context.OrganizationId);
                 query = deactivate
                     ? query.Where(u => u.Status != UserStatus.Deactivated)
                     : onlyDeactivatedBy is null
@@ -128,7 +130,7 @@ public sealed partial class UserProvisioning
 
                 var ids = current.Select(u => u.Id).ToList();
                 var deactivatedBy = context.DeactivatesAs;
-                var targets = db.Users.IgnoreAutoIncludes().Where(u => ids.Contains(u.Id));
+                var targets = db.Users.IgnoreAutoIncludes().Where(u => EF.Parameter(ids).Contains(u.Id));
                 if (deactivate)
                 {
                     await targets.ExecuteUpdateAsync(s => s

@@ -34,12 +34,12 @@ public static class ReconcileStateLoader
         var members = new HashSet<ManagedMember>();
         foreach (var batch in groupIds.Chunk(ProfileBatch))
         {
-            members.UnionWith(await db.GroupMembers.AsNoTracking().Where(m => batch.Contains(m.GroupId))
+            members.UnionWith(await db.GroupMembers.AsNoTracking().Where(m => EF.Parameter(batch).Contains(m.GroupId))
                 .Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group)).ToListAsync(ct));
         }
         foreach (var batch in departed.Chunk(ProfileBatch))
         {
-            var rows = await db.GroupMembers.AsNoTracking().Where(m => batch.Contains(m.MemberId))
+            var rows = await db.GroupMembers.AsNoTracking().Where(m => EF.Parameter(batch).Contains(m.MemberId))
                 .Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group)).ToListAsync(ct);
             members.UnionWith(rows.Where(m => managed.Contains(m.GroupId)));
         }
@@ -68,7 +68,7 @@ public static class ReconcileStateLoader
         var profiles = new Dictionary<Guid, UserProfile>(stale.Count);
         foreach (var batch in stale.Chunk(ProfileBatch))
         {
-            await foreach (var user in db.Users.AsNoTracking().AsSplitQuery().Where(u => batch.Contains(u.Id)).AsAsyncEnumerable().WithCancellation(ct))
+            await foreach (var user in db.Users.AsNoTracking().AsSplitQuery().Where(u => EF.Parameter(batch).Contains(u.Id)).AsAsyncEnumerable().WithCancellation(ct))
             {
                 profiles[user.Id] = user.ToProfile();
             }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ScimBridge.Model.Audit;
 using ScimBridge.Model.Mapping;
 using ScimBridge.Model.Organizations;
@@ -47,7 +48,8 @@ public sealed record SyncRunReport(SyncRun Run, ReconcilePlan? Plan)
 /// the delta cursor. Never throws for a failed run: the failure is in the returned record.
 /// </summary>
 public sealed class SyncRunner(
-    IServiceScopeFactory scopes, SyncSourceCatalog catalog, SyncRunLeases leases, MappingWatcher mappings, TimeProvider clock, ILogger<SyncRunner> logger)
+    IServiceScopeFactory scopes, SyncSourceCatalog catalog, SyncRunLeases leases, MappingWatcher mappings, IOptions<SyncOptions> syncOptions,
+    TimeProvider clock, ILogger<SyncRunner> logger)
 {
     public async Task<SyncRunReport> RunAsync(ConfiguredSource source, SyncRunRequest request, CancellationToken ct)
     {
@@ -67,9 +69,14 @@ public sealed class SyncRunner(
             StartedAt = now,
             LeaseExpiresAt = now + leases.Duration,
         };
-        db.SyncRuns.Add(run);
-        await db.SaveChangesAsync(ct);
+        // Runs whose process died are marked first, so that their rows stop holding the source.
+        await leases.AbandonExpiredAsync(db, options.Name, ct);
+        if (await StartAsync(db, run, ct) is { } running)
+        {
+            return new SyncRunReport(running, null);
+        }
         using var _ = logger.BeginScope(new Dictionary<string, object> { ["SyncSource"] = options.Name, ["SyncRunId"] = run.Id });
+        logger.LogDebug("Sync run {SyncRunId} of {SyncSource} started", run.Id, options.Name);
 
         var result = new Execution();
         Exception? failure = null;
@@ -77,19 +84,7 @@ public sealed class SyncRunner(
         {
             try
             {
-                await leases.AbandonExpiredAsync(db, options.Name, ct);
-
-                // Quartz keeps scheduled fires apart; this keeps a `sync run` in another process off a run in progress.
-                var running = await RunInProgressAsync(db, run, ct);
-                if (running is not null)
-                {
-                    run.Status = SyncRunStatus.Aborted;
-                    run.AbortedReason = $"run {running.Id} of '{run.Source}' (started {running.StartedAt:u}) is still in progress; nothing was changed";
-                }
-                else
-                {
-                    result = await ExecuteAsync(scope.ServiceProvider, db, source, run, request, ct);
-                }
+                result = await ExecuteAsync(scope.ServiceProvider, db, source, run, request, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -149,6 +144,7 @@ public sealed class SyncRunner(
         // is taken into force first (a dry run only looks).
         var mapping = await mappings.PrepareAsync(slug, apply: !request.DryRun, ct);
 
+        logger.LogDebug("Sync run {SyncRunId} of {SyncSource}: mapping prepared, reading", run.Id, options.Name);
         var snapshot = await ReadAsync(source, run.Full ? null : state!.DeltaState, ct);
         run.Full = snapshot.IsFull;
         run.UsersRead = snapshot.Users.Count;
@@ -160,6 +156,7 @@ public sealed class SyncRunner(
         {
             Force = request.Force,
             DryRun = request.DryRun,
+            ChangesPerTransaction = syncOptions.Value.ChangesPerTransaction,
         };
         var outcome = await reconciler.ReconcileAsync(reconcileRequest, snapshot, ct);
         var plan = outcome.Plan;
@@ -210,17 +207,39 @@ public sealed class SyncRunner(
     }
 
     /// <summary>
-    /// An earlier unfinished run of the source whose lease is alive. Of two runs starting at once the later one (higher
-    /// id) stops; expired leases were marked abandoned just before.
+    /// Records the run as running, unless another run of the source is: the database keeps at most one running run per
+    /// source (a unique index), so of two runs starting at once, in one process or several, exactly one proceeds. The
+    /// other is recorded as aborted and returned, with the run it met.
     /// </summary>
-    private async Task<SyncRun?> RunInProgressAsync(ScimBridgeDbContext db, SyncRun run, CancellationToken ct)
+    private async Task<SyncRun?> StartAsync(ScimBridgeDbContext db, SyncRun run, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        db.SyncRuns.Add(run);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateException ex) when (SyncRunClaims.IsAnotherRunning(db, ex))
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        // Quartz keeps scheduled fires apart; this keeps a `sync run` in another process off a run in progress.
         var running = await db.SyncRuns.AsNoTracking()
-            .Where(r => r.Source == run.Source && r.Id < run.Id && r.Status == SyncRunStatus.Running)
+            .Where(r => r.Source == run.Source && r.Status == SyncRunStatus.Running)
             .OrderBy(r => r.Id)
-            .ToListAsync(ct);
-        return running.FirstOrDefault(r => (r.LeaseExpiresAt ?? r.StartedAt + leases.Duration) >= now);
+            .FirstOrDefaultAsync(ct);
+        run.Id = 0;
+        run.Status = SyncRunStatus.Aborted;
+        run.AbortedReason = running is null
+            ? $"already running: another run of '{run.Source}' was in progress; nothing was changed"
+            : $"already running: run {running.Id} of '{running.Source}' (started {running.StartedAt:u}) is still in progress; nothing was changed";
+        run.FinishedAt = clock.GetUtcNow();
+        run.LeaseExpiresAt = null;
+        db.SyncRuns.Add(run);
+        await db.SaveChangesAsync(ct);
+        logger.LogWarning("Sync run {SyncRunId} of {SyncSource}: {Reason}", run.Id, run.Source, run.AbortedReason);
+        return run;
     }
 
     /// <summary>Reads the source within ReadTimeoutSeconds; any failure becomes a <see cref="SyncRunFailedException"/>.</summary>

@@ -189,6 +189,8 @@ public sealed class SyncCrashRecoveryTests : IAsyncLifetime
             ["ScimBridge__Mappings__Path"] = Path.Combine(folder, "mappings"),
             ["ScimBridge__Sync__Enabled"] = "false",
             ["ScimBridge__Sync__RunLeaseSeconds"] = "2",
+            // Small transactions, so that the run is killed between two of them with many still to come.
+            ["ScimBridge__Sync__ChangesPerTransaction"] = "500",
             ["Serilog__MinimumLevel__Default"] = "Warning",
             [source + "Name"] = "corp",
             [source + "Organization"] = "acme",

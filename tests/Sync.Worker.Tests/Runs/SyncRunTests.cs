@@ -249,6 +249,33 @@ public abstract class SyncRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Of_two_runs_started_at_the_same_moment_exactly_one_runs_and_the_other_reports_already_running()
+    {
+        var release = new TaskCompletionSource();
+        _host.Directory.Read = async (_, _) =>
+        {
+            await release.Task;
+            return Directory(5);
+        };
+
+        // Both insert their run row before either could look for the other's.
+        var runs = new[] { Task.Run(() => _host.RunAsync()), Task.Run(() => _host.RunAsync()) };
+        await Poll.UntilAsync(() => runs.Any(r => r.IsCompleted), "one of the two runs to stop");
+        release.SetResult();
+        var reports = await Task.WhenAll(runs);
+
+        var ran = Assert.Single(reports, r => r.Run.Status == SyncRunStatus.Succeeded).Run;
+        var stopped = Assert.Single(reports, r => r.Run.Status == SyncRunStatus.Aborted).Run;
+        Assert.StartsWith($"already running: run {ran.Id} of 'corp'", stopped.AbortedReason, StringComparison.Ordinal);
+        Assert.Equal(1, _host.Directory.Reads);
+        Assert.Equal(5, ran.Created);
+        var recorded = await _host.WithDbAsync(db => db.SyncRuns.AsNoTracking().OrderBy(r => r.Id).Select(r => r.Status).ToListAsync());
+        Assert.Equal(2, recorded.Count);
+        Assert.Contains(SyncRunStatus.Aborted, recorded);
+        Assert.DoesNotContain(SyncRunStatus.Running, recorded);
+    }
+
+    [Fact]
     public async Task A_run_whose_process_died_is_marked_abandoned_and_the_next_run_reads_in_full()
     {
         _host.Directory.Returns(Directory(20));

@@ -6,6 +6,8 @@ namespace ScimBridge.Model.Persistence.Configurations;
 
 internal sealed class SyncRunConfiguration : IEntityTypeConfiguration<SyncRun>
 {
+    public const string RunningIndex = "IX_SyncRuns_Source_Running";
+
     public void Configure(EntityTypeBuilder<SyncRun> builder)
     {
         builder.HasKey(r => r.Id);
@@ -14,6 +16,9 @@ internal sealed class SyncRunConfiguration : IEntityTypeConfiguration<SyncRun>
         builder.Property(r => r.Trigger).HasMaxLength(20);
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
         builder.HasIndex(r => new { r.Source, r.StartedAt });
+
+        // At most one running run per source: of two runs starting at once, in any process, exactly one inserts its row.
+        builder.HasIndex(r => r.Source).IsUnique().HasFilter("\"Status\" = 'Running'").HasDatabaseName(RunningIndex);
     }
 }
 

@@ -46,13 +46,18 @@ internal sealed class LdapRead
         // added in between is at worst unknown, never taken for gone.
         var inScope = since is null ? null : await ReadUserKeysInScopeAsync(ct);
         var groups = await ReadGroupsAsync(changedOnly, ct);
-        if (since is not null && groups.Any(g => g.MemberDns.Any(dn => !IsKnown(dn))))
+        if (since is not null && groups.Any(g => g.OtherDns.Any(dn => !IsKnown(dn))))
         {
             // Members of a changed group may be nested groups that did not change themselves: learn their keys by DN.
             await IndexKeysAsync(_settings.EffectiveGroupBaseDns, _settings.EffectiveGroupFilter, _groupKeysByDn, keys: null, ct);
         }
 
-        var resolved = groups.Select(Resolve).ToList();
+        var resolved = new List<SourceGroup>(groups.Count);
+        foreach (var group in groups)
+        {
+            resolved.Add(Resolve(group));
+            group.OtherDns.Clear();
+        }
         var next = NextCursor(since, startMarker);
         return new DirectorySnapshot
         {
@@ -109,24 +114,68 @@ internal sealed class LdapRead
         return users.Values.ToList();
     }
 
+    /// <summary>
+    /// Groups are the heavy entries (a dense directory sends over a million member values), so they come in pages of
+    /// at most <see cref="GroupPageSize"/>: one page's values are in memory at a time, and the next page is on its way
+    /// while this one is handled. Member DNs of users are turned into keys as they arrive; the rest (nested groups,
+    /// members out of scope) wait for the end of the read. Ranged members are fetched after the search.
+    /// </summary>
     private async Task<List<GroupEntry>> ReadGroupsAsync(string? changedOnly, CancellationToken ct)
     {
         var groups = new Dictionary<string, GroupEntry>(StringComparer.Ordinal);
+        var ranged = new List<(GroupEntry Group, List<LdapValues> Values)>();
         var filter = And(_settings.EffectiveGroupFilter, changedOnly);
         foreach (var baseDn in _settings.EffectiveGroupBaseDns)
         {
-            await _session.SearchPagedAsync(baseDn, filter, _mapping.GroupAttributes, async entry =>
+            await _session.SearchPagedAsync(baseDn, filter, _mapping.GroupAttributes, entry =>
             {
                 var key = _mapping.KeyOf(entry);
-                var members = await RangedAttributeReader.ReadAllAsync(
-                    entry.DistinguishedName, _attributes.Member, LdapUserMapping.ValuesOf(entry, _attributes.Member),
-                    (range, token) => ReadRangeAsync(entry.DistinguishedName, range, token), ct);
-                groups[key] = new GroupEntry(key, _mapping.GroupNameOf(entry), entry.DistinguishedName, members);
+                var group = new GroupEntry(key, _mapping.GroupNameOf(entry), entry.DistinguishedName);
+                var values = LdapUserMapping.ValuesOf(entry, _attributes.Member);
+                if (RangedAttributeReader.IsRanged(values, _attributes.Member))
+                {
+                    ranged.Add((group, values));
+                }
+                else
+                {
+                    foreach (var plain in values)
+                    {
+                        AddMembers(group, plain.Values);
+                    }
+                }
+                groups[key] = group;
                 _groupKeysByDn[DistinguishedName.Normalize(entry.DistinguishedName)] = key;
                 Observe(entry);
-            }, ct);
+                return Task.CompletedTask;
+            }, ct, prefetch: true, pageSize: Math.Min(_settings.PageSize, GroupPageSize));
+        }
+
+        foreach (var (group, values) in ranged)
+        {
+            var members = await RangedAttributeReader.ReadAllAsync(
+                group.Dn, _attributes.Member, values, (range, token) => ReadRangeAsync(group.Dn, range, token), ct);
+            AddMembers(group, members);
         }
         return groups.Values.ToList();
+    }
+
+    /// <summary>Groups per page of the group search.</summary>
+    private const int GroupPageSize = 100;
+
+    private void AddMembers(GroupEntry group, IEnumerable<string> memberDns)
+    {
+        foreach (var memberDn in memberDns)
+        {
+            var dn = DistinguishedName.Normalize(memberDn);
+            if (_userKeysByDn.TryGetValue(dn, out var userKey))
+            {
+                group.UserKeys.Add(userKey);
+            }
+            else
+            {
+                group.OtherDns.Add(dn);
+            }
+        }
     }
 
     private async Task<IReadOnlyList<LdapValues>> ReadRangeAsync(string dn, string range, CancellationToken ct)
@@ -160,12 +209,11 @@ internal sealed class LdapRead
 
     private SourceGroup Resolve(GroupEntry group)
     {
-        var userKeys = new List<string>();
+        var userKeys = group.UserKeys;
         var groupKeys = new List<string>();
         var outOfScope = 0;
-        foreach (var memberDn in group.MemberDns)
+        foreach (var dn in group.OtherDns)
         {
-            var dn = DistinguishedName.Normalize(memberDn);
             if (_userKeysByDn.TryGetValue(dn, out var userKey))
             {
                 userKeys.Add(userKey);
@@ -231,5 +279,10 @@ internal sealed class LdapRead
         return parts.Count == 1 ? parts[0] : $"(&{string.Concat(parts)})";
     }
 
-    private sealed record GroupEntry(string Key, string Name, string Dn, List<string> MemberDns);
+    /// <summary>A group as read: members already known as users by key, every other member by normalized DN.</summary>
+    private sealed record GroupEntry(string Key, string Name, string Dn)
+    {
+        public List<string> UserKeys { get; } = [];
+        public List<string> OtherDns { get; } = [];
+    }
 }

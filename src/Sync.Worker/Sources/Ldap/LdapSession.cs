@@ -91,12 +91,14 @@ internal sealed class LdapSession : IDisposable
     /// Every entry below <paramref name="baseDn"/> matching <paramref name="filter"/>, page by page (Simple Paged Results).
     /// With <paramref name="prefetch"/> the next page is asked for while this one is handled, so the server and this
     /// process work at the same time; only for handlers that send no requests of their own on this connection.
+    /// <paramref name="pageSize"/> overrides the configured page size (smaller pages for heavy entries).
     /// </summary>
     public async Task<int> SearchPagedAsync(
-        string baseDn, string filter, string[] attributes, Func<SearchResultEntry, Task> onEntry, CancellationToken ct, bool prefetch = false)
+        string baseDn, string filter, string[] attributes, Func<SearchResultEntry, Task> onEntry, CancellationToken ct, bool prefetch = false,
+        int? pageSize = null)
     {
         // Critical: a server that cannot page must refuse the search instead of silently capping the result.
-        var paging = new PageResultRequestControl(_pageSize) { IsCritical = true };
+        var paging = new PageResultRequestControl(pageSize ?? _pageSize) { IsCritical = true };
         var request = new SearchRequest(baseDn, filter, SearchScope.Subtree, attributes);
         request.Controls.Add(paging);
         var count = 0;

@@ -91,6 +91,9 @@ internal static class RangedAttributeReader
         return values;
     }
 
+    /// <summary>Whether the entry's values of <paramref name="attribute"/> come in ranges (more must be fetched).</summary>
+    public static bool IsRanged(IReadOnlyList<LdapValues> entryAttributes, string attribute) => FindRange(entryAttributes, attribute) is not null;
+
     private static (LdapValues Range, int Start, int? End)? FindRange(IReadOnlyList<LdapValues> attributes, string attribute)
     {
         foreach (var candidate in attributes)

@@ -374,6 +374,11 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Source")
+                        .IsUnique()
+                        .HasDatabaseName("IX_SyncRuns_Source_Running")
+                        .HasFilter("\"Status\" = 'Running'");
+
                     b.HasIndex("Source", "StartedAt");
 
                     b.ToTable("SyncRuns");

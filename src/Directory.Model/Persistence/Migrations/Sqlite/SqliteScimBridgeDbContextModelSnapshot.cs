@@ -364,6 +364,11 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Source")
+                        .IsUnique()
+                        .HasDatabaseName("IX_SyncRuns_Source_Running")
+                        .HasFilter("\"Status\" = 'Running'");
+
                     b.HasIndex("Source", "StartedAt");
 
                     b.ToTable("SyncRuns");
