@@ -30,6 +30,13 @@ internal static class SqliteNativeConnection
         var rc = raw.sqlite3_open_v2(file, out var connection, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_NOMUTEX, null);
         if (rc == raw.SQLITE_OK)
         {
+            // Waiting on a lock is allowed before the first statement: reading the schema for the pragmas may meet
+            // another connection's write (a migration, the statistics refresh at start) and would fail at once.
+            rc = raw.sqlite3_busy_timeout(connection, 10_000);
+        }
+
+        if (rc == raw.SQLITE_OK)
+        {
             rc = raw.sqlite3_exec(connection, pragmas);
         }
 
