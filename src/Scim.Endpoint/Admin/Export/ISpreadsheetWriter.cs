@@ -13,7 +13,7 @@ public static class SpreadsheetWriters
 {
     public static Task<ISpreadsheetWriter> OpenAsync(ExportFormat format, Stream output, CancellationToken ct) => format switch
     {
-        ExportFormat.Xlsx => XlsxStreamWriter.OpenAsync(output, "Users", ct),
+        ExportFormat.Xlsx => XlsxSpreadsheetWriter.OpenAsync(output, "Users", ct),
         ExportFormat.Csv => Task.FromResult<ISpreadsheetWriter>(new CsvSpreadsheetWriter(output)),
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
