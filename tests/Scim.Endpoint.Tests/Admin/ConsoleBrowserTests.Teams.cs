@@ -39,10 +39,10 @@ public sealed partial class ConsoleBrowserTests
         await page.Locator("#notifications").FillAsync("""{"recipients": ["ops@example.org"]}""");
         await page.Locator("#create-team").ClickAsync();
         await Expect(page.Locator(".notice")).ToContainTextAsync("Team 'Sales EMEA' created");
-        await Expect(page.Locator("#base-numbers-list")).ToHaveTextAsync("+49301234567, +442079460000");
+        await Expect(page.Locator("#base-numbers-list")).ToHaveTextAsync("+442079460000, +49301234567");
 
         await page.GotoAsync("/admin/teams");
-        await Expect(page.Locator("#teams")).ToContainTextAsync("+49301234567, +442079460000");
+        await Expect(page.Locator("#teams")).ToContainTextAsync("+442079460000, +49301234567");
         await page.GotoAsync("/admin/audit?action=team.created");
         await Expect(page.Locator("table.audit tbody tr").First.Locator(".actor")).ToHaveTextAsync($"admin:tina@{slug}.example");
     }
