@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ScimBridge.Model.Reconcile;
 using ScimBridge.Model.Users;
 using ScimBridge.Sync.Sources;
+using ScimBridge.Sync.Tests.Runs;
 
 namespace ScimBridge.Sync.Tests.Ldap;
 
@@ -12,9 +13,11 @@ namespace ScimBridge.Sync.Tests.Ldap;
 /// connection seam. A deleted user and one moved out of the user base are deactivated by the next incremental run,
 /// under the same guard.
 /// </summary>
-[Collection(SlapdCollection.Name)]
-public sealed class ActiveDirectoryDepartureTests(SlapdFixture slapd)
+public abstract class ActiveDirectoryDepartureTests(SlapdFixture slapd)
 {
+    /// <summary>The database settings the host runs on; none for its default, a fresh SQLite file.</summary>
+    protected virtual IDictionary<string, string?>? Database => null;
+
     private readonly FakeActiveDirectory _ad = new();
 
     [Theory]
@@ -170,5 +173,17 @@ public sealed class ActiveDirectoryDepartureTests(SlapdFixture slapd)
             ["Attributes:EmployeeNumber"] = "employeeNumber",
             ["DeactivationThresholdPercent"] = threshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
         },
+        Database,
         services: services => services.AddSingleton<IDirectorySourceFactory>(new FakeActiveDirectorySourceFactory(_ad)));
+}
+
+[Collection(SlapdCollection.Name)]
+public sealed class ActiveDirectoryDepartureTestsOnSqlite(SlapdFixture slapd) : ActiveDirectoryDepartureTests(slapd);
+
+/// <summary>The same runs on PostgreSQL.</summary>
+[Collection(SlapdCollection.Name)]
+public sealed class ActiveDirectoryDepartureTestsOnPostgres(SlapdFixture slapd, PostgresDatabase server)
+    : ActiveDirectoryDepartureTests(slapd), IClassFixture<PostgresDatabase>
+{
+    protected override IDictionary<string, string?> Database { get; } = SyncDatabases.Postgres(server);
 }
