@@ -237,6 +237,29 @@ public abstract class LdapSyncTests(SlapdFixture slapd)
         Assert.Contains("(forced)", forcedOutput, StringComparison.Ordinal);
         Assert.Equal(5, (await host.UsersAsync()).Values.Count(u => u.Status == UserStatus.Deactivated));
     }
+
+    [Fact]
+    public async Task An_over_threshold_dry_run_prints_counts_equal_to_its_diff_with_names()
+    {
+        var tree = slapd.NewTree();
+        var dns = Enumerable.Range(1, 20).Select(i => tree.AddUser($"user{i:00}")).ToList();
+        tree.AddGroup("everyone", [.. dns]);
+        await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: Database);
+        await host.RunAsync();
+        foreach (var dn in dns.Take(5))
+        {
+            tree.Server.Delete(dn);
+        }
+
+        var (exit, output, run) = await host.CommandAsync("--dry-run");
+
+        var lines = output.Split('\n');
+        Assert.Equal((1, SyncRunStatus.Aborted), (exit, run.Status));
+        Assert.Equal(5, lines.Count(l => l.StartsWith("- user user0", StringComparison.Ordinal) && l.Contains("deactivated", StringComparison.Ordinal)));
+        Assert.Equal(5, lines.Count(l => l.StartsWith("- member user0", StringComparison.Ordinal) && l.EndsWith("of group everyone", StringComparison.Ordinal)));
+        Assert.Contains("would be: created 0, updated 0, deactivated 5, reactivated 0, groups changed 0, memberships changed 5", output, StringComparison.Ordinal);
+        Assert.Contains("deactivate 5 of 20", Assert.Single(lines, l => l.Contains("reason:", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
 }
 
 [Collection(SlapdCollection.Name)]
