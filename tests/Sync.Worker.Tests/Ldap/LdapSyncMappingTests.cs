@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScimBridge.Model.Reconcile;
+using ScimBridge.Sync.Tests.Runs;
 
 namespace ScimBridge.Sync.Tests.Ldap;
 
@@ -7,12 +8,20 @@ namespace ScimBridge.Sync.Tests.Ldap;
 /// Mapping files in the sync path with no service running (the host is not started, as under <c>sync run</c>): a new
 /// file on disk is taken into force by the run itself, and a dry run lists the team and role changes per user.
 /// </summary>
-[Collection(SlapdCollection.Name)]
-public sealed class LdapSyncMappingTests(SlapdFixture slapd) : IDisposable
+public abstract class LdapSyncMappingTests(SlapdFixture slapd) : IAsyncLifetime
 {
+    /// <summary>The database settings the host runs on; none for its default, a fresh SQLite file.</summary>
+    protected virtual IDictionary<string, string?>? Database => null;
+
     private readonly string _mappings = Path.Combine(Path.GetTempPath(), "scimbridge-sync-mappings-" + Guid.NewGuid().ToString("N")[..12]);
 
-    public void Dispose() => System.IO.Directory.Delete(_mappings, recursive: true);
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        System.IO.Directory.Delete(_mappings, recursive: true);
+        return Task.CompletedTask;
+    }
 
     [Fact]
     public async Task A_new_mapping_file_shapes_team_memberships_of_a_sync_run_and_the_dry_run_lists_them()
@@ -35,7 +44,7 @@ public sealed class LdapSyncMappingTests(SlapdFixture slapd) : IDisposable
                 team: Sales
                 role: ADMIN
             """);
-        await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: new Dictionary<string, string?> { ["ScimBridge:Mappings:Path"] = _mappings });
+        await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: SyncDatabases.With(new Dictionary<string, string?> { ["ScimBridge:Mappings:Path"] = _mappings }, Database));
 
         var (dryExit, dry, dryRun) = await host.CommandAsync("--dry-run");
         var beforeApply = await TeamsAsync(host);
@@ -68,4 +77,14 @@ public sealed class LdapSyncMappingTests(SlapdFixture slapd) : IDisposable
                           select new { t.Name, u.UserName, m.Role }).ToListAsync();
         return rows.Select(r => $"{r.Name} {r.UserName} {r.Role}").Order(StringComparer.Ordinal).ToList();
     });
+}
+
+[Collection(SlapdCollection.Name)]
+public sealed class LdapSyncMappingTestsOnSqlite(SlapdFixture slapd) : LdapSyncMappingTests(slapd);
+
+/// <summary>The same runs on PostgreSQL.</summary>
+[Collection(SlapdCollection.Name)]
+public sealed class LdapSyncMappingTestsOnPostgres(SlapdFixture slapd, PostgresDatabase server) : LdapSyncMappingTests(slapd), IClassFixture<PostgresDatabase>
+{
+    protected override IDictionary<string, string?> Database { get; } = SyncDatabases.Postgres(server);
 }
