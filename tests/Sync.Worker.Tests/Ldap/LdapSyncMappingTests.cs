@@ -68,6 +68,55 @@ public abstract class LdapSyncMappingTests(SlapdFixture slapd) : IAsyncLifetime
         Assert.Contains("- member alex of group sales", secondDry, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_dry_run_lists_role_changes_and_deactivations_by_unmappedUsers_and_the_run_then_makes_them()
+    {
+        var tree = slapd.NewTree();
+        var adele = tree.AddUser("adele");
+        var alex = tree.AddUser("alex");
+        var diego = tree.AddUser("diego");
+        var sales = tree.AddGroup("sales", adele, alex, diego);
+        var leads = tree.AddGroup("leads", adele);
+        System.IO.Directory.CreateDirectory(_mappings);
+        await File.WriteAllTextAsync(Path.Combine(_mappings, "acme.yaml"), """
+            organization: acme
+            unmappedUsers: deactivate
+            rules:
+              - group: { cn: "sales" }
+                team: Sales
+                role: MEMBER
+              - group: { cn: "leads" }
+                team: Sales
+                role: ADMIN
+            """);
+        await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: SyncDatabases.With(new Dictionary<string, string?>
+        {
+            ["ScimBridge:Mappings:Path"] = _mappings,
+            ["ScimBridge:Sync:Sources:0:DeactivationThresholdPercent"] = "50",
+        }, Database));
+        var (firstExit, first, _) = await host.CommandAsync();
+        Assert.True(firstExit == 0, first);
+
+        // adele steps down from leads, diego steps up, alex leaves every mapped group.
+        tree.Server.AddValues(leads, "member", diego);
+        tree.Server.RemoveValues(leads, "member", adele);
+        tree.Server.RemoveValues(sales, "member", alex);
+        var (dryExit, dry, _) = await host.CommandAsync("--dry-run");
+        var (exit, output, run) = await host.CommandAsync();
+        var applied = await TeamsAsync(host);
+        var alexStatus = (await host.UsersAsync())[tree.UuidOf(alex)].Status;
+
+        Assert.True(dryExit == 0, dry);
+        Assert.Contains("~ team Sales: adele Admin -> Member", dry, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("~ team Sales: diego Member -> Admin", dry, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("- team Sales: alex (was Member)", dry, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("- user alex deactivated by the mapping (in no mapped group; unmappedUsers: deactivate)", dry, StringComparison.Ordinal);
+        Assert.True(exit == 0, output);
+        Assert.Equal(SyncRunStatus.Succeeded, run.Status);
+        Assert.Equal(["Sales adele Member", "Sales diego Admin"], applied);
+        Assert.Equal(ScimBridge.Model.Users.UserStatus.Deactivated, alexStatus);
+    }
+
     private static Task<List<string>> TeamsAsync(LdapSyncHost host) => host.Host.WithDbAsync(async db =>
     {
         var rows = await (from m in db.TeamMemberships

@@ -230,7 +230,8 @@ public abstract class LdapSyncTests(SlapdFixture slapd)
         var unchanged = await host.Host.DirectoryFingerprintAsync();
         var (forcedExit, forcedOutput, forced) = await host.CommandAsync("--full", "--force");
 
-        Assert.Equal((1, SyncRunStatus.Aborted), (abortedExit, aborted.Status));
+        Assert.Equal((1, SyncRunStatus.Aborted, true), (abortedExit, aborted.Status, aborted.Full));
+        Assert.Contains("read: full, 15 users", abortedOutput, StringComparison.Ordinal);
         Assert.Contains("deactivate 5 of 20", abortedOutput, StringComparison.Ordinal);
         Assert.Equal(before, unchanged);
         Assert.Equal((0, SyncRunStatus.Succeeded, 5, true), (forcedExit, forced.Status, forced.Deactivated, forced.Forced));
