@@ -21,6 +21,12 @@ public sealed record DirectorySnapshot
     public IReadOnlyList<string> RemovedUserKeys { get; init; } = [];
 
     /// <summary>
+    /// Keys of users the source reports as moved out of its scope (a base DN or filter) since the last read (delta reads
+    /// only; Active Directory's change reads).
+    /// </summary>
+    public IReadOnlyList<string> UserKeysLeftScope { get; init; } = [];
+
+    /// <summary>
     /// For an incremental read: the key of every user in scope, read completely (LDAP reads the ids alone on every run).
     /// Managed users missing from it have left the source (deleted, or moved out of its base DN or filter) and are
     /// deactivated at once. Null when the source cannot tell (users are then removed only as <see cref="RemovedUserKeys"/> says).

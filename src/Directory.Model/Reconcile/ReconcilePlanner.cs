@@ -135,6 +135,13 @@ public static class ReconcilePlanner
                 departed.Add((user, DeactivationReason.RemovedFromSource));
             }
         }
+        foreach (var key in snapshot.UserKeysLeftScope)
+        {
+            if (!seen.Contains(key) && current.TryGetValue(key, out var user) && named.Add(key))
+            {
+                departed.Add((user, DeactivationReason.LeftScope));
+            }
+        }
         if (snapshot.UserKeysInScope is { } inScope)
         {
             foreach (var user in state.Users)

@@ -24,7 +24,7 @@ public static class ReconcileStateLoader
         var named = snapshot.Groups.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var groupIds = groups.Where(g => named.Contains(g.SourceKey)).Select(g => g.Id).ToList();
         var seen = snapshot.Users.Select(u => u.Key).ToHashSet(StringComparer.Ordinal);
-        var removed = snapshot.RemovedUserKeys.ToHashSet(StringComparer.Ordinal);
+        var removed = snapshot.RemovedUserKeys.Concat(snapshot.UserKeysLeftScope).ToHashSet(StringComparer.Ordinal);
         var departed = users
             .Where(u => !seen.Contains(u.Key) && (removed.Contains(u.Key) || snapshot.UserKeysInScope is { } inScope && !inScope.Contains(u.Key)))
             .Select(u => u.Id)

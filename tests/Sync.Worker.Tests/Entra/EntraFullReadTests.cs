@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ScimBridge.Model.Reconcile;
 using ScimBridge.Model.Users;
+using ScimBridge.Sync.Sources.Entra;
 
 namespace ScimBridge.Sync.Tests.Entra;
 
@@ -181,6 +182,54 @@ public sealed class EntraFullReadTests : IDisposable
         finally
         {
             File.Delete(pfx);
+        }
+    }
+
+    [Fact]
+    public async Task A_configured_scope_is_the_one_the_sign_in_asks_for()
+    {
+        _graph.StubLatestDeltaLinks();
+        _graph.Get("/users", GraphJson.Page(_graph.GraphRoot, "users", [GraphJson.User("u-1", "adele@contoso.com")]));
+        _graph.Get("/groups", GraphJson.Page(_graph.GraphRoot, "groups", []));
+        using var source = _graph.CreateSource(s => s.Scope = "https://graph.microsoft.us/.default");
+
+        await source.ReadAsync(null, CancellationToken.None);
+
+        var form = Assert.Single(_graph.TokenRequests()).RequestMessage.Body!;
+        Assert.Contains("scope=" + Uri.EscapeDataString("https://graph.microsoft.us/.default"), form, StringComparison.Ordinal);
+        Assert.DoesNotContain(Uri.EscapeDataString(_graph.Root), form, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_CA_certificate_file_makes_a_Graph_with_a_private_certificate_trusted_and_without_it_the_read_fails()
+    {
+        var ca = Path.Combine(Path.GetTempPath(), $"graph-ca-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(ca, LocalhostCertificate.Instance.ExportCertificatePem());
+        try
+        {
+            _graph.StubLatestDeltaLinks();
+            _graph.Get("/users", GraphJson.Page(_graph.GraphRoot, "users", [GraphJson.User("u-1", "adele@contoso.com")]));
+            _graph.Get("/groups", GraphJson.Page(_graph.GraphRoot, "groups", []));
+            // No test transport: the source's own HTTP stack, for sign-in and Graph alike.
+            EntraDirectorySource Source(string? caFile) => new(
+                new EntraSourceSettings
+                {
+                    Name = "entra-test", TenantId = GraphStub.TenantId, ClientId = GraphStub.ClientId, ClientSecret = GraphStub.ClientSecret,
+                    Authority = _graph.Root, GraphBaseUrl = _graph.GraphRoot, CaCertificatePath = caFile,
+                },
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<EntraDirectorySource>.Instance, TimeProvider.System);
+            using var trusting = Source(ca);
+            using var untrusting = Source(null);
+
+            var snapshot = await trusting.ReadAsync(null, CancellationToken.None);
+            var failure = await Assert.ThrowsAsync<DirectoryReadException>(() => untrusting.ReadAsync(null, CancellationToken.None));
+
+            Assert.Equal("adele@contoso.com", Assert.Single(snapshot.Users).Profile.UserName);
+            Assert.Contains(_graph.Root, failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(ca);
         }
     }
 }

@@ -68,6 +68,28 @@ public sealed class EntraReadFailureTests : IDisposable
         var error = await Assert.ThrowsAsync<DirectoryReadException>(() => source.ReadAsync(null, CancellationToken.None));
 
         Assert.Contains("500", error.Message);
+        Assert.StartsWith($"Entra source 'entra-test' at {_graph.GraphRoot}: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("users, page 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("skiptoken=page-2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_page_cut_off_on_every_try_fails_the_read_naming_the_source_page_and_URL_after_one_retry()
+    {
+        StubEmptyDirectoryExceptUsers();
+        _graph.Get("/users", GraphJson.Page(_graph.GraphRoot, "users", [GraphJson.User("u-1", "adele@contoso.com")],
+            nextLink: $"{_graph.GraphRoot}/users?$skiptoken=page-2"));
+        _graph.GetTruncated("/users", GraphJson.Page(_graph.GraphRoot, "users", [GraphJson.User("u-2", "alex@contoso.com")]), ("$skiptoken", "page-2"));
+        using var source = _graph.CreateSource();
+
+        var error = await Assert.ThrowsAsync<DirectoryReadException>(() => source.ReadAsync(null, CancellationToken.None));
+
+        Assert.StartsWith($"Entra source 'entra-test' at {_graph.GraphRoot}: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("users, page 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("skiptoken=page-2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not complete JSON", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Equal(2, _graph.RequestsTo("/users").Count(e => e.RequestMessage.Query!.ContainsKey("$skiptoken")));
     }
 
     [Fact]

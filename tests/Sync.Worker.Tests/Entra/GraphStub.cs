@@ -108,6 +108,15 @@ public sealed class GraphStub : IDisposable
             .RespondWith(Json(200, body));
     }
 
+    /// <summary>Answers every GET of <paramref name="path"/> with <paramref name="query"/> with the first half of <paramref name="body"/>.</summary>
+    public void GetTruncated(string path, JsonNode body, (string Name, string Value) query)
+    {
+        var text = body.ToJsonString();
+        Server.Given(Authorized(Request.Create().WithPath(GraphPath(path)).UsingGet()).WithParam(query.Name, query.Value))
+            .AtPriority(SpecificPriority)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(text[..(text.Length / 2)]));
+    }
+
     /// <summary>Answers GET <paramref name="path"/> with a Graph error body and status.</summary>
     public void GetFails(string path, int status, string code, string message, (string Name, string Value)? query = null, int? retryAfterSeconds = null)
     {

@@ -45,4 +45,20 @@ public sealed class LdapCursorTests
         Assert.Contains("filters changed", scopeReason);
         Assert.Null(LdapCursor.TryParse("https://graph.microsoft.com/v1.0/users/delta?$deltatoken=x", "modifyTimestamp", "abc", out _));
     }
+
+    [Fact]
+    public void A_DirSync_cookie_travels_with_the_cursor_and_a_state_without_one_still_reads()
+    {
+        byte[] cookie = [0, 1, 2, 250, 255];
+        var state = new LdapCursor("uSNChanged", "abc", "12346", cookie).Serialize();
+
+        var parsed = LdapCursor.TryParse(state, "uSNChanged", "abc", out _);
+        var older = LdapCursor.TryParse(new LdapCursor("uSNChanged", "abc", "12346").Serialize(), "uSNChanged", "abc", out _);
+
+        Assert.Equal("12346", parsed?.Value);
+        Assert.Equal(cookie, parsed?.DirSyncCookie);
+        Assert.Equal("12346", older?.Value);
+        Assert.Null(older?.DirSyncCookie);
+        Assert.Null(LdapCursor.TryParse(state + "!", "uSNChanged", "abc", out _));
+    }
 }

@@ -1,5 +1,6 @@
 using ScimBridge.Model.Reconcile;
 using ScimBridge.Model.Users;
+using ScimBridge.Sync.Tests.Runs;
 
 namespace ScimBridge.Sync.Tests.Ldap;
 
@@ -81,11 +82,5 @@ public sealed class LdapDepartureTestsOnSqlite(SlapdFixture slapd) : LdapDepartu
 [Collection(SlapdCollection.Name)]
 public sealed class LdapDepartureTestsOnPostgres(SlapdFixture slapd, PostgresDatabase server) : LdapDepartureTests(slapd), IClassFixture<PostgresDatabase>
 {
-    private readonly string _database = "ldap_" + Guid.NewGuid().ToString("N")[..12];
-
-    protected override IDictionary<string, string?> Database => new Dictionary<string, string?>
-    {
-        ["ScimBridge:Database:Provider"] = "Postgres",
-        ["ScimBridge:Database:ConnectionString"] = server.ConnectionStringFor(_database),
-    };
+    protected override IDictionary<string, string?> Database { get; } = SyncDatabases.Postgres(server);
 }

@@ -80,6 +80,7 @@ public sealed class LdapSourceSettingsTests
     [InlineData("IncrementalAttribute", "createTimestamp", "IncrementalAttribute must be modifyTimestamp, whenChanged or uSNChanged")]
     [InlineData("CaCertificatePath", "/nonexistent/ca.pem", "CaCertificatePath '/nonexistent/ca.pem' does not exist")]
     [InlineData("Attributes:Email", "mail;binary", "every entry of Attributes must be a plain LDAP attribute name")]
+    [InlineData("Departures", "DirSync", "Departures DirSync needs ServerKind ActiveDirectory")]
     public void Bad_values_are_reported_with_the_source_and_the_key(string key, string value, string expected)
     {
         var values = new Dictionary<string, string?>
@@ -93,6 +94,18 @@ public sealed class LdapSourceSettingsTests
         var problem = Assert.Single(problems);
         Assert.StartsWith("LDAP source 'corp-ldap': ", problem);
         Assert.Contains(expected, problem);
+    }
+
+    [Fact]
+    public void Active_Directory_departures_need_incremental_runs()
+    {
+        var problems = LdapSourceSettings.Validate(Bind(new()
+        {
+            ["Name"] = "corp-ad", ["Url"] = "ldaps://dc1", ["UserBaseDn"] = "OU=Staff,DC=corp,DC=example,DC=org",
+            ["ServerKind"] = "ActiveDirectory", ["Departures"] = "DeletedObjects", ["Incremental"] = "false",
+        }));
+
+        Assert.Contains("Departures DeletedObjects applies to incremental runs", Assert.Single(problems), StringComparison.Ordinal);
     }
 
     [Fact]

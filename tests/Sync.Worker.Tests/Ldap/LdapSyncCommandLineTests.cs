@@ -48,6 +48,28 @@ public sealed class LdapSyncCommandLineTests : IAsyncLifetime
 
         Assert.Equal(1, exit);
         Assert.Contains("Failed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_fails_sync_run_naming_the_URL_with_no_stack_trace_unless_verbose()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["LDAPTLS_CACERT"] = _server.CaCertificatePath,
+            ["ScimBridge__Sync__Sources__0__Password"] = "not-the-password",
+        };
+
+        var (exit, output) = await RunAsync(environment, "sync", "run", "--source", "corp-ldap");
+        var (verboseExit, verbose) = await RunAsync(environment, "sync", "run", "--source", "corp-ldap", "--verbose");
+
+        Assert.Equal((1, 1), (exit, verboseExit));
+        var reason = Assert.Single(output.Split('\n'), l => l.Contains("reason:", StringComparison.Ordinal));
+        Assert.Contains("bind refused", reason, StringComparison.Ordinal);
+        Assert.Contains(_server.LdapsUrl, reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.Contains("   at ", verbose, StringComparison.Ordinal);
     }
 
     private async Task<(int Exit, string Output)> RunAsync(Dictionary<string, string> environment, params string[] arguments)

@@ -1,11 +1,15 @@
 using ScimBridge.Model.Reconcile;
 using ScimBridge.Model.Users;
+using ScimBridge.Sync.Tests.Runs;
 
 namespace ScimBridge.Sync.Tests.Ldap;
 
 /// <summary>A directory that goes away during a run: the run fails, nobody is deactivated, the cursor stays.</summary>
-public sealed class LdapSyncFailureTests : IAsyncLifetime
+public abstract class LdapSyncFailureTests : IAsyncLifetime
 {
+    /// <summary>The database settings the host runs on; none for its default, a fresh SQLite file.</summary>
+    protected virtual IDictionary<string, string?>? Database => null;
+
     private SlapdServer _server = null!;
     private LdapTree _tree = null!;
 
@@ -29,7 +33,7 @@ public sealed class LdapSyncFailureTests : IAsyncLifetime
             _tree.AddUser($"user{i:0000}");
         }
         // One entry per page: 1,500 round trips keep the read busy long enough to stop slapd in the middle of it.
-        await using var host = await LdapSyncHost.CreateAsync(_tree, new Dictionary<string, string?> { ["PageSize"] = "1" });
+        await using var host = await LdapSyncHost.CreateAsync(_tree, new Dictionary<string, string?> { ["PageSize"] = "1" }, Database);
         await host.RunAsync();
         var before = await host.Host.DirectoryFingerprintAsync();
 
@@ -51,7 +55,7 @@ public sealed class LdapSyncFailureTests : IAsyncLifetime
     public async Task A_dead_port_fails_the_full_run_through_sync_run_in_one_line_naming_the_URL()
     {
         _tree.AddUser("adele");
-        await using var host = await LdapSyncHost.CreateAsync(_tree);
+        await using var host = await LdapSyncHost.CreateAsync(_tree, hostSettings: Database);
         await host.RunAsync();
         var before = await host.Host.DirectoryFingerprintAsync();
         _server.Stop();
@@ -71,4 +75,12 @@ public sealed class LdapSyncFailureTests : IAsyncLifetime
         Assert.Contains("   at ", verbose, StringComparison.Ordinal);
         Assert.Equal(before, await host.Host.DirectoryFingerprintAsync());
     }
+}
+
+public sealed class LdapSyncFailureTestsOnSqlite : LdapSyncFailureTests;
+
+/// <summary>The same runs on PostgreSQL.</summary>
+public sealed class LdapSyncFailureTestsOnPostgres(PostgresDatabase server) : LdapSyncFailureTests, IClassFixture<PostgresDatabase>
+{
+    protected override IDictionary<string, string?> Database { get; } = SyncDatabases.Postgres(server);
 }

@@ -23,7 +23,8 @@ public sealed class LdapSyncHost : IAsyncDisposable
     public LdapTree Tree { get; }
 
     public static async Task<LdapSyncHost> CreateAsync(
-        LdapTree tree, IDictionary<string, string?>? extra = null, IDictionary<string, string?>? hostSettings = null)
+        LdapTree tree, IDictionary<string, string?>? extra = null, IDictionary<string, string?>? hostSettings = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         const string prefix = "ScimBridge:Sync:Sources:0:";
         var settings = tree.SourceConfiguration(prefix);
@@ -38,7 +39,7 @@ public sealed class LdapSyncHost : IAsyncDisposable
         {
             settings[key] = value;
         }
-        return new LdapSyncHost(await SyncTestHost.CreateAsync(settings), tree);
+        return new LdapSyncHost(await SyncTestHost.CreateAsync(settings, services: services), tree);
     }
 
     public Task<SyncRunReport> RunAsync(bool full = false, bool force = false) =>

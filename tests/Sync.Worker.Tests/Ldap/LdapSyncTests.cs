@@ -1,12 +1,15 @@
 using ScimBridge.Model.Reconcile;
 using ScimBridge.Model.Users;
+using ScimBridge.Sync.Tests.Runs;
 
 namespace ScimBridge.Sync.Tests.Ldap;
 
 /// <summary>slapd → LDAP source → planner, guard, applier → SQLite, through <c>sync run</c> and the runner it uses.</summary>
-[Collection(SlapdCollection.Name)]
-public sealed class LdapSyncTests(SlapdFixture slapd)
+public abstract class LdapSyncTests(SlapdFixture slapd)
 {
+    /// <summary>The database settings the host runs on; none for its default, a fresh SQLite file.</summary>
+    protected virtual IDictionary<string, string?>? Database => null;
+
     /// <summary>Small test directories: let one run deactivate up to half of them.</summary>
     private static readonly Dictionary<string, string?> Lenient = new() { ["DeactivationThresholdPercent"] = "50" };
 
@@ -19,7 +22,7 @@ public sealed class LdapSyncTests(SlapdFixture slapd)
         tree.AddUser("diego", "Diego", "Siciliani");
         var support = tree.AddGroup("support", alex);
         tree.AddGroup("sales", adele, support);
-        await using var host = await LdapSyncHost.CreateAsync(tree);
+        await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: Database);
 
         var (exit, output, run) = await host.CommandAsync();
 
@@ -44,7 +47,7 @@ public sealed class LdapSyncTests(SlapdFixture slapd)
         var adele = tree.AddUser("adele");
         tree.AddUser("alex");
         tree.AddGroup("sales", adele);
-        await using var host = await LdapSyncHost.CreateAsync(tree);
+        await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: Database);
         await host.RunAsync();
         var before = await host.Host.DirectoryFingerprintAsync();
 
@@ -66,7 +69,7 @@ public sealed class LdapSyncTests(SlapdFixture slapd)
         tree.AddUser("adele");
         var alex = tree.AddUser("alex");
         tree.AddUser("diego");
-        await using var host = await LdapSyncHost.CreateAsync(tree, Lenient);
+        await using var host = await LdapSyncHost.CreateAsync(tree, Lenient, Database);
         await host.RunAsync();
         var key = tree.UuidOf(alex);
 
@@ -91,7 +94,7 @@ public sealed class LdapSyncTests(SlapdFixture slapd)
         tree.AddUser("adele");
         var alex = tree.AddUser("alex");
         tree.AddUser("diego");
-        await using var host = await LdapSyncHost.CreateAsync(tree, Lenient);
+        await using var host = await LdapSyncHost.CreateAsync(tree, Lenient, Database);
         await host.RunAsync();
         var key = tree.UuidOf(alex);
 
@@ -115,7 +118,7 @@ public sealed class LdapSyncTests(SlapdFixture slapd)
         var alex = tree.AddUser("alex");
         var sales = tree.AddGroup("sales", adele, alex);
         var support = tree.AddGroup("support", adele);
-        await using var host = await LdapSyncHost.CreateAsync(tree);
+        await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: Database);
         await host.RunAsync();
 
         tree.Server.RemoveValues(sales, "member", alex);
@@ -135,7 +138,7 @@ public sealed class LdapSyncTests(SlapdFixture slapd)
         tree.AddUser("adele");
         var alex = tree.AddUser("alex");
         tree.AddGroup("sales", alex);
-        await using var host = await LdapSyncHost.CreateAsync(tree);
+        await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: Database);
         await host.RunAsync();
         var key = tree.UuidOf(alex);
 
@@ -157,7 +160,7 @@ public sealed class LdapSyncTests(SlapdFixture slapd)
     {
         var tree = slapd.NewTree();
         var adele = tree.AddUser("adele", mail: "adele.vance@example.org");
-        await using var host = await LdapSyncHost.CreateAsync(tree);
+        await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: Database);
         await host.RunAsync();
         var key = tree.UuidOf(adele);
 
@@ -180,7 +183,7 @@ public sealed class LdapSyncTests(SlapdFixture slapd)
             tree.AddUser($"user{i:000}");
         }
         tree.AddGroup("everyone", members);
-        await using var host = await LdapSyncHost.CreateAsync(tree, new Dictionary<string, string?> { ["PageSize"] = "50" });
+        await using var host = await LdapSyncHost.CreateAsync(tree, new Dictionary<string, string?> { ["PageSize"] = "50" }, Database);
 
         var (run, _) = await host.RunAsync();
 
@@ -193,7 +196,7 @@ public sealed class LdapSyncTests(SlapdFixture slapd)
     {
         var tree = slapd.NewTree();
         var dns = new[] { tree.AddUser("adele"), tree.AddUser("alex") };
-        await using var host = await LdapSyncHost.CreateAsync(tree, Lenient);
+        await using var host = await LdapSyncHost.CreateAsync(tree, Lenient, Database);
         await host.RunAsync();
         var before = await host.Host.DirectoryFingerprintAsync();
 
@@ -215,7 +218,7 @@ public sealed class LdapSyncTests(SlapdFixture slapd)
     {
         var tree = slapd.NewTree();
         var dns = Enumerable.Range(1, 20).Select(i => tree.AddUser($"user{i:00}")).ToList();
-        await using var host = await LdapSyncHost.CreateAsync(tree);
+        await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: Database);
         await host.RunAsync();
         var before = await host.Host.DirectoryFingerprintAsync();
         foreach (var dn in dns.Take(5))
@@ -227,11 +230,45 @@ public sealed class LdapSyncTests(SlapdFixture slapd)
         var unchanged = await host.Host.DirectoryFingerprintAsync();
         var (forcedExit, forcedOutput, forced) = await host.CommandAsync("--full", "--force");
 
-        Assert.Equal((1, SyncRunStatus.Aborted), (abortedExit, aborted.Status));
+        Assert.Equal((1, SyncRunStatus.Aborted, true), (abortedExit, aborted.Status, aborted.Full));
+        Assert.Contains("read: full, 15 users", abortedOutput, StringComparison.Ordinal);
         Assert.Contains("deactivate 5 of 20", abortedOutput, StringComparison.Ordinal);
         Assert.Equal(before, unchanged);
         Assert.Equal((0, SyncRunStatus.Succeeded, 5, true), (forcedExit, forced.Status, forced.Deactivated, forced.Forced));
         Assert.Contains("(forced)", forcedOutput, StringComparison.Ordinal);
         Assert.Equal(5, (await host.UsersAsync()).Values.Count(u => u.Status == UserStatus.Deactivated));
     }
+
+    [Fact]
+    public async Task An_over_threshold_dry_run_prints_counts_equal_to_its_diff_with_names()
+    {
+        var tree = slapd.NewTree();
+        var dns = Enumerable.Range(1, 20).Select(i => tree.AddUser($"user{i:00}")).ToList();
+        tree.AddGroup("everyone", [.. dns]);
+        await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: Database);
+        await host.RunAsync();
+        foreach (var dn in dns.Take(5))
+        {
+            tree.Server.Delete(dn);
+        }
+
+        var (exit, output, run) = await host.CommandAsync("--dry-run");
+
+        var lines = output.Split('\n');
+        Assert.Equal((1, SyncRunStatus.Aborted), (exit, run.Status));
+        Assert.Equal(5, lines.Count(l => l.StartsWith("- user user0", StringComparison.Ordinal) && l.Contains("deactivated", StringComparison.Ordinal)));
+        Assert.Equal(5, lines.Count(l => l.StartsWith("- member user0", StringComparison.Ordinal) && l.EndsWith("of group everyone", StringComparison.Ordinal)));
+        Assert.Contains("would be: created 0, updated 0, deactivated 5, reactivated 0, groups changed 0, memberships changed 5", output, StringComparison.Ordinal);
+        Assert.Contains("deactivate 5 of 20", Assert.Single(lines, l => l.Contains("reason:", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+}
+
+[Collection(SlapdCollection.Name)]
+public sealed class LdapSyncTestsOnSqlite(SlapdFixture slapd) : LdapSyncTests(slapd);
+
+/// <summary>The same runs on PostgreSQL.</summary>
+[Collection(SlapdCollection.Name)]
+public sealed class LdapSyncTestsOnPostgres(SlapdFixture slapd, PostgresDatabase server) : LdapSyncTests(slapd), IClassFixture<PostgresDatabase>
+{
+    protected override IDictionary<string, string?> Database { get; } = SyncDatabases.Postgres(server);
 }

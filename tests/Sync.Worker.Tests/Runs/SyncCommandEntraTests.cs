@@ -13,9 +13,9 @@ namespace ScimBridge.Sync.Tests.Runs;
 
 /// <summary>
 /// <c>sync run</c> on the service's executable (the SCIM host composition in command mode) over the Entra ID source
-/// against a local Graph, into SQLite. The client secret comes from a file (<c>ClientSecretFile</c>).
+/// against a local Graph, into SQLite (and PostgreSQL in the subclass). The client secret comes from a file (<c>ClientSecretFile</c>).
 /// </summary>
-public sealed class SyncCommandEntraTests : IDisposable
+public abstract class SyncCommandEntraTests : IDisposable
 {
     private const string Sales = "0b7c2d3e-0000-4000-8000-000000000001";
     private readonly GraphStub _graph = new();
@@ -27,14 +27,28 @@ public sealed class SyncCommandEntraTests : IDisposable
         File.WriteAllText(Path.Combine(_folder, "entra-secret"), GraphStub.ClientSecret + "\n");
     }
 
-    public void Dispose() => _graph.Dispose();
+    /// <summary>The database the commands run on: a SQLite file in the test's folder, or PostgreSQL in the subclass.</summary>
+    protected virtual IDictionary<string, string?> Database => field ??= SyncDatabases.Sqlite(Path.Combine(_folder, "scimbridge.db"));
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _graph.Dispose();
+        }
+    }
 
     private async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = _folder });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ScimBridge:Database:ConnectionString"] = $"Data Source={Path.Combine(_folder, "scimbridge.db")}",
             ["ScimBridge:Mappings:Path"] = Path.Combine(_folder, "mappings"),
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["ScimBridge:Sync:Sources:0:Name"] = "entra",
@@ -48,6 +62,7 @@ public sealed class SyncCommandEntraTests : IDisposable
             // Three users: the default 10% would let no departure through without --force.
             ["ScimBridge:Sync:Sources:0:DeactivationThresholdPercent"] = "50",
         });
+        builder.Configuration.AddInMemoryCollection(Database);
         builder.AddScimBridge(commandMode: true);
         builder.Services.AddSingleton(_graph.Transport());
         await using var app = builder.Build();
@@ -69,8 +84,7 @@ public sealed class SyncCommandEntraTests : IDisposable
 
     private async Task<List<(string? Key, string UserName, UserStatus Status)>> UsersAsync()
     {
-        var builder = new DbContextOptionsBuilder<SqliteScimBridgeDbContext>().UseSqlite($"Data Source={Path.Combine(_folder, "scimbridge.db")}");
-        await using var db = new SqliteScimBridgeDbContext(builder.Options);
+        await using var db = SyncDatabases.Open(Database);
         var users = await db.Users.IgnoreAutoIncludes().OrderBy(u => u.SourceKey).Select(u => new { u.SourceKey, u.UserName, u.Status }).ToListAsync();
         return [.. users.Select(u => (u.SourceKey, u.UserName, u.Status))];
     }
@@ -228,8 +242,15 @@ public sealed class SyncCommandEntraTests : IDisposable
     /// <summary>userNames of the users in any group, once each.</summary>
     private async Task<List<string>> MembersAsync()
     {
-        var builder = new DbContextOptionsBuilder<SqliteScimBridgeDbContext>().UseSqlite($"Data Source={Path.Combine(_folder, "scimbridge.db")}");
-        await using var db = new SqliteScimBridgeDbContext(builder.Options);
+        await using var db = SyncDatabases.Open(Database);
         return await (from m in db.GroupMembers join u in db.Users on m.MemberId equals u.Id select u.UserName).Distinct().OrderBy(n => n).ToListAsync();
     }
+}
+
+public sealed class SyncCommandEntraTestsOnSqlite : SyncCommandEntraTests;
+
+/// <summary>The same commands on PostgreSQL.</summary>
+public sealed class SyncCommandEntraTestsOnPostgres(PostgresDatabase server) : SyncCommandEntraTests, IClassFixture<PostgresDatabase>
+{
+    protected override IDictionary<string, string?> Database { get; } = SyncDatabases.Postgres(server);
 }

@@ -1,9 +1,9 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Reconcile;
 
 namespace ScimBridge.Sync.Tests.Runs;
 
@@ -12,7 +12,7 @@ namespace ScimBridge.Sync.Tests.Runs;
 /// users: its lease runs out, it shows as Abandoned with what it had applied, and the next run ends in exactly the
 /// state a clean database reaches with one uninterrupted run (users, groups, members, team memberships).
 /// </summary>
-public sealed class SyncCrashRecoveryTests : IAsyncLifetime
+public abstract class SyncCrashRecoveryTests : IAsyncLifetime
 {
     private const string Root = "ou=crash," + SlapdServer.Suffix;
     private const string People = "ou=people," + Root;
@@ -20,7 +20,21 @@ public sealed class SyncCrashRecoveryTests : IAsyncLifetime
     private const int UserCount = 3000;
     private const int GroupCount = 40;
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "scimbridge-crash-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly Dictionary<string, IDictionary<string, string?>> _databases = [];
     private SlapdServer _slapd = null!;
+
+    /// <summary>A fresh database for the service runs in <paramref name="folder"/>: a SQLite file there, or PostgreSQL in the subclass.</summary>
+    protected virtual IDictionary<string, string?> NewDatabase(string folder) => SyncDatabases.Sqlite(Path.Combine(folder, "scimbridge.db"));
+
+    private IDictionary<string, string?> DatabaseOf(string folder)
+    {
+        if (!_databases.TryGetValue(folder, out var database))
+        {
+            database = NewDatabase(folder);
+            _databases[folder] = database;
+        }
+        return database;
+    }
 
     public async Task InitializeAsync()
     {
@@ -101,26 +115,28 @@ public sealed class SyncCrashRecoveryTests : IAsyncLifetime
         }
     }
 
-    /// <summary>The running run and how many audited changes it made, read beside the writer (WAL).</summary>
-    private static async Task<(long RunId, long Changes)?> AppliedSoFarAsync(string folder)
+    /// <summary>The running run and how many audited changes it made, read beside the writer.</summary>
+    private async Task<(long RunId, long Changes)?> AppliedSoFarAsync(string folder)
     {
-        var path = Path.Combine(folder, "scimbridge.db");
-        if (!File.Exists(path))
+        var database = DatabaseOf(folder);
+        if (!SyncDatabases.IsPostgres(database) && !File.Exists(Path.Combine(folder, "scimbridge.db")))
         {
             return null;
         }
         try
         {
-            await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT r.Id, (SELECT COUNT(*) FROM AuditEntries a WHERE a.Actor = 'sync:corp#' || r.Id) FROM SyncRuns r WHERE r.Status = 'Running'";
-            await using var reader = await command.ExecuteReaderAsync();
-            return await reader.ReadAsync() ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
+            await using var db = SyncDatabases.Open(database);
+            var running = await db.SyncRuns.AsNoTracking().Where(r => r.Status == SyncRunStatus.Running).Select(r => (long?)r.Id).FirstOrDefaultAsync();
+            if (running is not { } id)
+            {
+                return null;
+            }
+            var actor = "sync:corp#" + id.ToString(CultureInfo.InvariantCulture);
+            return (id, await db.AuditEntries.AsNoTracking().LongCountAsync(a => a.Actor == actor));
         }
-        catch (SqliteException)
+        catch (DbException)
         {
-            return null; // not migrated yet, or busy
+            return null; // not created or migrated yet, or busy
         }
     }
 
@@ -139,10 +155,9 @@ public sealed class SyncCrashRecoveryTests : IAsyncLifetime
     }
 
     /// <summary>Everything a run decides, by source keys and names (ids differ between the two databases).</summary>
-    private static async Task<List<string>> StateAsync(string folder)
+    private async Task<List<string>> StateAsync(string folder)
     {
-        var options = new DbContextOptionsBuilder<SqliteScimBridgeDbContext>().UseSqlite($"Data Source={Path.Combine(folder, "scimbridge.db")}").Options;
-        await using var db = new SqliteScimBridgeDbContext(options);
+        await using var db = SyncDatabases.Open(DatabaseOf(folder));
         var users = await db.Users.AsNoTracking().IgnoreAutoIncludes().Select(u => new { u.Id, u.SourceKey, u.UserName, u.Status, u.OrganizationRole, u.DefaultTeamId }).ToListAsync();
         var groups = await db.Groups.AsNoTracking().Select(g => new { g.Id, g.ExternalId, g.DisplayName, Deleted = g.DeletedAt != null }).ToListAsync();
         var teams = await db.Teams.AsNoTracking().Select(t => new { t.Id, t.Name }).ToListAsync();
@@ -185,7 +200,6 @@ public sealed class SyncCrashRecoveryTests : IAsyncLifetime
         const string source = "ScimBridge__Sync__Sources__0__";
         var settings = new Dictionary<string, string>
         {
-            ["ScimBridge__Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "scimbridge.db")}",
             ["ScimBridge__Mappings__Path"] = Path.Combine(folder, "mappings"),
             ["ScimBridge__Sync__Enabled"] = "false",
             ["ScimBridge__Sync__RunLeaseSeconds"] = "2",
@@ -202,7 +216,7 @@ public sealed class SyncCrashRecoveryTests : IAsyncLifetime
             [source + "GroupBaseDn"] = Groups,
             [source + "TimeoutSeconds"] = "30",
         };
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in settings.Concat(SyncDatabases.AsEnvironment(DatabaseOf(folder))))
         {
             info.Environment[key] = value;
         }
@@ -254,4 +268,12 @@ public sealed class SyncCrashRecoveryTests : IAsyncLifetime
         }
         return text.ToString();
     }
+}
+
+public sealed class SyncCrashRecoveryTestsOnSqlite : SyncCrashRecoveryTests;
+
+/// <summary>The same crash on PostgreSQL: the killed process's connection dies with it, its lease runs out the same way.</summary>
+public sealed class SyncCrashRecoveryTestsOnPostgres(PostgresDatabase server) : SyncCrashRecoveryTests, IClassFixture<PostgresDatabase>
+{
+    protected override IDictionary<string, string?> NewDatabase(string folder) => SyncDatabases.Postgres(server);
 }

@@ -312,11 +312,5 @@ public sealed class SyncRunTestsOnSqlite : SyncRunTests;
 /// <summary>The same runs on PostgreSQL, where new users, memberships and audit entries go through its bulk statements.</summary>
 public sealed class SyncRunTestsOnPostgres(PostgresDatabase server) : SyncRunTests, IClassFixture<PostgresDatabase>
 {
-    private readonly string _database = "sync_" + Guid.NewGuid().ToString("N")[..12];
-
-    protected override IDictionary<string, string?> Database => new Dictionary<string, string?>
-    {
-        ["ScimBridge:Database:Provider"] = "Postgres",
-        ["ScimBridge:Database:ConnectionString"] = server.ConnectionStringFor(_database),
-    };
+    protected override IDictionary<string, string?> Database { get; } = SyncDatabases.Postgres(server);
 }

@@ -33,7 +33,8 @@ public sealed class SyncTestHost : IAsyncDisposable
     public FakeDirectory Directory => Services.GetRequiredService<FakeDirectory>();
 
     public static async Task<SyncTestHost> CreateAsync(
-        IDictionary<string, string?>? settings = null, string? folder = null, bool start = false, FakeDirectory? directory = null)
+        IDictionary<string, string?>? settings = null, string? folder = null, bool start = false, FakeDirectory? directory = null,
+        Action<IServiceCollection>? services = null)
     {
         folder ??= Path.Combine(Path.GetTempPath(), "scimbridge-sync-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(folder);
@@ -52,6 +53,7 @@ public sealed class SyncTestHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddSingleton(directory ?? new FakeDirectory());
         builder.Services.AddSingleton<IDirectorySourceFactory, FakeSourceFactory>();
+        services?.Invoke(builder.Services);
         builder.AddDirectoryModel();
         builder.AddSyncWorker();
 

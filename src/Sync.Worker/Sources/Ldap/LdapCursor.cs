@@ -18,7 +18,7 @@ internal enum LdapCursorKind
 /// Where an incremental read continues: the change-marker attribute and its value, bound to the read's scope so a
 /// changed URL, base DN or filter starts over with a full read. Serialized into <c>NextDeltaState</c>.
 /// </summary>
-internal sealed record LdapCursor(string Attribute, string Scope, string Value)
+internal sealed record LdapCursor(string Attribute, string Scope, string Value, byte[]? DirSyncCookie = null)
 {
     private const string Prefix = "ldap-v1";
     private const string TimestampFormat = "yyyyMMddHHmmss";
@@ -50,7 +50,8 @@ internal sealed record LdapCursor(string Attribute, string Scope, string Value)
             return null;
         }
         var parts = state.Split(';');
-        if (parts.Length != 4 || parts[0] != Prefix || Normalize(parts[1], parts[3]) is not { } value)
+        if (parts.Length is not (4 or 5) || parts[0] != Prefix || Normalize(parts[1], parts[3]) is not { } value
+            || (parts.Length == 5 && DirSyncCookieOf(parts[4]) is null))
         {
             reason = "stored state is not an LDAP cursor";
             return null;
@@ -66,10 +67,18 @@ internal sealed record LdapCursor(string Attribute, string Scope, string Value)
             return null;
         }
         reason = "";
-        return new LdapCursor(attribute, scope, value);
+        return new LdapCursor(attribute, scope, value, parts.Length == 5 ? DirSyncCookieOf(parts[4]) : null);
     }
 
-    public string Serialize() => string.Join(';', Prefix, Attribute, Scope, Value);
+    public string Serialize() => DirSyncCookie is null
+        ? string.Join(';', Prefix, Attribute, Scope, Value)
+        : string.Join(';', Prefix, Attribute, Scope, Value, Convert.ToBase64String(DirSyncCookie));
+
+    private static byte[]? DirSyncCookieOf(string text)
+    {
+        var bytes = new byte[text.Length];
+        return Convert.TryFromBase64String(text, bytes, out var length) && length > 0 ? bytes[..length] : null;
+    }
 
     /// <summary>The filter clause selecting entries changed at or after this cursor (timestamps looking back by the overlap).</summary>
     public string FilterClause(TimeSpan overlap)

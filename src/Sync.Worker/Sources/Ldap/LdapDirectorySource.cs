@@ -15,8 +15,21 @@ public sealed class LdapDirectorySource : IDirectorySource
     private readonly ILogger<LdapDirectorySource> _logger;
     private readonly TimeProvider _time;
 
+    private readonly Func<LdapSession, IActiveDirectoryConnection> _activeDirectory;
+
     public LdapDirectorySource(LdapSourceSettings settings, ILogger<LdapDirectorySource> logger, TimeProvider time)
+        : this(settings, logger, time, session => session)
     {
+    }
+
+    /// <summary>
+    /// With <paramref name="activeDirectory"/> in place of the session for what only Active Directory offers (deleted
+    /// objects, DirSync): the seam tests use, since OpenLDAP implements neither.
+    /// </summary>
+    internal LdapDirectorySource(
+        LdapSourceSettings settings, ILogger<LdapDirectorySource> logger, TimeProvider time, Func<LdapSession, IActiveDirectoryConnection> activeDirectory)
+    {
+        _activeDirectory = activeDirectory;
         ArgumentNullException.ThrowIfNull(settings);
         var problems = LdapSourceSettings.Validate(settings);
         if (problems.Count > 0)
@@ -40,7 +53,7 @@ public sealed class LdapDirectorySource : IDirectorySource
             var cursor = Cursor(deltaState);
             using var session = await LdapSession.OpenAsync(_settings, linked.Token);
             var cpu = Environment.CpuUsage.TotalTime;
-            var snapshot = await new LdapRead(session, _settings, _logger).ReadAsync(cursor, linked.Token);
+            var snapshot = await new LdapRead(session, _activeDirectory(session), _settings, _logger).ReadAsync(cursor, linked.Token);
             _logger.LogDebug("LDAP source {Source}: read used {CpuMs} ms of CPU", Name, (long)(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds);
             _logger.LogInformation(
                 "LDAP source {Source}: {ReadKind} read of {UserCount} users and {GroupCount} groups in {ElapsedMs} ms",
@@ -97,6 +110,11 @@ public sealed class LdapDirectorySource : IDirectorySource
             return null;
         }
         var cursor = LdapCursor.TryParse(deltaState, marker, LdapCursor.ScopeOf(_settings), out var reason);
+        if (cursor is not null && _settings.Departures == LdapDepartureDetection.DirSync && cursor.DirSyncCookie is null)
+        {
+            // Without a cookie DirSync sends the whole domain; only a full read may take that as its start.
+            (cursor, reason) = (null, "no DirSync cookie yet");
+        }
         if (cursor is null)
         {
             _logger.LogInformation("LDAP source {Source}: full read ({Reason})", Name, reason);

@@ -21,7 +21,9 @@ internal sealed class LdapRead
     private readonly Dictionary<string, string> _groupKeysByDn = new(StringComparer.Ordinal);
     private string? _latestMarker;
 
-    public LdapRead(LdapSession session, LdapSourceSettings settings, ILogger logger)
+    private readonly ActiveDirectoryChangeFeed _changes;
+
+    public LdapRead(LdapSession session, IActiveDirectoryConnection activeDirectory, LdapSourceSettings settings, ILogger logger)
     {
         _session = session;
         _settings = settings;
@@ -29,6 +31,7 @@ internal sealed class LdapRead
         _attributes = settings.Attributes.Resolve(settings.ServerKind);
         _markerAttribute = settings.EffectiveIncrementalAttribute;
         _mapping = new LdapUserMapping(_attributes, _markerAttribute);
+        _changes = new ActiveDirectoryChangeFeed(activeDirectory, settings, _mapping);
     }
 
     public async Task<DirectorySnapshot> ReadAsync(LdapCursor? since, CancellationToken ct)
@@ -38,13 +41,17 @@ internal sealed class LdapRead
             ? await HighestCommittedUsnAsync(ct)
             : null;
 
+        // Active Directory's own change reads come before the changed users in scope: a user changed in between is in
+        // both reads, never taken for gone.
+        var (changedAnywhere, dirSyncCookie) = await ReadChangedAnywhereAsync(since, changedOnly, ct);
         var disabled = await ReadDisabledDnsAsync(changedOnly, ct);
         var users = await ReadUsersAsync(changedOnly, disabled, ct);
 
-        // Changed entries cannot show deletions or moves out of scope: every incremental read also takes the complete
-        // set of user ids in scope (ids alone, about a second for 100,000 users), after the changed users, so a user
-        // added in between is at worst unknown, never taken for gone.
-        var inScope = since is null ? null : await ReadUserKeysInScopeAsync(ct);
+        // Changed entries cannot show deletions or moves out of scope: unless AD's change reads tell, every incremental
+        // read also takes the complete set of user ids in scope (ids alone, about a second for 100,000 users), after the
+        // changed users, so a user added in between is at worst unknown, never taken for gone.
+        var inScope = since is null || changedAnywhere is not null ? null : await ReadUserKeysInScopeAsync(ct);
+        var (deleted, leftScope) = Departures(changedAnywhere, users);
         var groups = await ReadGroupsAsync(changedOnly, ct);
         if (since is not null && groups.Any(g => g.OtherDns.Any(dn => !IsKnown(dn))))
         {
@@ -59,14 +66,54 @@ internal sealed class LdapRead
             group.OtherDns.Clear();
         }
         var next = NextCursor(since, startMarker);
+        if (next is not null && dirSyncCookie is not null)
+        {
+            next = next with { DirSyncCookie = dirSyncCookie };
+        }
         return new DirectorySnapshot
         {
             IsFull = since is null,
             Users = users,
             Groups = resolved,
             UserKeysInScope = inScope,
+            RemovedUserKeys = deleted,
+            UserKeysLeftScope = leftScope,
             NextDeltaState = next?.Serialize(),
         };
+    }
+
+    /// <summary>
+    /// Active Directory with <see cref="LdapDepartureDetection.DeletedObjects"/> or <see cref="LdapDepartureDetection.DirSync"/>:
+    /// the users changed anywhere in the domain since the last run, deleted ones included (null for a full read, or
+    /// when departures come from the read of every id in scope), and the DirSync cookie the next run continues from.
+    /// </summary>
+    private async Task<(List<ChangedUser>? Changed, byte[]? DirSyncCookie)> ReadChangedAnywhereAsync(
+        LdapCursor? since, string? changedOnly, CancellationToken ct)
+    {
+        switch (_settings.Departures)
+        {
+            case LdapDepartureDetection.DirSync:
+                var (changed, cookie) = await _changes.DirSyncAsync(since?.DirSyncCookie, keep: since is not null, ct);
+                return (since is null ? null : changed, cookie);
+            case LdapDepartureDetection.DeletedObjects when changedOnly is not null:
+                return (await _changes.ChangedSinceAsync(changedOnly, ct), null);
+            default:
+                return (null, null);
+        }
+    }
+
+    /// <summary>Changed users the read of changed users in scope did not return: deleted (tombstones), or out of scope now.</summary>
+    private (List<string> Deleted, List<string> LeftScope) Departures(List<ChangedUser>? changedAnywhere, List<SourceUser> users)
+    {
+        if (changedAnywhere is null)
+        {
+            return ([], []);
+        }
+        var stayed = users.Select(u => u.Key).ToHashSet(StringComparer.Ordinal);
+        var gone = changedAnywhere.Where(c => !stayed.Contains(c.Key)).DistinctBy(c => c.Key).ToList();
+        _logger.LogDebug("LDAP source {Source}: {Changed} users changed in the domain, {Deleted} deleted and {Left} out of scope",
+            _settings.Name, changedAnywhere.Count, gone.Count(c => c.Deleted), gone.Count(c => !c.Deleted));
+        return ([.. gone.Where(c => c.Deleted).Select(c => c.Key)], [.. gone.Where(c => !c.Deleted).Select(c => c.Key)]);
     }
 
     private async Task<HashSet<string>> ReadUserKeysInScopeAsync(CancellationToken ct)

@@ -15,7 +15,7 @@ namespace ScimBridge.Sync.Sources.Ldap;
 /// message at a time with pauses of up to 100 ms: a page of 1,000 entries took 100 s against slapd, against 40 ms
 /// for the blocking call, which waits in libldap until the whole page is there.
 /// </remarks>
-internal sealed class LdapSession : IDisposable
+internal sealed class LdapSession : IActiveDirectoryConnection, IDisposable
 {
     /// <summary>Requests no attributes at all (RFC 4511 4.5.1.8).</summary>
     public const string NoAttributes = "1.1";
@@ -95,12 +95,16 @@ internal sealed class LdapSession : IDisposable
     /// </summary>
     public async Task<int> SearchPagedAsync(
         string baseDn, string filter, string[] attributes, Func<SearchResultEntry, Task> onEntry, CancellationToken ct, bool prefetch = false,
-        int? pageSize = null)
+        int? pageSize = null, DirectoryControl? control = null)
     {
         // Critical: a server that cannot page must refuse the search instead of silently capping the result.
         var paging = new PageResultRequestControl(pageSize ?? _pageSize) { IsCritical = true };
         var request = new SearchRequest(baseDn, filter, SearchScope.Subtree, attributes);
         request.Controls.Add(paging);
+        if (control is not null)
+        {
+            request.Controls.Add(control);
+        }
         var count = 0;
         var next = SearchAsync(request, ct);
         for (var page = 1; ; page++)
@@ -144,6 +148,38 @@ internal sealed class LdapSession : IDisposable
             }
         }
     }
+
+    public async Task<string?> DefaultNamingContextAsync(CancellationToken ct)
+    {
+        var rootDse = await ReadEntryAsync("", ["defaultNamingContext"], ct);
+        return rootDse is null ? null : LdapUserMapping.First(rootDse, "defaultNamingContext");
+    }
+
+    /// <summary>Critical show-deleted control: a server without it refuses the search instead of leaving tombstones out.</summary>
+    public Task SearchIncludingDeletedAsync(string baseDn, string filter, string[] attributes, Func<LdapObject, Task> onEntry, CancellationToken ct) =>
+        SearchPagedAsync(baseDn, filter, attributes, entry => onEntry(ToObject(entry)), ct, prefetch: true,
+            control: new ShowDeletedControl { IsCritical = true });
+
+    public async Task<DirSyncAnswer> DirSyncAsync(string namingContext, string filter, string[] attributes, byte[]? cookie, CancellationToken ct)
+    {
+        var request = new SearchRequest(namingContext, filter, SearchScope.Subtree, attributes);
+        request.Controls.Add(new DirSyncRequestControl(cookie ?? [], DirectorySynchronizationOptions.None) { IsCritical = true });
+        SearchResponse response;
+        try
+        {
+            response = await SearchAsync(request, ct);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or DirectoryReadException))
+        {
+            throw new DirectoryReadException($"DirSync of '{namingContext}' failed: {LdapDirectorySource.Describe(ex)}", ex);
+        }
+        var control = response.Controls.OfType<DirSyncResponseControl>().FirstOrDefault()
+            ?? throw new DirectoryReadException($"DirSync of '{namingContext}': the server did not answer with a DirSync control.");
+        return new DirSyncAnswer([.. response.Entries.Cast<SearchResultEntry>().Select(ToObject)], control.Cookie, control.MoreData);
+    }
+
+    private static LdapObject ToObject(SearchResultEntry entry) =>
+        new(entry.DistinguishedName, [.. entry.Attributes.Values.Cast<DirectoryAttribute>()]);
 
     /// <summary>One entry by DN, or null when it does not exist.</summary>
     public async Task<SearchResultEntry?> ReadEntryAsync(string dn, string[] attributes, CancellationToken ct)

@@ -77,6 +77,16 @@ public sealed class LdapSourceSettings
     /// <summary>Incremental reads by timestamp look this far behind the last cursor, for changes made while the last read ran.</summary>
     public int IncrementalOverlapSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// How incremental runs learn that users left: <see cref="LdapDepartureDetection.ScopeRead"/> (every server; the ids
+    /// of every user in scope on every run) or, for Active Directory, <see cref="LdapDepartureDetection.DeletedObjects"/>
+    /// or <see cref="LdapDepartureDetection.DirSync"/>, which read only what changed.
+    /// </summary>
+    public LdapDepartureDetection Departures { get; set; } = LdapDepartureDetection.ScopeRead;
+
+    /// <summary>Active Directory: the domain searched for changed and deleted users; default the root DSE's defaultNamingContext.</summary>
+    public string? DomainDn { get; set; }
+
     /// <summary>Directory of PEM CA certificates trusted for ldaps:// and StartTLS (libldap's TLS_CACERTDIR).</summary>
     public string? TrustedCertificatesDirectory { get; set; }
 
@@ -153,6 +163,17 @@ public sealed class LdapSourceSettings
         if (settings.EffectiveIncrementalAttribute is { } marker && LdapCursor.KindOf(marker) is null)
         {
             problems.Add($"{label}: IncrementalAttribute must be modifyTimestamp, whenChanged or uSNChanged.");
+        }
+        if (settings.Departures != LdapDepartureDetection.ScopeRead)
+        {
+            if (settings.ServerKind != LdapServerKind.ActiveDirectory)
+            {
+                problems.Add($"{label}: Departures {settings.Departures} needs ServerKind ActiveDirectory; other servers use ScopeRead.");
+            }
+            if (settings.EffectiveIncrementalAttribute is null)
+            {
+                problems.Add($"{label}: Departures {settings.Departures} applies to incremental runs; with Incremental false every run is full.");
+            }
         }
         if (!string.IsNullOrEmpty(settings.TrustedCertificatesDirectory) && !Directory.Exists(settings.TrustedCertificatesDirectory))
         {

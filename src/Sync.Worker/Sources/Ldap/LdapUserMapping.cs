@@ -45,12 +45,15 @@ internal sealed class LdapUserMapping(LdapAttributes attributes, string? increme
     }
 
     /// <summary>The entry's stable id: entryUUID as written, objectGUID (16 bytes) as a GUID string.</summary>
-    public string KeyOf(SearchResultEntry entry)
+    public string KeyOf(SearchResultEntry entry) => KeyOf(entry.DistinguishedName, entry.Attributes[attributes.Id]);
+
+    public string KeyOf(LdapObject entry) => KeyOf(entry.DistinguishedName, entry[attributes.Id]);
+
+    private string KeyOf(string dn, DirectoryAttribute? attribute)
     {
-        var attribute = entry.Attributes[attributes.Id];
         if (attribute is null || attribute.Count == 0)
         {
-            throw new DirectoryReadException($"Entry '{entry.DistinguishedName}' has no {attributes.Id}; the bind account may not be allowed to read it.");
+            throw new DirectoryReadException($"Entry '{dn}' has no {attributes.Id}; the bind account may not be allowed to read it.");
         }
         if (!attributes.IdIsBinaryGuid)
         {
@@ -59,7 +62,7 @@ internal sealed class LdapUserMapping(LdapAttributes attributes, string? increme
         var bytes = (byte[])attribute.GetValues(typeof(byte[]))[0];
         if (bytes.Length != 16)
         {
-            throw new DirectoryReadException($"Entry '{entry.DistinguishedName}': {attributes.Id} is {bytes.Length} bytes, not a 16-byte GUID.");
+            throw new DirectoryReadException($"Entry '{dn}': {attributes.Id} is {bytes.Length} bytes, not a 16-byte GUID.");
         }
         return new Guid(bytes).ToString();
     }
