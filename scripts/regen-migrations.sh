@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds the initial migrations of both database providers from the current model.
-# Until the first release the schema has one migration per provider; run this after changing entities.
+# Rebuilds the initial migrations of both database providers from the current model, then the compiled models
+# (scripts/regen-compiled-models.sh), which must follow every model change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet tool restore >/dev/null
@@ -11,3 +11,4 @@ dotnet ef migrations add InitialCreate --project "$project" --context SqliteScim
 dotnet ef migrations add InitialCreate --project "$project" --context PostgresScimBridgeDbContext \
   --output-dir Persistence/Migrations/Postgres
 rm -f src/Directory.Model/design.db*
+scripts/regen-compiled-models.sh

@@ -29,10 +29,37 @@ public static partial class ConsoleBenchmark
         var folder = ServiceProcess.NewFolder();
 
         // The command migrates the database and makes the Owner; the users are then written straight into the file.
+        // With SCIMBRIDGE_BENCH_SEED_CACHE naming a folder, the seeded file is kept there and copied on later runs.
+        var cache = Environment.GetEnvironmentVariable("SCIMBRIDGE_BENCH_SEED_CACHE");
+        var cached = cache is null ? null : Path.Combine(cache, $"console-{users}.db");
+        if (cached is not null && File.Exists(cached))
+        {
+            File.Copy(cached, Path.Combine(folder, "bench.db"));
+            Console.WriteLine($"seed copied from {cached}");
+        }
+
         var link = (await ServiceProcess.RunCommandAsync(folder, $"admin login-link --org {Organization} --email owner@bench.example")).Trim().Split('\n')[^1].Trim();
-        var seeding = Stopwatch.StartNew();
-        var ids = await SeedAsync(folder, users);
-        Console.WriteLine($"seeded {users:N0} users in {seeding.Elapsed.TotalSeconds:F1} s");
+        (List<Guid> Users, List<Guid> Teams) ids;
+        if (cached is not null && File.Exists(cached))
+        {
+            ids = await SeededIdsAsync(folder);
+        }
+        else
+        {
+            var seeding = Stopwatch.StartNew();
+            ids = await SeedAsync(folder, users);
+            Console.WriteLine($"seeded {users:N0} users in {seeding.Elapsed.TotalSeconds:F1} s");
+            if (cached is not null)
+            {
+                System.IO.Directory.CreateDirectory(cache!);
+                await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(ServiceProcess.SqliteConnectionString(folder));
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = "VACUUM INTO $path";
+                command.Parameters.AddWithValue("$path", cached);
+                await command.ExecuteNonQueryAsync();
+            }
+        }
 
         System.IO.Directory.CreateDirectory(Path.Combine(folder, "mappings"));
         await using var service = await ServiceProcess.StartInAsync(folder);
@@ -204,6 +231,18 @@ public static partial class ConsoleBenchmark
         }
 
         return (ids, teams.Select(t => t.Id).ToList());
+    }
+
+    /// <summary>The ids of a seed copied from the cache, in the order <see cref="SeedAsync"/> made them.</summary>
+    private static async Task<(List<Guid> Users, List<Guid> Teams)> SeededIdsAsync(string folder)
+    {
+        var options = new DbContextOptionsBuilder<SqliteScimBridgeDbContext>().UseSqlite(ServiceProcess.SqliteConnectionString(folder)).Options;
+        await using var db = new SqliteScimBridgeDbContext(options);
+        var organizationId = await db.Organizations.Where(o => o.Slug == Organization).Select(o => o.Id).SingleAsync();
+        var users = await db.Users.IgnoreAutoIncludes().Where(u => u.OrganizationId == organizationId && u.UserName.StartsWith("person"))
+            .OrderBy(u => u.UserName).Select(u => u.Id).ToListAsync();
+        var teams = await db.Teams.Where(t => t.OrganizationId == organizationId).OrderBy(t => t.Name).Select(t => t.Id).ToListAsync();
+        return (users, teams);
     }
 
     [GeneratedRegex("dur=([0-9.]+)")]

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ScimBridge.Model.Persistence;
@@ -26,9 +28,9 @@ public static class DatabaseInitializer
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         }
 
-        // Checking the applied migrations is a query; MigrateAsync also compares the model with the last migration's,
-        // which costs admin commands most of their start. Only a database that lacks a migration pays for it.
-        var applied = (await db.Database.GetAppliedMigrationsAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        // MigrateAsync compares the model with the last migration's, which costs admin commands most of their start;
+        // only a database that lacks a migration pays for it.
+        var applied = await AppliedMigrationsAsync(db, ct);
         if (db.Database.GetMigrations().Any(m => !applied.Contains(m)))
         {
             await db.Database.MigrateAsync(ct);
@@ -41,5 +43,37 @@ public static class DatabaseInitializer
             // tables never analyzed or much changed since, each from a bounded sample (about 0.2 s at that size).
             await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;", ct);
         }
+    }
+
+    /// <summary>
+    /// The migrations recorded in the history table, read with plain SQL: EF's own reading builds a model of the history
+    /// table and compiles a query for it, a noticeable part of an admin command's start. None when the table is missing.
+    /// </summary>
+    private static async Task<HashSet<string>> AppliedMigrationsAsync(ScimBridgeDbContext db, CancellationToken ct)
+    {
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            if (!await db.GetService<IHistoryRepository>().ExistsAsync(ct))
+            {
+                return applied;
+            }
+
+            await using var read = connection.CreateCommand();
+            read.CommandText = "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"";
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                applied.Add(reader.GetString(0));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return applied;
     }
 }

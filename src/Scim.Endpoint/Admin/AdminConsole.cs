@@ -34,6 +34,7 @@ public static class AdminConsole
         services.AddScoped<Export.UserExporter>();
         services.AddScoped<ScimBridge.Model.Commands.IAdminCommand, Export.UsersExportCommand>();
         services.AddScoped<Mapping.MappingOverview>();
+        services.AddSingleton<Mapping.MappingPreviews>();
         services.AddScoped<Sync.SyncOverview>();
         services.AddScoped<Sync.SyncAudit>();
         services.AddSingleton<Sync.ConsoleSyncRuns>();

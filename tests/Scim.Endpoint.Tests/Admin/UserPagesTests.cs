@@ -140,6 +140,43 @@ public sealed class UserPagesTests(ScimBridgeFactory factory) : IClassFixture<Sc
         Assert.Contains("last Owner", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_broad_search_finds_the_same_users_in_the_same_order_as_a_narrow_one()
+    {
+        // A search that matches many users tests each user of the organization instead of uniting the matches of each
+        // field (UserSearch.BroadSearchMatches); both ways must find the same users, whichever field matched.
+        var slug = Slug("broad");
+        var api = new ScimApi(await factory.CreateOrganizationClientAsync(slug));
+        await api.ExpectAsync(HttpStatusCode.Created, api.PostAsync("/Users", """
+            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ann@example.org",
+             "name":{"givenName":"Mara","familyName":"Stone"},"displayName":"Ann Stone","emails":[{"value":"mara.s@example.org","primary":true}]}
+            """));
+        await api.ExpectAsync(HttpStatusCode.Created, api.PostAsync("/Users", """
+            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bo@example.org",
+             "name":{"givenName":"Stone","familyName":"Berg"},"emails":[{"value":"ma.berg@example.org"}]}
+            """));
+        await api.CreateUserAsync("stonewall@example.org");
+        await api.CreateUserAsync("other@example.org");
+        var deleted = ScimApi.Id(await api.CreateUserAsync("stone.deleted@example.org"));
+        await api.ExpectAsync(HttpStatusCode.NoContent, api.SendAsync(HttpMethod.Delete, $"/Users/{deleted}"));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var search = scope.ServiceProvider.GetRequiredService<Scim.Admin.Users.UserSearch>();
+        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
+        var organizationId = db.Organizations.Single(o => o.Slug == slug).Id;
+
+        foreach (var text in new[] { "stone", "MA", "ann", "mara.s", "b", "nobody", "" })
+        {
+            var query = new Scim.Admin.Users.UserQuery(text, null, null, null, "userName", false, 1, 50);
+            var united = search.Filter(organizationId, query, broad: false).OrderBy(u => u.NormalizedUserName).Select(u => u.UserName).ToList();
+            var tested = search.Filter(organizationId, query, broad: true).OrderBy(u => u.NormalizedUserName).Select(u => u.UserName).ToList();
+            Assert.Equal(united, tested);
+        }
+
+        var stone = search.Filter(organizationId, new Scim.Admin.Users.UserQuery("stone", null, null, null, "userName", false, 1, 50), broad: true)
+            .OrderBy(u => u.NormalizedUserName).Select(u => u.UserName).ToList();
+        Assert.Equal(["ann@example.org", "bo@example.org", "stonewall@example.org"], stone);
+    }
+
     private async Task<Guid> UserIdAsync(string slug, string userName)
     {
         await using var scope = factory.Services.CreateAsyncScope();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -9,8 +8,6 @@ namespace ScimBridge.Model.Persistence.Configurations;
 
 internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public void Configure(EntityTypeBuilder<User> builder)
     {
         builder.HasKey(u => u.Id);
@@ -37,8 +34,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
 
         builder.Property(u => u.Addresses)
             .HasConversion(
-                list => JsonSerializer.Serialize(list, Json),
-                text => JsonSerializer.Deserialize<List<PostalAddress>>(text, Json) ?? new List<PostalAddress>(),
+                list => JsonColumn.Write(list),
+                text => JsonColumn.Read<PostalAddress>(text),
                 new ValueComparer<List<PostalAddress>>(
                     (a, b) => a!.SequenceEqual(b!),
                     list => list.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode())),
@@ -46,8 +43,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
 
         builder.Property(u => u.Roles)
             .HasConversion(
-                list => JsonSerializer.Serialize(list, Json),
-                text => JsonSerializer.Deserialize<List<UserRole>>(text, Json) ?? new List<UserRole>(),
+                list => JsonColumn.Write(list),
+                text => JsonColumn.Read<UserRole>(text),
                 new ValueComparer<List<UserRole>>(
                     (a, b) => a!.SequenceEqual(b!),
                     list => list.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode())),

@@ -13,16 +13,17 @@ public sealed class UserExportReader(ScimBridgeDbContext db, UserSearch search)
 {
     public const int PageSize = 1000;
 
-    public Task<int> CountAsync(Guid organizationId, UserQuery query, CancellationToken ct) =>
-        search.Filter(organizationId, query).CountAsync(ct);
+    public async Task<int> CountAsync(Guid organizationId, UserQuery query, CancellationToken ct) =>
+        await search.Filter(organizationId, query, await search.IsBroadAsync(organizationId, query.Text, ct)).CountAsync(ct);
 
     public async IAsyncEnumerable<IReadOnlyList<UserExportRow>> PagesAsync(
         Guid organizationId, UserQuery query, [EnumeratorCancellation] CancellationToken ct)
     {
         string? after = null;
+        var broad = await search.IsBroadAsync(organizationId, query.Text, ct);
         while (true)
         {
-            var users = search.Filter(organizationId, query);
+            var users = search.Filter(organizationId, query, broad);
             if (after is not null)
             {
                 users = users.Where(u => string.Compare(u.NormalizedUserName, after) > 0);

@@ -37,7 +37,8 @@ public sealed record MappingState(
 /// when the file on disk is not in force, what that file would change (the same assessment <c>mappings preview</c> and
 /// the guard make). Only this organization's files are looked at: another organization's errors are never shown.
 /// </summary>
-public sealed partial class MappingOverview(ScimBridgeDbContext db, MappingStore store, MembershipProvisioning memberships, IOptions<MappingOptions> options)
+public sealed partial class MappingOverview(
+    ScimBridgeDbContext db, MappingStore store, MembershipProvisioning memberships, IOptions<MappingOptions> options, MappingPreviews previews)
 {
     /// <summary>At most this many users' changes are listed; the counts cover all (the CLI preview prints everyone).</summary>
     public const int UsersShown = 500;
@@ -55,7 +56,14 @@ public sealed partial class MappingOverview(ScimBridgeDbContext db, MappingStore
         PlanView? plan = null;
         if (onDisk is not null && (preview || onDisk.Version != inForce?.Version))
         {
-            plan = await PreviewAsync(organizationId, onDisk, ct);
+            // Read before the assessment: a change committed meanwhile moves the head, so the next view assesses again.
+            var head = await AuditHeadAsync(organizationId, ct);
+            plan = previews.Find(organizationId, onDisk.Version, head);
+            if (plan is null)
+            {
+                plan = await PreviewAsync(organizationId, onDisk, ct);
+                previews.Keep(organizationId, onDisk.Version, head, plan);
+            }
         }
 
         return new MappingState(store.Folder, inForce, status?.LoadedAt, applied, onDisk, status?.Held, rejected, status?.Warnings ?? [], plan);
@@ -75,6 +83,13 @@ public sealed partial class MappingOverview(ScimBridgeDbContext db, MappingStore
             .ToList();
         return new PlanView(file, plan.Summary(), plan.TeamsToCreate, users, plan.Users.Count, impact, MappingGuard.Check(file, impact, options.Value));
     }
+
+    /// <summary>
+    /// The organization's newest audit entry: every change to its users, groups, teams and memberships is audited in the
+    /// transaction that makes it, so the same head means the same directory and the same assessment.
+    /// </summary>
+    private Task<long?> AuditHeadAsync(Guid organizationId, CancellationToken ct) =>
+        db.AuditEntries.Where(a => a.OrganizationId == organizationId).MaxAsync(a => (long?)a.Id, ct);
 
     /// <summary>Whether a rejected file (no valid version, so no parsed organization) says <c>organization: SLUG</c>.</summary>
     private bool NamesOrganization(string fileName, string slug)

@@ -33,6 +33,10 @@ public static class Prefix
         return Expression.Lambda<Func<T, bool>>(body, parameter);
     }
 
+    /// <summary>The body of <paramref name="condition"/> with its parameter replaced by <paramref name="target"/>, to combine conditions.</summary>
+    public static Expression On<T>(ParameterExpression target, Expression<Func<T, bool>> condition) =>
+        new Replace(condition.Parameters[0], target).Visit(condition.Body);
+
     private sealed class Replace(ParameterExpression from, Expression to) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
