@@ -131,7 +131,13 @@ public sealed partial class GroupProvisioning
     {
         var changes = new DirectoryChanges();
 
-        var byGroup = adds.Select(m => (Edit: m, Added: true)).Concat(removes.Select(m => (Edit: m, Added: false))).GroupBy(m => m.Edit.GroupId).ToList();
+        // In key order, groups and their members alike (a GUID's order is its text's, as SQLite stores it): new rows go
+        // into the member key's B-tree as an append per group instead of an insert at a random leaf, and lie side by
+        // side in the table, so the later reads and deletes of a group's members touch few pages, in order.
+        var byGroup = adds.Select(m => (Edit: m, Added: true)).Concat(removes.Select(m => (Edit: m, Added: false)))
+            .GroupBy(m => m.Edit.GroupId)
+            .OrderBy(g => g.Key)
+            .ToList();
         await WriteTransaction.RunAsync(db, async () =>
         {
             await SqliteWriteCache.EnlargeAsync(db, adds.Count + removes.Count, ct);
@@ -143,8 +149,8 @@ public sealed partial class GroupProvisioning
                 "ON CONFLICT DO NOTHING");
             foreach (var edits in byGroup)
             {
-                var added = edits.Where(e => e.Added).Select(e => e.Edit).ToList();
-                var removed = edits.Where(e => !e.Added).Select(e => e.Edit).ToList();
+                var added = edits.Where(e => e.Added).Select(e => e.Edit).OrderBy(e => e.MemberId).ToList();
+                var removed = edits.Where(e => !e.Added).Select(e => e.Edit).OrderBy(e => e.MemberId).ToList();
                 foreach (var add in added)
                 {
                     await insert.AddAsync(ct, add.GroupId, add.MemberId, add.IsGroup ? GroupMemberType.Group : GroupMemberType.User, now);

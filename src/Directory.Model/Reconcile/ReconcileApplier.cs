@@ -49,9 +49,11 @@ public sealed class ReconcileApplier(
         await InBatchesAsync(plan.Reactivations, batch => users.ReactivateManyAsync(
             [.. batch.Select(r => new UserActivation(r.Id, "enabled in the source again"))], context, ct), changes);
 
+        // Groups in key order, as GroupProvisioning writes each batch's: a first sync's rows then append to the member key.
         var memberChanges = plan.MemberAdds.Select(m => (Change: m, Added: true))
             .Concat(plan.MemberRemoves.Select(m => (Change: m, Added: false)))
             .GroupBy(m => m.Change.GroupId)
+            .OrderBy(g => g.Key)
             .ToList();
         await InBatchesAsync(memberChanges, batch => groups.ApplyMemberChangesAsync(
             [.. batch.SelectMany(g => g).Where(m => m.Added).Select(m => Edit(m.Change))],
