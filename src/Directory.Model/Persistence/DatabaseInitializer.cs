@@ -30,7 +30,9 @@ public static class DatabaseInitializer
 
         // MigrateAsync compares the model with the last migration's, which costs admin commands most of their start;
         // only a database that lacks a migration pays for it.
-        var applied = await AppliedMigrationsAsync(db, ct);
+        var applied = db.IsSqlite
+            ? await AppliedMigrationsAsync(db, ct)
+            : (await db.Database.GetAppliedMigrationsAsync(ct)).ToHashSet(StringComparer.Ordinal);
         if (db.Database.GetMigrations().Any(m => !applied.Contains(m)))
         {
             await db.Database.MigrateAsync(ct);
@@ -46,8 +48,8 @@ public static class DatabaseInitializer
     }
 
     /// <summary>
-    /// The migrations recorded in the history table, read with plain SQL: EF's own reading builds a model of the history
-    /// table and compiles a query for it, a noticeable part of an admin command's start. None when the table is missing.
+    /// The migrations recorded in SQLite's history table, read with plain SQL: EF's own reading builds a model of the
+    /// history table and compiles a query for it, a noticeable part of an admin command's start. None when the table is missing.
     /// </summary>
     private static async Task<HashSet<string>> AppliedMigrationsAsync(ScimBridgeDbContext db, CancellationToken ct)
     {
