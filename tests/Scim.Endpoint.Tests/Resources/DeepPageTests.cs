@@ -91,7 +91,7 @@ public abstract class DeepPageTests<TFactory>(TFactory factory) : IClassFixture<
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
-        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.DeletedAt, DateTimeOffset.UtcNow));
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.DeletedAt, TimeProvider.System.GetUtcNow()));
     }
 }
 
