@@ -47,6 +47,7 @@ public static class DirectoryModelSetup
         builder.Services.AddScoped<OrganizationRoleProvisioning>();
         builder.Services.AddScoped<TeamMembershipProvisioning>();
         builder.Services.AddScoped<TeamProvisioning>();
+        builder.Services.AddScoped<NumberProvisioning>();
         builder.Services.AddScoped<ReconcileApplier>();
         builder.Services.AddScoped<DirectoryReconciler>();
         builder.AddMappings();

@@ -31,6 +31,8 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<AdminLoginLink> AdminLoginLinks => Set<AdminLoginLink>();
     public DbSet<User> Users => Set<User>();
     public DbSet<Team> Teams => Set<Team>();
+
+    public DbSet<OrganizationNumber> OrganizationNumbers => Set<OrganizationNumber>();
     public DbSet<TeamMembership> TeamMemberships => Set<TeamMembership>();
     public DbSet<DirectoryGroup> Groups => Set<DirectoryGroup>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();

@@ -10,7 +10,7 @@ namespace ScimBridge.Model.Provisioning;
 /// settings before and after. Members are <see cref="TeamMembershipProvisioning"/>'s (by hand) and the mapping
 /// engine's. Stages changes; the caller saves, inside <see cref="RetryOnConflictAsync"/>.
 /// </summary>
-public sealed class TeamProvisioning(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock)
+public sealed class TeamProvisioning(ScimBridgeDbContext db, AuditLog audit, TimeProvider clock, NumberProvisioning numbers)
 {
     public const string TargetType = "team";
 
@@ -26,6 +26,7 @@ public sealed class TeamProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
         }
 
         await EnsureNameFreeAsync(context.OrganizationId, name, null, ct);
+        await numbers.EnsureOwnedAsync(context.OrganizationId, normalized.BaseNumbers, [], ct);
         var team = new Team { OrganizationId = context.OrganizationId, CreatedAt = clock.GetUtcNow(), CreatedBy = context.Actor.ToString() };
         team.Rename(name);
         normalized.ApplyTo(team);
@@ -56,8 +57,11 @@ public sealed class TeamProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
         return true;
     }
 
-    /// <summary>Replaces the team's settings after checking them all; false when nothing changed.</summary>
-    public bool ChangeSettings(Team team, TeamSettings settings, int expectedVersion, ProvisioningContext context)
+    /// <summary>
+    /// Replaces the team's settings after checking them all; false when nothing changed. A base number the team did not
+    /// have yet must be one of the organization's numbers.
+    /// </summary>
+    public async Task<bool> ChangeSettingsAsync(Team team, TeamSettings settings, int expectedVersion, ProvisioningContext context, CancellationToken ct)
     {
         Require(team, expectedVersion, context);
         var (normalized, problems) = TeamSettingsRules.Check(settings);
@@ -70,6 +74,8 @@ public sealed class TeamProvisioning(ScimBridgeDbContext db, AuditLog audit, Tim
         {
             return false;
         }
+
+        await numbers.EnsureOwnedAsync(team.OrganizationId, normalized.BaseNumbers, team.BaseNumbers, ct);
 
         var before = Snapshot(team);
         normalized.ApplyTo(team);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ScimBridge.Model.Organizations;
 
 namespace ScimBridge.Model.Teams;
 
@@ -34,12 +35,12 @@ public static partial class TeamSettingsRules
     {
         ArgumentNullException.ThrowIfNull(settings);
         var problems = new List<ValueProblem>();
-        foreach (var typed in settings.BaseNumbers.Select(n => n.Trim()).Where(n => n.Length > 0 && !E164().IsMatch(NormalizeNumber(n))))
+        foreach (var numberProblem in settings.BaseNumbers.Where(n => n.Trim().Length > 0).Select(PhoneNumbers.Problem).OfType<string>())
         {
-            problems.Add(new("BaseNumbers", $"'{typed}' is not a phone number in international form, e.g. +4930123456 (a + and 7 to 15 digits)."));
+            problems.Add(new("BaseNumbers", numberProblem));
         }
 
-        var numbers = Distinct(settings.BaseNumbers.Select(NormalizeNumber));
+        var numbers = Distinct(settings.BaseNumbers.Select(PhoneNumbers.Normalize));
 
         var groups = Distinct(settings.ServerGroups.Select(g => g.Trim()));
         foreach (var group in groups.Where(g => g.Length > MaxEntryLength || g.Any(char.IsControl)))
@@ -139,10 +140,6 @@ public static partial class TeamSettingsRules
         return null;
     }
 
-    /// <summary>Removes what people type around digits: spaces, hyphens, dots, parentheses.</summary>
-    public static string NormalizeNumber(string number) =>
-        new([.. number.Trim().Where(c => c is not (' ' or '-' or '.' or '(' or ')' or '\u00A0'))]);
-
     private static List<string> Distinct(IEnumerable<string> values) =>
         [.. values.Where(v => v.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
 
@@ -159,9 +156,6 @@ public static partial class TeamSettingsRules
         var end = message.IndexOf(". ", StringComparison.Ordinal);
         return end < 0 ? message : message[..(end + 1)];
     }
-
-    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
-    private static partial Regex E164();
 
     [GeneratedRegex("^[A-Z][A-Z0-9_]{0,63}$")]
     private static partial Regex Scope();

@@ -16,7 +16,7 @@ public static class CommandHost
     {
         try
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. invocation.Settings] });
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = ServiceDefaults.HostArgs(invocation.Settings) });
             ServiceDefaults.AddTo(builder.Configuration);
             builder.AddScimBridge(commandMode: true);
             builder.Services.AddSingleton<ICommandProgress>(services => ConsoleProgress.ForStandardError(services.GetRequiredService<TimeProvider>()));

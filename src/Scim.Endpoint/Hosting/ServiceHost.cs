@@ -15,7 +15,7 @@ public static class ServiceHost
         Log.Logger = new LoggerConfiguration().WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateLogger();
         try
         {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. settings] });
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ServiceDefaults.HostArgs(settings) });
             ServiceDefaults.AddTo(builder.Configuration);
             builder.AddScimBridge(commandMode: false);
             // Under systemd (Type=notify) the service reports when it is ready and stopping; elsewhere this does nothing.
@@ -48,7 +48,7 @@ public static class ServiceHost
         Log.Logger = new LoggerConfiguration().WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateLogger();
         try
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. settings] });
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = ServiceDefaults.HostArgs(settings) });
             ServiceDefaults.AddTo(builder.Configuration);
             builder.Services.AddSerilog((services, log) => log
                 .ReadFrom.Configuration(builder.Configuration)

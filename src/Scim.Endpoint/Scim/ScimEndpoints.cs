@@ -34,6 +34,7 @@ public static class ScimEndpoints
         // Room above ScimOptions.MaxUrlLength, so that an over-long target reaches the service and gets a SCIM 414 body.
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestLineSize = 64 * 1024);
         services.AddSingleton<ScimJwtValidator>();
+        services.AddSingleton<PageAnchors>();
         services.AddExceptionHandler<ScimExceptionHandler>();
         services.AddProblemDetails();
         services.AddAuthentication()

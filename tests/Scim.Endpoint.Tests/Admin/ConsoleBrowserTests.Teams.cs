@@ -21,10 +21,17 @@ public sealed partial class ConsoleBrowserTests
         var page = await fixture.NewPersonAsync();
         await SignInThroughProviderAsync(page, "tina");
 
+        // The organization's numbers first, as typed by a person; then the team takes two of the three.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Numbers", Exact = true }).ClickAsync();
+        await page.Locator("#numbers-to-add").FillAsync("+49 30 1234567\n+44 20 7946 0000\n+33 1 23 45 67 89");
+        await page.Locator("#add-numbers-button").ClickAsync();
+        await Expect(page.Locator("#number-list")).ToContainTextAsync("+442079460000");
+
         await page.GetByRole(AriaRole.Link, new() { Name = "Teams", Exact = true }).ClickAsync();
         await page.Locator("#new-team").ClickAsync();
         await page.Locator("#team-name").FillAsync("Sales EMEA");
-        await page.Locator("#base-numbers").FillAsync("+49 30 1234567\n+44 20 7946 0000");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "+49301234567" }).CheckAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "+442079460000" }).CheckAsync();
         await page.Locator("#notifications").FillAsync("""{"recipients": ["ops@example.org"]""");
         await page.Locator("#create-team").ClickAsync();
         await Expect(page.Locator("#error-NotificationsJson")).ToContainTextAsync("not valid JSON");
@@ -32,10 +39,10 @@ public sealed partial class ConsoleBrowserTests
         await page.Locator("#notifications").FillAsync("""{"recipients": ["ops@example.org"]}""");
         await page.Locator("#create-team").ClickAsync();
         await Expect(page.Locator(".notice")).ToContainTextAsync("Team 'Sales EMEA' created");
-        await Expect(page.Locator("#base-numbers-list")).ToHaveTextAsync("+49301234567, +442079460000");
+        await Expect(page.Locator("#base-numbers-list")).ToHaveTextAsync("+442079460000, +49301234567");
 
         await page.GotoAsync("/admin/teams");
-        await Expect(page.Locator("#teams")).ToContainTextAsync("+49301234567, +442079460000");
+        await Expect(page.Locator("#teams")).ToContainTextAsync("+442079460000, +49301234567");
         await page.GotoAsync("/admin/audit?action=team.created");
         await Expect(page.Locator("table.audit tbody tr").First.Locator(".actor")).ToHaveTextAsync($"admin:tina@{slug}.example");
     }

@@ -12,14 +12,17 @@ public sealed class TeamPagesTests(ScimBridgeFactory factory) : IClassFixture<Sc
     private static KeyValuePair<string, string> Field(string name, string value) => new(name, value);
 
     [Fact]
-    public async Task An_admin_creates_a_team_with_numbers_written_with_spaces_and_finds_it_in_the_list()
+    public async Task An_admin_creates_a_team_with_two_of_the_organizations_numbers_and_finds_it_in_the_list()
     {
         var slug = Slug("create");
         using var owner = await ConsoleSession.SignInAsync(factory, slug, "owner@example.org");
+        await AddNumbersAsync(owner, "+49 30 1234567\n+44 20 7946 0000\n+33 1 23 45 67 89");
         var (_, form) = await owner.GetAsync("/admin/teams/new");
+        // The form offers the organization's numbers to tick.
+        Assert.Contains("value=\"+442079460000\"", WebUtility.HtmlDecode(form), StringComparison.Ordinal);
 
         var created = await owner.PostFormAsync("/admin/teams/new", form, [
-            Field("Form.Name", "Sales EMEA"), Field("Form.BaseNumbers", "+49 30 1234567\n+44 20 7946 0000"),
+            Field("Form.Name", "Sales EMEA"), Field("Form.BaseNumbers", "+49301234567"), Field("Form.BaseNumbers", "+442079460000"),
             Field("Form.ServerGroups", "eu-central"), Field("Form.SmsEnabled", "true"), Field("Form.Scopes", "CREATE_CALL_TOKEN"),
             Field("Form.MaxApiKeys", "5"), Field("Form.MaxRequestsPerDay", "10000"),
             Field("Form.NotificationsJson", """{"recipients": ["ops@example.org"], "thresholds": {"missedCalls": 10}}""")]);
@@ -41,7 +44,7 @@ public sealed class TeamPagesTests(ScimBridgeFactory factory) : IClassFixture<Sc
         var (_, form) = await owner.GetAsync("/admin/teams/new");
 
         var response = await owner.PostFormAsync("/admin/teams/new", form, [
-            Field("Form.Name", "Broken"), Field("Form.BaseNumbers", "+4930123456\n030-not-a-number"),
+            Field("Form.Name", "Broken"), Field("Form.BaseNumbers", "+4930123456"), Field("Form.BaseNumbers", "030-not-a-number"),
             Field("Form.NotificationsJson", "{\"recipients\": [\"ops@example.org\",]"), Field("Form.MaxApiKeys", "two")]);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -51,8 +54,8 @@ public sealed class TeamPagesTests(ScimBridgeFactory factory) : IClassFixture<Sc
         Assert.Contains("id=\"error-NotificationsJson\"", html, StringComparison.Ordinal);
         Assert.Contains("Notifications are not valid JSON at line 1", html, StringComparison.Ordinal);
         Assert.Contains("Max API keys must be a whole number, not 'two'", html, StringComparison.Ordinal);
-        // What the person typed stays in the form.
-        Assert.Contains("030-not-a-number</textarea>", html, StringComparison.Ordinal);
+        // What was posted stays in the form, marked as not one of the organization's numbers.
+        Assert.Contains("value=\"030-not-a-number\" checked", html, StringComparison.Ordinal);
         Assert.Equal(0, await TeamCountAsync(slug));
     }
 
@@ -162,12 +165,25 @@ public sealed class TeamPagesTests(ScimBridgeFactory factory) : IClassFixture<Sc
         Assert.Contains("Secret Team", (await theirs.GetAsync("/admin/teams")).Html, StringComparison.Ordinal);
     }
 
-    private static async Task<Guid> CreateAsync(ConsoleSession session, string name, string numbers = "")
+    private static async Task<Guid> CreateAsync(ConsoleSession session, string name, string? number = null)
     {
+        if (number is not null)
+        {
+            await AddNumbersAsync(session, number);
+        }
+
         var (_, form) = await session.GetAsync("/admin/teams/new");
-        var response = await session.PostFormAsync("/admin/teams/new", form, [Field("Form.Name", name), Field("Form.BaseNumbers", numbers)]);
+        var response = await session.PostFormAsync("/admin/teams/new", form, [Field("Form.Name", name), Field("Form.BaseNumbers", number ?? "")]);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return Guid.Parse(response.Headers.Location!.OriginalString.Split('/')[^1]);
+    }
+
+    /// <summary>Gives the organization numbers on the Numbers page, as an admin would before assigning them.</summary>
+    internal static async Task AddNumbersAsync(ConsoleSession session, string numbers)
+    {
+        var (_, page) = await session.GetAsync("/admin/numbers");
+        var response = await session.PostFormAsync("/admin/numbers?handler=Add", page, [Field("numbersToAdd", numbers)]);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
     }
 
     private async Task<int> TeamCountAsync(string slug)

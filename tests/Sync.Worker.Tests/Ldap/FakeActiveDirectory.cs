@@ -21,6 +21,9 @@ internal sealed class FakeActiveDirectory : IActiveDirectoryConnection
 
     public int DirSyncRoundSize { get; init; } = 2;
 
+    /// <summary>When set, DirSync fails with this reason, as AD refuses an account without the right to replicate changes.</summary>
+    public string? Refusal { get; init; }
+
     /// <summary>Every request: <c>deleted BASE FILTER ATTRIBUTES</c> or <c>dirsync BASE FILTER COOKIE</c>.</summary>
     public List<string> Requests { get; } = [];
 
@@ -46,6 +49,10 @@ internal sealed class FakeActiveDirectory : IActiveDirectoryConnection
     public Task<DirSyncAnswer> DirSyncAsync(string namingContext, string filter, string[] attributes, byte[]? cookie, CancellationToken ct)
     {
         Requests.Add($"dirsync {namingContext} {filter} {(cookie is null ? "-" : Convert.ToBase64String(cookie))}");
+        if (Refusal is not null)
+        {
+            throw new DirectoryReadException($"DirSync of '{namingContext}' failed: {Refusal}");
+        }
         // The cookie is a position: "all:N" through the existing users, then "log:N" through the change log.
         var (part, position) = cookie is null ? ("all", 0) : ParseCookie(cookie);
         var source = part == "all"

@@ -32,18 +32,7 @@ public abstract class LdapSyncMappingTests(SlapdFixture slapd) : IAsyncLifetime
         var diego = tree.AddUser("diego");
         var sales = tree.AddGroup("sales", adele, alex);
         var leads = tree.AddGroup("leads", adele);
-        System.IO.Directory.CreateDirectory(_mappings);
-        await File.WriteAllTextAsync(Path.Combine(_mappings, "acme.yaml"), """
-            organization: acme
-            unmappedUsers: keep
-            rules:
-              - group: { cn: "sales" }
-                team: Sales
-                role: MEMBER
-              - group: { cn: "leads" }
-                team: Sales
-                role: ADMIN
-            """);
+        await WriteMappingAsync(unmappedUsers: "keep");
         await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: SyncDatabases.With(new Dictionary<string, string?> { ["ScimBridge:Mappings:Path"] = _mappings }, Database));
 
         var (dryExit, dry, dryRun) = await host.CommandAsync("--dry-run");
@@ -77,18 +66,7 @@ public abstract class LdapSyncMappingTests(SlapdFixture slapd) : IAsyncLifetime
         var diego = tree.AddUser("diego");
         var sales = tree.AddGroup("sales", adele, alex, diego);
         var leads = tree.AddGroup("leads", adele);
-        System.IO.Directory.CreateDirectory(_mappings);
-        await File.WriteAllTextAsync(Path.Combine(_mappings, "acme.yaml"), """
-            organization: acme
-            unmappedUsers: deactivate
-            rules:
-              - group: { cn: "sales" }
-                team: Sales
-                role: MEMBER
-              - group: { cn: "leads" }
-                team: Sales
-                role: ADMIN
-            """);
+        await WriteMappingAsync(unmappedUsers: "deactivate");
         await using var host = await LdapSyncHost.CreateAsync(tree, hostSettings: SyncDatabases.With(new Dictionary<string, string?>
         {
             ["ScimBridge:Mappings:Path"] = _mappings,
@@ -115,6 +93,23 @@ public abstract class LdapSyncMappingTests(SlapdFixture slapd) : IAsyncLifetime
         Assert.Equal(SyncRunStatus.Succeeded, run.Status);
         Assert.Equal(["Sales adele Member", "Sales diego Admin"], applied);
         Assert.Equal(ScimBridge.Model.Users.UserStatus.Deactivated, alexStatus);
+    }
+
+    /// <summary>acme.yaml: group sales → team Sales as Member, group leads → Sales as Admin.</summary>
+    private async Task WriteMappingAsync(string unmappedUsers)
+    {
+        System.IO.Directory.CreateDirectory(_mappings);
+        await File.WriteAllTextAsync(Path.Combine(_mappings, "acme.yaml"), $$"""
+            organization: acme
+            unmappedUsers: {{unmappedUsers}}
+            rules:
+              - group: { cn: "sales" }
+                team: Sales
+                role: MEMBER
+              - group: { cn: "leads" }
+                team: Sales
+                role: ADMIN
+            """);
     }
 
     private static Task<List<string>> TeamsAsync(LdapSyncHost host) => host.Host.WithDbAsync(async db =>

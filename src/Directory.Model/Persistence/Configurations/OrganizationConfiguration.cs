@@ -17,6 +17,18 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
     }
 }
 
+internal sealed class OrganizationNumberConfiguration : IEntityTypeConfiguration<OrganizationNumber>
+{
+    public void Configure(EntityTypeBuilder<OrganizationNumber> builder)
+    {
+        builder.HasKey(n => n.Id);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(n => n.OrganizationId);
+        builder.Property(n => n.Number).HasMaxLength(16).IsRequired();
+        builder.Property(n => n.Label).HasMaxLength(ScimBridge.Model.Provisioning.NumberProvisioning.MaxLabelLength);
+        builder.HasIndex(n => new { n.OrganizationId, n.Number }).IsUnique();
+    }
+}
+
 internal sealed class ScimTokenConfiguration : IEntityTypeConfiguration<ScimToken>
 {
     public void Configure(EntityTypeBuilder<ScimToken> builder)

@@ -9,6 +9,7 @@ public static class AdminNavigation
     [
         new("Users", AdminConsole.BasePath + "/users"),
         new("Teams", AdminConsole.BasePath + "/teams"),
+        new("Numbers", AdminConsole.BasePath + "/numbers"),
         new("Mapping file", AdminConsole.BasePath + "/mapping"),
         new("Directory sync", AdminConsole.BasePath + "/sync"),
         new("SCIM access", AdminConsole.BasePath + "/access"),

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Teams;
@@ -17,7 +18,7 @@ namespace ScimBridge.Scim.Admin.Teams;
 /// </summary>
 public sealed class DetailModel(
     ScimBridgeDbContext db, AdminSession session, TeamSearch search, TeamProvisioning teams,
-    TeamMembershipProvisioning memberships, UserProvisioning users) : PageModel
+    TeamMembershipProvisioning memberships, UserProvisioning users, NumberProvisioning numbers) : PageModel
 {
     [BindProperty]
     public TeamForm Form { get; set; } = new();
@@ -26,6 +27,9 @@ public sealed class DetailModel(
     public int? PageNumber { get; set; }
 
     public Team Team { get; private set; } = null!;
+
+    /// <summary>The organization's numbers, to pick base numbers from.</summary>
+    public IReadOnlyList<OrganizationNumber> Numbers { get; private set; } = [];
 
     public Paged<TeamMemberRow> Members { get; private set; } = new([], 0, 1, Paging.DefaultPageSize);
 
@@ -51,7 +55,7 @@ public sealed class DetailModel(
             return await RefusedAsync(id, keepForm: true, ct);
         }
 
-        return await ChangeAsync(id, team => Task.FromResult(teams.ChangeSettings(team, settings, Form.Version, session.Provisioning())),
+        return await ChangeAsync(id, team => teams.ChangeSettingsAsync(team, settings, Form.Version, session.Provisioning(), ct),
             "Settings saved.", keepForm: true, ct);
     }
 
@@ -177,6 +181,7 @@ public sealed class DetailModel(
         }
 
         Team = team;
+        Numbers = await numbers.ListAsync(session.OrganizationId, ct);
         Members = await search.MembersAsync(id, Paging.Number(PageNumber), Paging.DefaultPageSize, ct);
         return true;
     }

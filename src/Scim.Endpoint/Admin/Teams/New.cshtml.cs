@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Provisioning;
 using ScimBridge.Model.Teams;
 using ScimBridge.Scim.Admin.SignIn;
@@ -7,12 +8,24 @@ using ScimBridge.Scim.Admin.SignIn;
 namespace ScimBridge.Scim.Admin.Teams;
 
 /// <summary><c>/admin/teams/new</c>: name and settings of a new team, created through <see cref="TeamProvisioning"/>.</summary>
-public sealed class NewModel(TeamProvisioning teams, AdminSession session) : PageModel
+public sealed class NewModel(TeamProvisioning teams, NumberProvisioning numbers, AdminSession session) : PageModel
 {
     [BindProperty]
     public TeamForm Form { get; set; } = new();
 
-    public IActionResult OnGet() => session.CanChange ? Page() : StatusCode(StatusCodes.Status403Forbidden);
+    /// <summary>The organization's numbers, to pick base numbers from.</summary>
+    public IReadOnlyList<OrganizationNumber> Numbers { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!session.CanChange)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        Numbers = await numbers.ListAsync(session.OrganizationId, ct);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
@@ -21,7 +34,7 @@ public sealed class NewModel(TeamProvisioning teams, AdminSession session) : Pag
         {
             // Fields that are not even numbers, reported together with everything else the rules find.
             TeamChanges.AddTo(ModelState, problems.Concat(TeamSettingsRules.CheckName(Form.Name)).Concat(TeamSettingsRules.Check(settings).Problems));
-            return Refused();
+            return await RefusedAsync(ct);
         }
 
         try
@@ -38,12 +51,13 @@ public sealed class NewModel(TeamProvisioning teams, AdminSession session) : Pag
         catch (DirectoryException e)
         {
             TeamChanges.AddTo(ModelState, e);
-            return Refused();
+            return await RefusedAsync(ct);
         }
     }
 
-    private PageResult Refused()
+    private async Task<PageResult> RefusedAsync(CancellationToken ct)
     {
+        Numbers = await numbers.ListAsync(session.OrganizationId, ct);
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
     }

@@ -4,8 +4,9 @@ using ScimBridge.Model.Teams;
 namespace ScimBridge.Scim.Admin.Teams;
 
 /// <summary>
-/// The team form as posted: lists one entry per line (or comma), numbers as typed, so that every mistake reaches the
-/// domain's rules (<see cref="TeamSettingsRules"/>) and comes back next to its field in words.
+/// The team form as posted: base numbers ticked among the organization's numbers, other lists one entry per line (or
+/// comma), so that every mistake reaches the domain's rules (<see cref="TeamSettingsRules"/>) and comes back next to its
+/// field in words.
 /// </summary>
 public sealed class TeamForm
 {
@@ -13,7 +14,7 @@ public sealed class TeamForm
     public static readonly IReadOnlyList<string> KnownScopes = ["CREATE_CALL_TOKEN", "READ_CALL_TOKEN"];
 
     public string? Name { get; set; }
-    public string? BaseNumbers { get; set; }
+    public List<string> BaseNumbers { get; set; } = [];
     public string? ServerGroups { get; set; }
     public bool RecordingEnabled { get; set; }
     public bool SmsEnabled { get; set; } = true;
@@ -29,7 +30,7 @@ public sealed class TeamForm
     public static TeamForm From(Team team) => new()
     {
         Name = team.Name,
-        BaseNumbers = string.Join('\n', team.BaseNumbers),
+        BaseNumbers = [.. team.BaseNumbers],
         ServerGroups = string.Join('\n', team.ServerGroups),
         RecordingEnabled = team.RecordingEnabled,
         SmsEnabled = team.SmsEnabled,
@@ -66,7 +67,7 @@ public sealed class TeamForm
 
         var settings = new TeamSettings
         {
-            BaseNumbers = Lines(BaseNumbers),
+            BaseNumbers = [.. BaseNumbers.Where(n => !string.IsNullOrWhiteSpace(n))],
             ServerGroups = Lines(ServerGroups),
             RecordingEnabled = RecordingEnabled,
             SmsEnabled = SmsEnabled,

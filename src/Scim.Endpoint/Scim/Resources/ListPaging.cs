@@ -75,6 +75,13 @@ public static class ListPaging
             hasPrevious ? new ScimCursor.Keyset(rows[0].CreatedAt.UtcTicks, rows[0].Id, Backward: true) : null);
     }
 
+    /// <summary>Rows strictly after <paramref name="key"/> in the default order (creation time, then id).</summary>
+    public static Expression<Func<T, bool>> After<T>(Expression<Func<T, DateTimeOffset>> created, Expression<Func<T, Guid>> id, PageKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Beyond(created, id, new ScimCursor.Keyset(key.CreatedAt.UtcTicks, key.Id, Backward: false));
+    }
+
     /// <summary>Rows strictly after (or before) the cursor's position, with a plain range on the creation time for the index to seek on.</summary>
     private static Expression<Func<T, bool>> Beyond<T>(
         Expression<Func<T, DateTimeOffset>> created, Expression<Func<T, Guid>> id, ScimCursor.Keyset from)

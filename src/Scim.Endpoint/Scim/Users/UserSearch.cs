@@ -29,6 +29,17 @@ public static class UserSearch
             return ScimListResponse.Create(await CursorPageAsync(db, reader, tenant.OrganizationId, matching, query, urls, ct));
         }
 
+        if (filter is null && query.SortBy is null && query.Count > 0)
+        {
+            // The whole list in its default order: pages at any depth seek from an anchor instead of stepping over an offset.
+            var anchors = http.RequestServices.GetRequiredService<PageAnchors>();
+            if (await anchors.PageAsync(db, tenant.OrganizationId, query.Offset, query.Count, ct) is { } anchored)
+            {
+                var rendered = await RenderAsync(db, reader, tenant.OrganizationId, anchored.Ids, query.Attributes, urls, ct);
+                return ScimListResponse.Create(anchored.Total, query.StartIndex, rendered);
+            }
+        }
+
         var (resources, total) = await PageAsync(db, reader, tenant.OrganizationId, matching, query, query.Offset, query.Count, urls, ct);
         return ScimListResponse.Create(total, query.StartIndex, resources);
     }

@@ -61,6 +61,23 @@ internal sealed class ActiveDirectoryChangeFeed(IActiveDirectoryConnection conne
         }
     }
 
+    /// <summary>
+    /// For "Test connection": the configured change read answers, without reading changes. DeletedObjects searches for
+    /// no object (a GUID no object has) with the show-deleted control; DirSync asks for one round, which fails without
+    /// the right to replicate directory changes.
+    /// </summary>
+    public async Task<string> CheckAsync(CancellationToken ct)
+    {
+        var domain = await DomainAsync(ct);
+        if (settings.Departures == LdapDepartureDetection.DirSync)
+        {
+            await connection.DirSyncAsync(domain, PeopleFilter, Attributes, null, ct);
+            return $"DirSync of {domain} answers";
+        }
+        await connection.SearchIncludingDeletedAsync(domain, $"(&{PeopleFilter}(objectGUID=\\00))", Attributes, _ => Task.CompletedTask, ct);
+        return $"deleted objects of {domain} can be searched";
+    }
+
     private async Task<string> DomainAsync(CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(settings.DomainDn))

@@ -83,7 +83,7 @@ public sealed class LdapDirectorySource : IDirectorySource
     {
         try
         {
-            return await LdapConnectionCheck.RunAsync(_settings, ct);
+            return await LdapConnectionCheck.RunAsync(_settings, _activeDirectory, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

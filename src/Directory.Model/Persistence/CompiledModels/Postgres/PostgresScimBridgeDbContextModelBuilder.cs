@@ -12,7 +12,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Postgres
     public partial class PostgresScimBridgeDbContextModel
     {
         private PostgresScimBridgeDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("4299b496-bce5-4541-937e-281bbd8017bc"), entityTypeCount: 15)
+            : base(skipDetectChanges: false, modelId: new Guid("b25ecd59-2d9d-4613-b7fe-28cf08dc69f0"), entityTypeCount: 16)
         {
         }
 
@@ -24,6 +24,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Postgres
             var appliedMapping = AppliedMappingEntityType.Create(this);
             var adminLoginLink = AdminLoginLinkEntityType.Create(this);
             var organization = OrganizationEntityType.Create(this);
+            var organizationNumber = OrganizationNumberEntityType.Create(this);
             var scimToken = ScimTokenEntityType.Create(this);
             var syncRun = SyncRunEntityType.Create(this);
             var syncSourceState = SyncSourceStateEntityType.Create(this);
@@ -39,6 +40,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Postgres
             AppliedMappingEntityType.CreateForeignKey1(appliedMapping, organization);
             AdminLoginLinkEntityType.CreateForeignKey1(adminLoginLink, organization);
             AdminLoginLinkEntityType.CreateForeignKey2(adminLoginLink, user);
+            OrganizationNumberEntityType.CreateForeignKey1(organizationNumber, organization);
             ScimTokenEntityType.CreateForeignKey1(scimToken, organization);
             TeamEntityType.CreateForeignKey1(team, organization);
             TeamMembershipEntityType.CreateForeignKey1(teamMembership, team);
@@ -53,6 +55,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Postgres
             AppliedMappingEntityType.CreateAnnotations(appliedMapping);
             AdminLoginLinkEntityType.CreateAnnotations(adminLoginLink);
             OrganizationEntityType.CreateAnnotations(organization);
+            OrganizationNumberEntityType.CreateAnnotations(organizationNumber);
             ScimTokenEntityType.CreateAnnotations(scimToken);
             SyncRunEntityType.CreateAnnotations(syncRun);
             SyncSourceStateEntityType.CreateAnnotations(syncSourceState);

@@ -11,7 +11,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
     public partial class SqliteScimBridgeDbContextModel
     {
         private SqliteScimBridgeDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("71054dd1-ce7c-4b05-b3f5-04b0530956cb"), entityTypeCount: 15)
+            : base(skipDetectChanges: false, modelId: new Guid("537f3875-8a11-444d-9d30-78f4297360ca"), entityTypeCount: 16)
         {
         }
 
@@ -23,6 +23,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
             var appliedMapping = AppliedMappingEntityType.Create(this);
             var adminLoginLink = AdminLoginLinkEntityType.Create(this);
             var organization = OrganizationEntityType.Create(this);
+            var organizationNumber = OrganizationNumberEntityType.Create(this);
             var scimToken = ScimTokenEntityType.Create(this);
             var syncRun = SyncRunEntityType.Create(this);
             var syncSourceState = SyncSourceStateEntityType.Create(this);
@@ -38,6 +39,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
             AppliedMappingEntityType.CreateForeignKey1(appliedMapping, organization);
             AdminLoginLinkEntityType.CreateForeignKey1(adminLoginLink, organization);
             AdminLoginLinkEntityType.CreateForeignKey2(adminLoginLink, user);
+            OrganizationNumberEntityType.CreateForeignKey1(organizationNumber, organization);
             ScimTokenEntityType.CreateForeignKey1(scimToken, organization);
             TeamEntityType.CreateForeignKey1(team, organization);
             TeamMembershipEntityType.CreateForeignKey1(teamMembership, team);
@@ -52,6 +54,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
             AppliedMappingEntityType.CreateAnnotations(appliedMapping);
             AdminLoginLinkEntityType.CreateAnnotations(adminLoginLink);
             OrganizationEntityType.CreateAnnotations(organization);
+            OrganizationNumberEntityType.CreateAnnotations(organizationNumber);
             ScimTokenEntityType.CreateAnnotations(scimToken);
             SyncRunEntityType.CreateAnnotations(syncRun);
             SyncSourceStateEntityType.CreateAnnotations(syncSourceState);

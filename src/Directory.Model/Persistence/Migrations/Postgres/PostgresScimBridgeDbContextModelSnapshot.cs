@@ -254,6 +254,35 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.ToTable("Organizations");
                 });
 
+            modelBuilder.Entity("ScimBridge.Model.Organizations.OrganizationNumber", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("OrganizationNumbers");
+                });
+
             modelBuilder.Entity("ScimBridge.Model.Organizations.ScimToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -690,6 +719,40 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.ToTable("Users");
                 });
 
+            modelBuilder.Entity("ScimBridge.Model.Users.UserAddressRow", b =>
+                {
+                    b.Property<string>("Country")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Formatted")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Locality")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PostalCode")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Primary")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Region")
+                        .HasColumnType("text");
+
+                    b.Property<string>("StreetAddress")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.ToTable((string)null);
+
+                    b.ToSqlQuery("SELECT u.\"Id\" AS \"UserId\", a ->> 'type' AS \"Type\", a ->> 'formatted' AS \"Formatted\", a ->> 'streetAddress' AS \"StreetAddress\", a ->> 'locality' AS \"Locality\", a ->> 'region' AS \"Region\", a ->> 'postalCode' AS \"PostalCode\", a ->> 'country' AS \"Country\", COALESCE((a ->> 'primary')::boolean, FALSE) AS \"Primary\" FROM \"Users\" AS u CROSS JOIN LATERAL json_array_elements(u.\"Addresses\"::json) AS a");
+                });
+
             modelBuilder.Entity("ScimBridge.Model.Users.UserEmail", b =>
                 {
                     b.Property<long>("Id")
@@ -796,6 +859,15 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.HasOne("ScimBridge.Model.Users.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Organizations.OrganizationNumber", b =>
+                {
+                    b.HasOne("ScimBridge.Model.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

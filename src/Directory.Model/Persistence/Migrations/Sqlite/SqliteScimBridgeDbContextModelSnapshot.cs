@@ -246,6 +246,35 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.ToTable("Organizations");
                 });
 
+            modelBuilder.Entity("ScimBridge.Model.Organizations.OrganizationNumber", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("OrganizationNumbers");
+                });
+
             modelBuilder.Entity("ScimBridge.Model.Organizations.ScimToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -680,6 +709,40 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.ToTable("Users");
                 });
 
+            modelBuilder.Entity("ScimBridge.Model.Users.UserAddressRow", b =>
+                {
+                    b.Property<string>("Country")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Formatted")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Locality")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PostalCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Primary")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Region")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StreetAddress")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.ToTable((string)null);
+
+                    b.ToSqlQuery("SELECT u.\"Id\" AS \"UserId\", json_extract(a.value, '$.type') AS \"Type\", json_extract(a.value, '$.formatted') AS \"Formatted\", json_extract(a.value, '$.streetAddress') AS \"StreetAddress\", json_extract(a.value, '$.locality') AS \"Locality\", json_extract(a.value, '$.region') AS \"Region\", json_extract(a.value, '$.postalCode') AS \"PostalCode\", json_extract(a.value, '$.country') AS \"Country\", COALESCE(json_extract(a.value, '$.primary'), 0) AS \"Primary\" FROM \"Users\" AS u, json_each(u.\"Addresses\") AS a");
+                });
+
             modelBuilder.Entity("ScimBridge.Model.Users.UserEmail", b =>
                 {
                     b.Property<long>("Id")
@@ -782,6 +845,15 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.HasOne("ScimBridge.Model.Users.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Organizations.OrganizationNumber", b =>
+                {
+                    b.HasOne("ScimBridge.Model.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
