@@ -43,7 +43,7 @@ public static class ScimBridgeHost
         if (commandMode)
         {
             // A command needs neither the web server's parts (SCIM endpoints, console pages, authentication, rate
-            // limits) nor health checks and metrics: leaving them out halves its start, and their settings are not
+            // limits) nor health checks and metrics; leaving them out shortens its start, and their settings are not
             // validated for a command that does not read them.
             return builder;
         }
