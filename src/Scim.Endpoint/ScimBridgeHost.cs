@@ -14,7 +14,7 @@ using Serilog.Events;
 
 namespace ScimBridge.Scim;
 
-/// <summary>Composes the service: logging, directory model, SCIM server, admin commands.</summary>
+/// <summary>Composes the service: logging, directory model, admin commands and, unless only a command runs, the SCIM server and console.</summary>
 public static class ScimBridgeHost
 {
     public static IHostApplicationBuilder AddScimBridge(this IHostApplicationBuilder builder, bool commandMode)
@@ -27,12 +27,9 @@ public static class ScimBridgeHost
             .WriteToConsole(builder.Configuration, toStandardError: commandMode));
 
         builder.AddDirectoryModel();
-        builder.AddScimServer();
         builder.AddSyncWorker();
-        builder.AddAdminConsole();
         builder.Services.AddOptions<LoggingOptions>().BindConfiguration(LoggingOptions.Section).ValidateOnStart();
-        builder.Services.AddScimBridgeHealth();
-        builder.AddScimBridgeMetrics();
+        builder.Services.AddMemoryCache();
         builder.Services.AddScoped<ScimAccess>();
         builder.Services.AddScoped<IAdminCommand, TokensCreateCommand>();
         builder.Services.AddScoped<IAdminCommand, TokensListCommand>();
@@ -42,6 +39,19 @@ public static class ScimBridgeHost
         builder.Services.AddScoped<IAdminCommand, MappingsPreviewCommand>();
         builder.Services.AddScoped<IAdminCommand, MappingsApplyCommand>();
         builder.Services.AddScoped<IAdminCommand, DatabaseBackupCommand>();
+        builder.AddAdminConsoleCommands();
+        if (commandMode)
+        {
+            // A command needs neither the web server's parts (SCIM endpoints, console pages, authentication, rate
+            // limits) nor health checks and metrics; leaving them out shortens its start, and their settings are not
+            // validated for a command that does not read them.
+            return builder;
+        }
+
+        builder.AddScimServer();
+        builder.AddAdminConsole();
+        builder.Services.AddScimBridgeHealth();
+        builder.AddScimBridgeMetrics();
         return builder;
     }
 

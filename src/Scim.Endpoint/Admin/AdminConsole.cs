@@ -14,25 +14,33 @@ public static class AdminConsole
 {
     public const string BasePath = "/admin";
 
-    public static IHostApplicationBuilder AddAdminConsole(this IHostApplicationBuilder builder)
+    /// <summary>The console's admin commands (login link, audit verify, users export) and what they use; also registered without the console.</summary>
+    public static IHostApplicationBuilder AddAdminConsoleCommands(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<LoginLinks>();
+        services.AddScoped<Users.UserSearch>();
+        services.AddScoped<Export.UserExportReader>();
+        services.AddScoped<Export.UserExporter>();
+        services.AddScoped<ScimBridge.Model.Commands.IAdminCommand, LoginLinkCommand>();
+        services.AddScoped<ScimBridge.Model.Commands.IAdminCommand, Audit.AuditVerifyCommand>();
+        services.AddScoped<ScimBridge.Model.Commands.IAdminCommand, Export.UsersExportCommand>();
+        return builder;
+    }
+
+    /// <summary>The pages and their sign-in; <see cref="AddAdminConsoleCommands"/> comes first.</summary>
+    public static IHostApplicationBuilder AddAdminConsole(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
         var options = builder.Configuration.GetSection(AdminOptions.Section).Get<AdminOptions>() ?? new AdminOptions();
         services.AddAdminAuthentication(options);
         services.AddAdminApi();
         services.AddScoped<AdminSession>();
         services.AddScoped<AdminIdentityMatcher>();
-        services.AddScoped<LoginLinks>();
-        services.AddScoped<ScimBridge.Model.Commands.IAdminCommand, LoginLinkCommand>();
-        services.AddScoped<ScimBridge.Model.Commands.IAdminCommand, Audit.AuditVerifyCommand>();
-        services.AddScoped<Users.UserSearch>();
         services.AddScoped<Users.UserDetails>();
         services.AddScoped<Audit.AuditSearch>();
         services.AddScoped<Teams.TeamSearch>();
-        services.AddScoped<Export.UserExportReader>();
-        services.AddScoped<Export.UserExporter>();
-        services.AddScoped<ScimBridge.Model.Commands.IAdminCommand, Export.UsersExportCommand>();
         services.AddScoped<Mapping.MappingOverview>();
         services.AddSingleton<Mapping.MappingPreviews>();
         services.AddScoped<Sync.SyncOverview>();
