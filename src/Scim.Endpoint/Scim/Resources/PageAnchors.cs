@@ -52,8 +52,23 @@ public sealed class PageAnchors
         var from = block == 0 ? users : users.Where(ListPaging.After<User>(u => u.CreatedAt, u => u.Id, anchors.Keys[block - 1]));
         var ids = await from.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id).Select(u => u.Id)
             .Skip(offset - (block * Spacing)).Take(count).ToListAsync(ct);
-        var joined = anchors.Last is null ? 0 : await users.Where(ListPaging.After<User>(u => u.CreatedAt, u => u.Id, anchors.Last)).LongCountAsync(ct);
-        return (ids, anchors.Total + joined);
+        return (ids, anchors.Total + await JoinedSinceAsync(db, organizationId, anchors, ct));
+    }
+
+    /// <summary>How many users the organization's whole list holds, without counting them one by one.</summary>
+    public async Task<long> TotalAsync(ScimBridgeDbContext db, Guid organizationId, CancellationToken ct)
+    {
+        var anchors = await CurrentAsync(db, organizationId, ct);
+        return anchors.Total + await JoinedSinceAsync(db, organizationId, anchors, ct);
+    }
+
+    /// <summary>Users created after the anchors were built: a seek past the last user then.</summary>
+    private static async Task<long> JoinedSinceAsync(ScimBridgeDbContext db, Guid organizationId, Anchors anchors, CancellationToken ct)
+    {
+        var users = db.Users.AsNoTracking().LiveIn(organizationId);
+        return anchors.Last is null
+            ? await users.LongCountAsync(ct)
+            : await users.Where(ListPaging.After<User>(u => u.CreatedAt, u => u.Id, anchors.Last)).LongCountAsync(ct);
     }
 
     private async Task<Anchors> CurrentAsync(ScimBridgeDbContext db, Guid organizationId, CancellationToken ct)

@@ -26,7 +26,7 @@ public static class UserSearch
         var reader = http.RequestServices.GetRequiredService<IUserReader>();
         if (query.CursorPaging)
         {
-            return ScimListResponse.Create(await CursorPageAsync(db, reader, tenant.OrganizationId, matching, query, urls, ct));
+            return ScimListResponse.Create(await CursorPageAsync(db, reader, tenant.OrganizationId, matching, filter is null ? http.RequestServices.GetRequiredService<PageAnchors>() : null, query, urls, ct));
         }
 
         if (filter is null && query.SortBy is null && query.Count > 0)
@@ -98,14 +98,18 @@ public static class UserSearch
         return (await RenderAsync(db, reader, organizationId, ids, query.Attributes, urls, ct), total);
     }
 
-    /// <summary>One page by cursor (RFC 9865): a keyset seek in the default order, an offset when sorted by sortBy.</summary>
+    /// <summary>
+    /// One page by cursor (RFC 9865): a keyset seek in the default order, an offset when sorted by sortBy. The total of
+    /// the whole list (<paramref name="whole"/> given: no filter) comes from the page anchors instead of a count.
+    /// </summary>
     private static async Task<CursorPage> CursorPageAsync(
-        ScimBridgeDbContext db, IUserReader reader, Guid organizationId, IQueryable<User> matching, ScimListQuery query, ScimUrls urls, CancellationToken ct)
+        ScimBridgeDbContext db, IUserReader reader, Guid organizationId, IQueryable<User> matching, PageAnchors? whole, ScimListQuery query, ScimUrls urls, CancellationToken ct)
     {
         var (ids, next, previous) = query.SortBy is null
             ? await ListPaging.KeysetPageAsync(matching, u => u.CreatedAt, u => u.Id, query.Cursor, query.Count, ct)
             : await ListPaging.SortedCursorPageAsync(OrderedIds(matching, query), query.Cursor, query.Count, ct);
-        var total = await matching.LongCountAsync(ct);
+        // The whole list's total comes from the page anchors instead of a count of every user on every page.
+        var total = whole is not null ? await whole.TotalAsync(db, organizationId, ct) : await matching.LongCountAsync(ct);
         return new CursorPage(await RenderAsync(db, reader, organizationId, ids, query.Attributes, urls, ct), total, next, previous);
     }
 
