@@ -38,6 +38,9 @@ public static partial class StartupProblems
             case InvalidOperationException when ConversionPattern().Match(exception.Message) is { Success: true } conversion:
                 return [$"Configuration error: {conversion.Groups["key"].Value}: {exception.InnerException?.Message ?? exception.Message} " +
                     $"Fix the value (type {ShortTypeName(conversion.Groups["type"].Value)})."];
+            case InvalidOperationException or ArgumentException or FormatException when exception.Source == "Serilog.Settings.Configuration":
+                // The logging section (Serilog:...) is read when the first logger is made; its mistakes are settings too.
+                return [$"Configuration error: Serilog: {exception.Message} Fix the logging settings (README, Logs); a sink needs its Name, e.g. --Serilog:WriteTo:0:Name=Console."];
             case IOException when exception.InnerException is AddressInUseException || (exception.InnerException as SocketException)?.SocketErrorCode == SocketError.AddressAlreadyInUse:
                 var address = AddressPattern().Match(exception.Message) is { Success: true } m ? m.Groups["address"].Value : "the configured address";
                 return [$"Cannot listen on {address}: another process is using it. Stop that process or choose another port (--urls http://localhost:PORT, setting Urls)."];

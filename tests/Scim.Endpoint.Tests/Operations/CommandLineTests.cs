@@ -55,6 +55,22 @@ public sealed class CommandLineTests(ScimBridgeFactory factory) : IClassFixture<
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("tokens", "list", "--org", "x")]
+    [InlineData("mappings", "validate")]
+    public async Task A_logging_setting_without_its_sink_name_is_one_configuration_line_for_a_command(params string[] command)
+    {
+        var (exit, output, error) = await ServiceExecutable.RunAsync(_folder, [.. command, Database, "--Serilog:WriteTo:0:Args:outputTemplate={Message}"]);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("Configuration error: Serilog:", lines[0], StringComparison.Ordinal);
+        Assert.Contains("Serilog:WriteTo:0:Name", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_worker_mode_starts_the_sync_alone_and_says_what_it_will_run()
     {
