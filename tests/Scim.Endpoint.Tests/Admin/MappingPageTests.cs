@@ -156,17 +156,7 @@ public sealed partial class MappingPageTests(MappingFactory factory) : IClassFix
         return (api, users);
     }
 
-    private async Task SetRoleAsync(string slug, string userName, OrganizationRole role)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
-        var organizationId = db.Organizations.Single(o => o.Slug == slug).Id;
-        var normalized = userName.ToUpperInvariant();
-        var user = await db.Users.SingleAsync(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized);
-        var context = new ProvisioningContext(organizationId, AuditActor.CommandLine("test"), ManagedBySources.Manual);
-        await scope.ServiceProvider.GetRequiredService<OrganizationRoleProvisioning>().SetRoleAsync(user, role, context, CancellationToken.None);
-        await db.SaveChangesAsync();
-    }
+    private Task SetRoleAsync(string slug, string userName, OrganizationRole role) => ConsoleRoles.SetAsync(factory.Services, slug, userName, role);
 
     private static string VersionShown(string html) =>
         VersionField().Match(html) is { Success: true } match ? match.Groups[1].Value : throw new InvalidOperationException("No release form on the page.");

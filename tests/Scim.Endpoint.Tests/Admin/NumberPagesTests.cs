@@ -164,15 +164,5 @@ public sealed class NumberPagesTests(ScimBridgeFactory factory) : IClassFixture<
         await users.SaveAsync(context, scope.ServiceProvider.GetRequiredService<MembershipProvisioning>(), CancellationToken.None);
     }
 
-    private async Task SetRoleAsync(string slug, string userName, OrganizationRole role)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
-        var organizationId = db.Organizations.Single(o => o.Slug == slug).Id;
-        var normalized = userName.ToUpperInvariant();
-        var user = await db.Users.SingleAsync(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized);
-        var context = new ProvisioningContext(organizationId, AuditActor.CommandLine("test"), ManagedBySources.Manual);
-        await scope.ServiceProvider.GetRequiredService<OrganizationRoleProvisioning>().SetRoleAsync(user, role, context, CancellationToken.None);
-        await db.SaveChangesAsync();
-    }
+    private Task SetRoleAsync(string slug, string userName, OrganizationRole role) => ConsoleRoles.SetAsync(factory.Services, slug, userName, role);
 }

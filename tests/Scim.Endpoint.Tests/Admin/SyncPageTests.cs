@@ -166,17 +166,7 @@ public sealed partial class SyncPageTests(SyncConsoleFixture fixture) : IClassFi
         return await count(scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>());
     }
 
-    private async Task SetRoleAsync(string slug, string userName, OrganizationRole role)
-    {
-        await using var scope = App.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
-        var organizationId = db.Organizations.Single(o => o.Slug == slug).Id;
-        var normalized = userName.ToUpperInvariant();
-        var user = await db.Users.SingleAsync(u => u.OrganizationId == organizationId && u.NormalizedUserName == normalized);
-        var context = new ProvisioningContext(organizationId, AuditActor.CommandLine("test"), ManagedBySources.Manual);
-        await scope.ServiceProvider.GetRequiredService<OrganizationRoleProvisioning>().SetRoleAsync(user, role, context, CancellationToken.None);
-        await db.SaveChangesAsync();
-    }
+    private Task SetRoleAsync(string slug, string userName, OrganizationRole role) => ConsoleRoles.SetAsync(App.Services, slug, userName, role);
 
     [GeneratedRegex("/admin/sync/runs/([0-9]+)\" id=\"run-link\"")]
     private static partial Regex RunLink();
