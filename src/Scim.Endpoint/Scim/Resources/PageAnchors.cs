@@ -36,13 +36,22 @@ public sealed class PageAnchors
     private readonly record struct Stamp(long Deleted, long LatestDeletionTicks);
 
     /// <summary>
-    /// The ids of one page of the organization's whole user list in the default order, and the list's total; null
-    /// when the list has fewer users than <see cref="Spacing"/> before the page (a plain offset is as fast then).
+    /// The ids of one page of the organization's whole user list in the default order, and the list's total; null when
+    /// a plain offset serves the page as well: a page in the first block while no current anchors exist, or a page
+    /// beyond the end of a list shorter than <see cref="Spacing"/>.
     /// </summary>
     public async Task<(List<Guid> Ids, long Total)?> PageAsync(ScimBridgeDbContext db, Guid organizationId, int offset, int count, CancellationToken ct)
     {
+        var stamp = await StampAsync(db, organizationId, ct);
+        // A page in the first block is as cheap by offset: it uses anchors that are current, but never builds them (a
+        // build reads the organization's whole index, more than such a page and its count do without anchors).
+        var anchors = offset < Spacing ? Known(organizationId, stamp) : await CurrentAsync(db, organizationId, stamp, ct);
+        if (anchors is null)
+        {
+            return null;
+        }
+
         var users = db.Users.AsNoTracking().LiveIn(organizationId);
-        var anchors = await CurrentAsync(db, organizationId, ct);
         var block = Math.Min(offset / Spacing, anchors.Keys.Length);
         if (block == 0 && offset >= Spacing)
         {
@@ -58,7 +67,7 @@ public sealed class PageAnchors
     /// <summary>How many users the organization's whole list holds, without counting them one by one.</summary>
     public async Task<long> TotalAsync(ScimBridgeDbContext db, Guid organizationId, CancellationToken ct)
     {
-        var anchors = await CurrentAsync(db, organizationId, ct);
+        var anchors = await CurrentAsync(db, organizationId, await StampAsync(db, organizationId, ct), ct);
         return anchors.Total + await JoinedSinceAsync(db, organizationId, anchors, ct);
     }
 
@@ -71,10 +80,13 @@ public sealed class PageAnchors
             : await users.Where(ListPaging.After<User>(u => u.CreatedAt, u => u.Id, anchors.Last)).LongCountAsync(ct);
     }
 
-    private async Task<Anchors> CurrentAsync(ScimBridgeDbContext db, Guid organizationId, CancellationToken ct)
+    /// <summary>The organization's anchors if they were built under <paramref name="stamp"/>, else null.</summary>
+    private Anchors? Known(Guid organizationId, Stamp stamp) =>
+        _byOrganization.TryGetValue(organizationId, out var known) && known.Stamp == stamp ? known : null;
+
+    private async Task<Anchors> CurrentAsync(ScimBridgeDbContext db, Guid organizationId, Stamp stamp, CancellationToken ct)
     {
-        var stamp = await StampAsync(db, organizationId, ct);
-        if (_byOrganization.TryGetValue(organizationId, out var known) && known.Stamp == stamp)
+        if (Known(organizationId, stamp) is { } known)
         {
             return known;
         }
