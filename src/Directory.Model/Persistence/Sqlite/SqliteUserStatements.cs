@@ -52,10 +52,11 @@ public sealed class SqliteUserStatements
             var (members, gm) = BulkCommand.Names<GroupMember>(db);
             var (keys, k) = BulkCommand.Names<MemberKey>(db);
             var (groups, g) = BulkCommand.Names<DirectoryGroup>(db);
+            // CROSS JOIN fixes SQLite's join order: the member's number, its rows by the member index, then each group.
             Groups = $"SELECT g.{g(nameof(DirectoryGroup.Id))}, g.{g(nameof(DirectoryGroup.DisplayName))} FROM {keys} mk " +
-                     $"JOIN {members} gm ON gm.{gm(nameof(GroupMember.MemberKey))} = mk.{k(nameof(MemberKey.Key))} " +
-                     $"JOIN {keys} gk ON gk.{k(nameof(MemberKey.Key))} = gm.{gm(nameof(GroupMember.GroupKey))} " +
-                     $"JOIN {groups} g ON g.{g(nameof(DirectoryGroup.Id))} = gk.{k(nameof(MemberKey.EntityId))} " +
+                     $"CROSS JOIN {members} gm ON gm.{gm(nameof(GroupMember.MemberKey))} = mk.{k(nameof(MemberKey.Key))} " +
+                     $"CROSS JOIN {keys} gk ON gk.{k(nameof(MemberKey.Key))} = gm.{gm(nameof(GroupMember.GroupKey))} " +
+                     $"CROSS JOIN {groups} g ON g.{g(nameof(DirectoryGroup.Id))} = gk.{k(nameof(MemberKey.EntityId))} " +
                      $"WHERE mk.{k(nameof(MemberKey.EntityId))} = ?1 AND gm.{gm(nameof(GroupMember.MemberType))} = ?2 " +
                      $"AND g.{g(nameof(DirectoryGroup.OrganizationId))} = ?3 AND g.{g(nameof(DirectoryGroup.DeletedAt))} IS NULL";
             var memberType = BulkCommand.Column<GroupMember>(db, nameof(GroupMember.MemberType)).GetTypeMapping().Converter;
