@@ -58,13 +58,26 @@ internal static class MemberRows
         members.ExceptWith(groups);
         var keys = await ResolveAsync(db, [.. groups.Order(), .. members.Order()], create: true, ct);
         var rows = new KeyedRow[count];
+        var order = new long[count];
+        var packed = true;
         var i = 0;
         foreach (var add in adds)
         {
-            rows[i++] = new KeyedRow(keys[add.GroupId], keys[add.MemberId], add.MemberType, add.AddedAt);
+            var row = new KeyedRow(keys[add.GroupId], keys[add.MemberId], add.MemberType, add.AddedAt);
+            packed &= row.GroupKey <= int.MaxValue && row.MemberKey <= int.MaxValue;
+            order[i] = (row.GroupKey << 32) | row.MemberKey;
+            rows[i++] = row;
         }
 
-        System.Array.Sort(rows);
+        // Numbers below 2^31 pack into one long per row, which sorts several times faster than the rows by comparer.
+        if (packed)
+        {
+            System.Array.Sort(order, rows);
+        }
+        else
+        {
+            System.Array.Sort(rows);
+        }
         if (db.IsSqlite)
         {
             await using var insert = BulkInsert.For<GroupMember>(db,
@@ -142,24 +155,35 @@ internal static class MemberRows
 
     /// <summary>
     /// The numbers of <paramref name="ids"/> (distinct); with <paramref name="create"/>, ids without one get the next
-    /// numbers in the order given. Safe beside concurrent writers: an id another transaction numbered first keeps that number.
+    /// numbers in the order given. Safe beside concurrent writers: an id another transaction numbered first keeps that
+    /// number. Numbers the context has seen are remembered (see <see cref="MemberKeyCache"/>).
     /// </summary>
     public static async Task<Dictionary<Guid, long>> ResolveAsync(ScimBridgeDbContext db, IReadOnlyList<Guid> ids, bool create, CancellationToken ct)
     {
+        var cache = db.MemberKeyCache;
+        await cache.ValidateAsync(db, ct);
         var keys = new Dictionary<Guid, long>(ids.Count);
-        if (ids.Count == 0)
+        var unknown = Take(cache, ids, keys);
+        if (unknown.Count == 0)
+        {
+            return keys;
+        }
+
+        await FindAsync(db, cache, unknown, ct);
+        var missing = Take(cache, unknown, keys);
+        if (missing.Count > 0 && !db.IsSqlite && cache.CompleteThrough is not null)
+        {
+            // PostgreSQL: a concurrent writer may commit a number below the highest one read after it was read.
+            await LookUpAsync(db, cache, missing, ct);
+            missing = Take(cache, missing, keys);
+        }
+
+        if (!create || missing.Count == 0)
         {
             return keys;
         }
 
         var last = await db.MemberKeys.MaxAsync(k => (long?)k.Key, ct) ?? 0;
-        await FindAsync(db, ids, keys, last, ct);
-        if (!create || keys.Count == ids.Count)
-        {
-            return keys;
-        }
-
-        var missing = ids.Where(id => !keys.ContainsKey(id)).ToList();
         var (table, column) = BulkCommand.Names<MemberKey>(db);
         if (db.IsSqlite)
         {
@@ -181,49 +205,151 @@ internal static class MemberRows
         }
 
         // The new numbers are all above the last one read; an id a concurrent writer numbered meanwhile is found by id.
-        var wanted = missing.ToHashSet();
-        await foreach (var row in db.MemberKeys.AsNoTracking().Where(k => k.Key > last).AsAsyncEnumerable().WithCancellation(ct))
+        await ReadAfterAsync(db, cache, last, ct);
+        var given = Take(cache, missing, keys);
+        NoteGiven(db, cache, missing, keys);
+        if (given.Count > 0)
         {
-            if (wanted.Contains(row.EntityId))
-            {
-                keys[row.EntityId] = row.Key;
-            }
+            await LookUpAsync(db, cache, given, ct);
+            given = Take(cache, given, keys);
         }
 
-        if (keys.Count < ids.Count)
-        {
-            await FindAsync(db, [.. missing.Where(id => !keys.ContainsKey(id))], keys, last, ct);
-        }
-
-        return keys.Count == ids.Count
+        return given.Count == 0
             ? keys
             : throw new InvalidOperationException("A member key could not be resolved.");
     }
 
-    /// <summary>Adds the numbers found for <paramref name="ids"/>; reads the whole table when most of it is wanted anyway.</summary>
-    private static async Task FindAsync(ScimBridgeDbContext db, IReadOnlyList<Guid> ids, Dictionary<Guid, long> keys, long last, CancellationToken ct)
+    /// <summary>Tells the cache the highest of the numbers just given, by which it later sees whether they were committed.</summary>
+    private static void NoteGiven(ScimBridgeDbContext db, MemberKeyCache cache, List<Guid> ids, Dictionary<Guid, long> keys)
     {
-        if (ids.Count * 4L >= last)
+        var (newest, newestKey) = (Guid.Empty, 0L);
+        foreach (var id in ids)
         {
-            var wanted = ids.ToHashSet();
-            await foreach (var row in db.MemberKeys.AsNoTracking().AsAsyncEnumerable().WithCancellation(ct))
+            if (keys.TryGetValue(id, out var key) && key > newestKey)
             {
-                if (wanted.Contains(row.EntityId))
-                {
-                    keys[row.EntityId] = row.Key;
-                }
+                (newest, newestKey) = (id, key);
             }
+        }
 
+        if (newestKey > 0)
+        {
+            cache.Given(db, newestKey, newest);
+        }
+    }
+
+    /// <summary>Moves the numbers the cache knows of <paramref name="ids"/> into <paramref name="keys"/>; returns the other ids.</summary>
+    private static List<Guid> Take(MemberKeyCache cache, IReadOnlyList<Guid> ids, Dictionary<Guid, long> keys)
+    {
+        var rest = new List<Guid>();
+        foreach (var id in ids)
+        {
+            if (cache.Keys.TryGetValue(id, out var key))
+            {
+                keys[id] = key;
+            }
+            else
+            {
+                rest.Add(id);
+            }
+        }
+
+        return rest;
+    }
+
+    /// <summary>
+    /// Brings the numbers of <paramref name="ids"/> that exist into the cache: when it holds the whole table already,
+    /// by reading the rows added since; when most of the table is wanted, by reading all of it once; otherwise by id.
+    /// </summary>
+    private static async Task FindAsync(ScimBridgeDbContext db, MemberKeyCache cache, List<Guid> ids, CancellationToken ct)
+    {
+        if (cache.CompleteThrough is { } through)
+        {
+            await ReadAfterAsync(db, cache, through, ct);
             return;
         }
 
+        var last = await db.MemberKeys.MaxAsync(k => (long?)k.Key, ct) ?? 0;
+        if (ids.Count * 4L >= last)
+        {
+            cache.CompleteThrough = 0;
+            await ReadAfterAsync(db, cache, 0, ct);
+            return;
+        }
+
+        await LookUpAsync(db, cache, ids, ct);
+    }
+
+    /// <summary>Reads every number above <paramref name="after"/> into the cache; a complete cache stays complete.</summary>
+    private static async Task ReadAfterAsync(ScimBridgeDbContext db, MemberKeyCache cache, long after, CancellationToken ct)
+    {
+        var max = after;
+        await foreach (var row in db.MemberKeys.AsNoTracking().Where(k => k.Key > after).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            cache.Keys[row.EntityId] = row.Key;
+            max = Math.Max(max, row.Key);
+        }
+
+        if (cache.CompleteThrough == after)
+        {
+            cache.CompleteThrough = max;
+        }
+    }
+
+    private static async Task LookUpAsync(ScimBridgeDbContext db, MemberKeyCache cache, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
         foreach (var batch in ids.Chunk(LookupBatch))
         {
             await foreach (var row in db.MemberKeys.AsNoTracking().Where(k => EF.Parameter(batch).Contains(k.EntityId)).AsAsyncEnumerable().WithCancellation(ct))
             {
-                keys[row.EntityId] = row.Key;
+                cache.Keys[row.EntityId] = row.Key;
             }
         }
+    }
+
+    /// <summary>
+    /// The member rows of <paramref name="groupIds"/>, by ids: the rows are read as numbers (a range of the primary key per
+    /// group), and each number is turned into its id once, not once per row. Translated as the result is enumerated.
+    /// </summary>
+    public static async Task<IEnumerable<(Guid GroupId, Guid MemberId, GroupMemberType MemberType)>> ReadOfGroupsAsync(
+        ScimBridgeDbContext db, IEnumerable<Guid> groupIds, CancellationToken ct)
+    {
+        var groupKeys = await ResolveAsync(db, [.. groupIds.Distinct()], create: false, ct);
+        var rows = new List<(long Group, long Member, GroupMemberType Type)>();
+        foreach (var batch in groupKeys.Values.Order().Chunk(LookupBatch))
+        {
+            var query = db.GroupMembers.AsNoTracking().Where(m => EF.Parameter(batch).Contains(m.GroupKey))
+                .Select(m => new { m.GroupKey, m.MemberKey, m.MemberType });
+            await foreach (var row in query.AsAsyncEnumerable().WithCancellation(ct))
+            {
+                rows.Add((row.GroupKey, row.MemberKey, row.MemberType));
+            }
+        }
+
+        var ids = groupKeys.ToDictionary(k => k.Value, k => k.Key);
+        var unknown = rows.Select(r => r.Member).Where(k => !ids.ContainsKey(k)).ToHashSet();
+        var last = unknown.Count == 0 ? 0 : await db.MemberKeys.MaxAsync(k => k.Key, ct);
+        if (unknown.Count * 4L >= last)
+        {
+            await foreach (var key in db.MemberKeys.AsNoTracking().AsAsyncEnumerable().WithCancellation(ct))
+            {
+                if (unknown.Contains(key.Key))
+                {
+                    ids[key.Key] = key.EntityId;
+                }
+            }
+        }
+        else
+        {
+            foreach (var batch in unknown.Chunk(LookupBatch))
+            {
+                await foreach (var key in db.MemberKeys.AsNoTracking().Where(k => EF.Parameter(batch).Contains(k.Key)).AsAsyncEnumerable().WithCancellation(ct))
+                {
+                    ids[key.Key] = key.EntityId;
+                }
+            }
+        }
+
+        return rows.Select(r => (ids[r.Group], ids[r.Member], r.Type));
     }
 
     private static NpgsqlParameter ArrayOf<T>(string name, IEnumerable<T> values, NpgsqlDbType type) =>

@@ -59,6 +59,9 @@ public class ScimBridgeDbContext : DbContext
     /// <summary>Users' addresses as rows, read out of their JSON; for filters only.</summary>
     public IQueryable<UserAddressRow> UserAddresses => Set<UserAddressRow>().AsNoTracking();
 
+    /// <summary>The member numbers this context has seen.</summary>
+    internal MemberKeyCache MemberKeyCache { get; } = new();
+
     /// <summary>Member rows to add, written at the next save after EF's own changes.</summary>
     private List<MemberRow> _memberAdds = [];
 

@@ -32,11 +32,7 @@ public static class ReconcileStateLoader
 
         var managed = groups.Select(g => g.Id).ToHashSet();
         var members = new HashSet<ManagedMember>();
-        foreach (var batch in groupIds.Chunk(ProfileBatch))
-        {
-            members.UnionWith(await db.MemberEdges.Where(m => EF.Parameter(batch).Contains(m.GroupId))
-                .Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group)).ToListAsync(ct));
-        }
+        members.UnionWith(await ReadMembersAsync(db, groupIds, ct));
         foreach (var batch in departed.Chunk(ProfileBatch))
         {
             var rows = await db.MemberEdges.Where(m => EF.Parameter(batch).Contains(m.MemberId))
@@ -45,6 +41,10 @@ public static class ReconcileStateLoader
         }
         return [.. members];
     }
+
+    /// <summary>The stored members of these groups, read as numbers and turned into ids once per number.</summary>
+    private static async Task<List<ManagedMember>> ReadMembersAsync(ScimBridgeDbContext db, IEnumerable<Guid> groupIds, CancellationToken ct) =>
+        [.. (await MemberRows.ReadOfGroupsAsync(db, groupIds, ct)).Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group))];
 
     public static async Task<ReconcileState> LoadAsync(
         ScimBridgeDbContext db, Guid organizationId, string source, DirectorySnapshot snapshot, CancellationToken ct)
@@ -83,12 +83,7 @@ public static class ReconcileStateLoader
             .Select(g => new ManagedGroup(g.Id, g.ExternalId!, g.DisplayName, g.DistinguishedName, g.DeletedAt != null))
             .ToListAsync(ct);
         var members = snapshot.IsFull
-            ? await (
-                    from m in db.MemberEdges
-                    join g in db.Groups on m.GroupId equals g.Id
-                    where g.OrganizationId == organizationId && g.ManagedBy == source && g.ExternalId != null
-                    select new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group))
-                .ToListAsync(ct)
+            ? await ReadMembersAsync(db, groups.Select(g => g.Id), ct)
             : await MembersForDeltaAsync(db, snapshot, groups, rows.Select(r => (r.Id, r.SourceKey!)), ct);
 
         var otherNames = new Dictionary<string, string>(others.Count, StringComparer.Ordinal);
