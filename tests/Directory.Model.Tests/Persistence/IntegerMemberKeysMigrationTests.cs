@@ -17,24 +17,10 @@ public sealed class IntegerMemberKeysMigrationTests(PostgresDatabase server) : I
     private static readonly DateTimeOffset May = new(2026, 5, 4, 10, 30, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task On_SQLite_every_membership_survives_the_upgrade()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"member-keys-{Guid.NewGuid():N}.db");
-        try
-        {
-            await AssertUpgradeAsync(() => new SqliteScimBridgeDbContext(
-                new DbContextOptionsBuilder<SqliteScimBridgeDbContext>().UseSqlite($"Data Source={path};Pooling=False").Options));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    public async Task On_SQLite_every_membership_survives_the_upgrade() => await MigrationDatabases.OnSqliteAsync(AssertUpgradeAsync);
 
     [Fact]
-    public async Task On_PostgreSQL_every_membership_survives_the_upgrade() =>
-        await AssertUpgradeAsync(() => new PostgresScimBridgeDbContext(
-            new DbContextOptionsBuilder<PostgresScimBridgeDbContext>().UseNpgsql(server.ConnectionStringFor("memberkeys")).Options));
+    public async Task On_PostgreSQL_every_membership_survives_the_upgrade() => await AssertUpgradeAsync(MigrationDatabases.OnPostgres(server, "memberkeys"));
 
     private static async Task AssertUpgradeAsync(Func<ScimBridgeDbContext> newContext)
     {

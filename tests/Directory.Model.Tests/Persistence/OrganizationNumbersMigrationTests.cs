@@ -16,24 +16,10 @@ public sealed class OrganizationNumbersMigrationTests(PostgresDatabase server) :
     private const string Before = "OneRunningRunPerSource";
 
     [Fact]
-    public async Task On_SQLite_the_teams_base_numbers_become_their_organizations_numbers()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"numbers-{Guid.NewGuid():N}.db");
-        try
-        {
-            await AssertUpgradeAsync(() => new SqliteScimBridgeDbContext(
-                new DbContextOptionsBuilder<SqliteScimBridgeDbContext>().UseSqlite($"Data Source={path};Pooling=False").Options));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    public async Task On_SQLite_the_teams_base_numbers_become_their_organizations_numbers() => await MigrationDatabases.OnSqliteAsync(AssertUpgradeAsync);
 
     [Fact]
-    public async Task On_PostgreSQL_the_teams_base_numbers_become_their_organizations_numbers() =>
-        await AssertUpgradeAsync(() => new PostgresScimBridgeDbContext(
-            new DbContextOptionsBuilder<PostgresScimBridgeDbContext>().UseNpgsql(server.ConnectionStringFor("numbers")).Options));
+    public async Task On_PostgreSQL_the_teams_base_numbers_become_their_organizations_numbers() => await AssertUpgradeAsync(MigrationDatabases.OnPostgres(server, "numbers"));
 
     private static async Task AssertUpgradeAsync(Func<ScimBridgeDbContext> newContext)
     {
