@@ -97,43 +97,42 @@ public sealed class DetailModel(
             return (changed, $"{user.UserName}: the hand-set membership of {team.Name} was removed.");
         }, ct);
 
-    private async Task<IActionResult> ChangeAsync(Guid id, Func<Team, Task<bool>> change, string notice, bool keepForm, CancellationToken ct)
-    {
-        try
+    /// <summary>A change of the team itself, under the team's conflict retry; a refusal shows on the settings form.</summary>
+    private Task<IActionResult> ChangeAsync(Guid id, Func<Team, Task<bool>> change, string notice, bool keepForm, CancellationToken ct) =>
+        ApplyAsync(id, teams.RetryOnConflictAsync, async team => (await change(team), notice), teams.SaveAsync, e =>
         {
-            var changed = await teams.RetryOnConflictAsync(async () =>
-            {
-                var team = await FindAsync(id, ct);
-                var result = await change(team);
-                await teams.SaveAsync(ct);
-                return result;
-            }, ct);
-            TempData["Notice"] = changed ? notice : "Nothing to change.";
-            return RedirectToPage(new { id });
-        }
-        catch (ResourceNotFoundException)
-        {
-            return NotFound();
-        }
-        catch (DirectoryException e)
-        {
-            db.ChangeTracker.Clear();
             TeamChanges.AddTo(ModelState, e);
             // A stale form shows the team as it is now, so the person sees the other change before making theirs again.
-            return await RefusedAsync(id, keepForm && e is not StaleVersionException, ct);
-        }
-    }
+            return keepForm && e is not StaleVersionException;
+        }, ct);
 
     /// <summary>Hand-set memberships change the user (its SCIM version moves), so they run under the user's conflict retry.</summary>
-    private async Task<IActionResult> MemberChangeAsync(Guid id, Func<Team, Task<(bool Changed, string Notice)>> change, CancellationToken ct)
+    private Task<IActionResult> MemberChangeAsync(Guid id, Func<Team, Task<(bool Changed, string Notice)>> change, CancellationToken ct) =>
+        ApplyAsync(id, users.RetryOnConflictAsync, change, db.SaveChangesAsync, e =>
+        {
+            ModelState.AddModelError("member", e.Message);
+            return false;
+        }, ct);
+
+    /// <summary>
+    /// Runs <paramref name="change"/> on the team under <paramref name="retry"/>, saves, and shows its notice; a refused
+    /// change is shown by <paramref name="refused"/>, which answers whether the form keeps what the person typed.
+    /// </summary>
+    private async Task<IActionResult> ApplyAsync(
+        Guid id,
+        Func<Func<Task<(bool Changed, string Notice)>>, CancellationToken, Task<(bool Changed, string Notice)>> retry,
+        Func<Team, Task<(bool Changed, string Notice)>> change,
+        Func<CancellationToken, Task> save,
+        Func<DirectoryException, bool> refused,
+        CancellationToken ct)
     {
         try
         {
-            var (changed, notice) = await users.RetryOnConflictAsync(async () =>
+            var (changed, notice) = await retry(async () =>
             {
                 var team = await FindAsync(id, ct);
                 var result = await change(team);
-                await db.SaveChangesAsync(ct);
+                await save(ct);
                 return result;
             }, ct);
             TempData["Notice"] = changed ? notice : "Nothing to change.";
@@ -146,8 +145,7 @@ public sealed class DetailModel(
         catch (DirectoryException e)
         {
             db.ChangeTracker.Clear();
-            ModelState.AddModelError("member", e.Message);
-            return await RefusedAsync(id, keepForm: false, ct);
+            return await RefusedAsync(id, refused(e), ct);
         }
     }
 

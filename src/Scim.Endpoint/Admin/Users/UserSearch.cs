@@ -107,19 +107,8 @@ public sealed class UserSearch(ScimBridgeDbContext db)
     /// Ids of the organization's users whose userName, an e-mail, given, family or display name starts with the
     /// (upper-cased) prefix: one indexed range per field, united, so no query reads every user.
     /// </summary>
-    private IQueryable<Guid> Matching(Guid organizationId, string prefix)
-    {
-        var inOrganization = db.Users.IgnoreAutoIncludes().Where(u => u.OrganizationId == organizationId);
-        var byUserName = inOrganization.Where(Prefix.Of<User>(u => u.NormalizedUserName, prefix, db.IsSqlite)).Select(u => u.Id);
-        // Driven by the e-mail index; each match is checked against its user's organization.
-        var byEmail = db.Set<UserEmail>().Where(Prefix.Of<UserEmail>(e => e.NormalizedValue, prefix, db.IsSqlite))
-            .Where(e => db.Users.Any(u => u.Id == e.UserId && u.OrganizationId == organizationId))
-            .Select(e => e.UserId);
-        var byGivenName = inOrganization.Where(Prefix.Of<User>(u => u.GivenName!.ToUpper(), prefix, db.IsSqlite)).Select(u => u.Id);
-        var byFamilyName = inOrganization.Where(Prefix.Of<User>(u => u.FamilyName!.ToUpper(), prefix, db.IsSqlite)).Select(u => u.Id);
-        var byDisplayName = inOrganization.Where(Prefix.Of<User>(u => u.DisplayName!.ToUpper(), prefix, db.IsSqlite)).Select(u => u.Id);
-        return byUserName.Union(byEmail).Union(byGivenName).Union(byFamilyName).Union(byDisplayName);
-    }
+    private IQueryable<Guid> Matching(Guid organizationId, string prefix) =>
+        FieldsOf(organizationId, prefix).Aggregate((united, field) => united.Union(field));
 
     /// <summary>
     /// Whether the text is a prefix of so many users' fields that testing every user of the organization is cheaper
@@ -133,10 +122,8 @@ public sealed class UserSearch(ScimBridgeDbContext db)
             return false;
         }
 
-        var prefix = User.Normalize(text);
-        var inOrganization = db.Users.IgnoreAutoIncludes().Where(u => u.OrganizationId == organizationId);
         var found = 0;
-        foreach (var field in FieldsOf(inOrganization, prefix))
+        foreach (var field in FieldsOf(organizationId, User.Normalize(text)))
         {
             found += await field.Take(BroadSearchMatches - found).CountAsync(ct);
             if (found >= BroadSearchMatches)
@@ -148,11 +135,17 @@ public sealed class UserSearch(ScimBridgeDbContext db)
         return false;
     }
 
-    /// <summary>The matches of each field apart, in the order they are most likely to be many.</summary>
-    private IEnumerable<IQueryable<Guid>> FieldsOf(IQueryable<User> inOrganization, string prefix)
+    /// <summary>
+    /// The organization's users each field matches, apart, in the order they are most likely to be many: one indexed
+    /// range per field. E-mails are found by their own index, and each match is checked against its user's organization.
+    /// </summary>
+    private IEnumerable<IQueryable<Guid>> FieldsOf(Guid organizationId, string prefix)
     {
+        var inOrganization = db.Users.IgnoreAutoIncludes().Where(u => u.OrganizationId == organizationId);
         yield return inOrganization.Where(Prefix.Of<User>(u => u.NormalizedUserName, prefix, db.IsSqlite)).Select(u => u.Id);
-        yield return db.Set<UserEmail>().Where(Prefix.Of<UserEmail>(e => e.NormalizedValue, prefix, db.IsSqlite)).Select(e => e.UserId);
+        yield return db.Set<UserEmail>().Where(Prefix.Of<UserEmail>(e => e.NormalizedValue, prefix, db.IsSqlite))
+            .Where(e => db.Users.Any(u => u.Id == e.UserId && u.OrganizationId == organizationId))
+            .Select(e => e.UserId);
         yield return inOrganization.Where(Prefix.Of<User>(u => u.FamilyName!.ToUpper(), prefix, db.IsSqlite)).Select(u => u.Id);
         yield return inOrganization.Where(Prefix.Of<User>(u => u.GivenName!.ToUpper(), prefix, db.IsSqlite)).Select(u => u.Id);
         yield return inOrganization.Where(Prefix.Of<User>(u => u.DisplayName!.ToUpper(), prefix, db.IsSqlite)).Select(u => u.Id);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace ScimBridge.Sync.Sources.Ldap;
@@ -44,21 +45,33 @@ internal static class DistinguishedName
         return result.ToString();
     }
 
-    private static bool IsNormalized(string dn)
+    /// <summary>Whether <see cref="Normalize"/> would return the DN as it is.</summary>
+    public static bool IsNormalized(ReadOnlySpan<char> dn)
     {
         if (dn.Length == 0 || char.IsWhiteSpace(dn[0]) || char.IsWhiteSpace(dn[^1]))
         {
             return dn.Length == 0;
         }
+        if (dn.ContainsAny(NeedsWork))
+        {
+            return false;
+        }
+        if (!dn.ContainsAnyExceptInRange('\0', '\u007f'))
+        {
+            return true;
+        }
         foreach (var c in dn)
         {
-            if (c is ' ' or '\\' || char.ToLowerInvariant(c) != c)
+            if (char.ToLowerInvariant(c) != c)
             {
                 return false;
             }
         }
         return true;
     }
+
+    /// <summary>Characters an ASCII DN in normal form does not contain (blanks and escapes are looked at closely).</summary>
+    private static readonly SearchValues<char> NeedsWork = SearchValues.Create(" \\ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
     private static bool IsEscaped(StringBuilder text, int index)
     {

@@ -53,7 +53,8 @@ public sealed class LdapDirectorySource : IDirectorySource
             var cursor = Cursor(deltaState);
             using var session = await LdapSession.OpenAsync(_settings, linked.Token);
             var cpu = Environment.CpuUsage.TotalTime;
-            var snapshot = await new LdapRead(session, _activeDirectory(session), _settings, _logger).ReadAsync(cursor, linked.Token);
+            var snapshot = await new LdapRead(session, token => LdapSession.OpenAsync(_settings, token), _activeDirectory(session), _settings, _logger)
+                .ReadAsync(cursor, linked.Token);
             _logger.LogDebug("LDAP source {Source}: read used {CpuMs} ms of CPU", Name, (long)(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds);
             _logger.LogInformation(
                 "LDAP source {Source}: {ReadKind} read of {UserCount} users and {GroupCount} groups in {ElapsedMs} ms",

@@ -1,4 +1,5 @@
 using System.DirectoryServices.Protocols;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using ScimBridge.Model.Reconcile;
 
@@ -17,15 +18,19 @@ internal sealed class LdapRead
     private readonly LdapUserMapping _mapping;
     private readonly ILogger _logger;
     private readonly string? _markerAttribute;
-    private readonly Dictionary<string, string> _userKeysByDn = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _groupKeysByDn = new(StringComparer.Ordinal);
+    private readonly Func<CancellationToken, Task<LdapSession>> _openSession;
+    private readonly Lock _markerLock = new();
     private string? _latestMarker;
 
     private readonly ActiveDirectoryChangeFeed _changes;
 
-    public LdapRead(LdapSession session, IActiveDirectoryConnection activeDirectory, LdapSourceSettings settings, ILogger logger)
+    /// <param name="openSession">Opens another bound connection, for the reads an incremental run makes side by side.</param>
+    public LdapRead(
+        LdapSession session, Func<CancellationToken, Task<LdapSession>> openSession, IActiveDirectoryConnection activeDirectory,
+        LdapSourceSettings settings, ILogger logger)
     {
         _session = session;
+        _openSession = openSession;
         _settings = settings;
         _logger = logger;
         _attributes = settings.Attributes.Resolve(settings.ServerKind);
@@ -41,45 +46,133 @@ internal sealed class LdapRead
             ? await HighestCommittedUsnAsync(ct)
             : null;
 
-        // Active Directory's own change reads come before the changed users in scope: a user changed in between is in
-        // both reads, never taken for gone.
-        var (changedAnywhere, dirSyncCookie) = await ReadChangedAnywhereAsync(since, changedOnly, ct);
-        var disabled = await ReadDisabledDnsAsync(changedOnly, ct);
-        var users = await ReadUsersAsync(changedOnly, disabled, ct);
-
-        // Changed entries cannot show deletions or moves out of scope: unless AD's change reads tell, every incremental
-        // read also takes the complete set of user ids in scope (ids alone, about a second for 100,000 users), after the
-        // changed users, so a user added in between is at worst unknown, never taken for gone.
-        var inScope = since is null || changedAnywhere is not null ? null : await ReadUserKeysInScopeAsync(ct);
-        var (deleted, leftScope) = Departures(changedAnywhere, users);
-        var groups = await ReadGroupsAsync(changedOnly, ct);
-        if (since is not null && groups.Any(g => g.OtherDns.Any(dn => !IsKnown(dn))))
+        var userIndex = new DnIndex();
+        var groupIndex = new DnIndex();
+        UserRead read;
+        List<GroupEntry> groups;
+        HashSet<string>? inScope = null;
+        if (since is null)
         {
-            // Members of a changed group may be nested groups that did not change themselves: learn their keys by DN.
-            await IndexKeysAsync(_settings.EffectiveGroupBaseDns, _settings.EffectiveGroupFilter, _groupKeysByDn, keys: null, ct);
+            // Users first: the groups' member values are then turned into keys as they arrive.
+            read = await ReadUsersAsync(since, changedOnly, ct);
+            AddAll(userIndex, read.Dns);
+            groups = await ReadGroupsAsync(_session, changedOnly, userIndex, groupIndex, ct);
+        }
+        else
+        {
+            // The changed users, the id of every user in scope and the changed groups are independent reads: each on
+            // a connection of its own, so the server answers one while this process handles another. Changed entries
+            // cannot show deletions or moves out of scope: unless AD's change reads tell, every incremental read also
+            // takes the complete set of user ids in scope (ids alone, about a second for 100,000 users). A user added
+            // meanwhile is at worst unknown to it; a user the changed-users read returned counts as seen either way.
+            using var failure = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var token = failure.Token;
+            var usersRead = ReadUsersAsync(since, changedOnly, token);
+            var scopeRead = _settings.Departures == LdapDepartureDetection.ScopeRead
+                ? OnOwnSessionAsync(session => ReadUserIdsInScopeAsync(session, token), token)
+                : Task.FromResult<(HashSet<string> Keys, List<(string Dn, string Key)> Dns)?>(null);
+            var groupsRead = OnOwnSessionAsync(session => ReadGroupsAsync(session, changedOnly, null, groupIndex, token), token);
+            await AllAsync(failure, usersRead, scopeRead, groupsRead);
+            read = await usersRead;
+            groups = await groupsRead;
+            var scope = await scopeRead;
+            inScope = scope?.Keys;
+            if (groups.Count > 0)
+            {
+                if (scope is { } ids)
+                {
+                    AddAll(userIndex, ids.Dns);
+                }
+                AddAll(userIndex, read.Dns);
+                if (groups.Any(g => HasUnknownMember(g, userIndex, groupIndex)))
+                {
+                    // Members of a changed group may be nested groups that did not change themselves, or (without the
+                    // read of ids in scope) users that did not change: learn their keys by DN.
+                    await IndexKeysAsync(_session, _settings.EffectiveGroupBaseDns, _settings.EffectiveGroupFilter, groupIndex, keys: null, ct);
+                    if (scope is null)
+                    {
+                        await IndexKeysAsync(_session, _settings.EffectiveUserBaseDns, _settings.EffectiveUserFilter, userIndex, keys: null, ct);
+                    }
+                }
+            }
         }
 
+        var members = new MemberResolver(userIndex, groupIndex);
         var resolved = new List<SourceGroup>(groups.Count);
         foreach (var group in groups)
         {
-            resolved.Add(Resolve(group));
-            group.OtherDns.Clear();
+            resolved.Add(Resolve(group, members));
         }
         var next = NextCursor(since, startMarker);
-        if (next is not null && dirSyncCookie is not null)
+        if (next is not null && read.DirSyncCookie is not null)
         {
-            next = next with { DirSyncCookie = dirSyncCookie };
+            next = next with { DirSyncCookie = read.DirSyncCookie };
         }
         return new DirectorySnapshot
         {
             IsFull = since is null,
-            Users = users,
+            Users = read.Users,
             Groups = resolved,
             UserKeysInScope = inScope,
-            RemovedUserKeys = deleted,
-            UserKeysLeftScope = leftScope,
+            RemovedUserKeys = read.Deleted,
+            UserKeysLeftScope = read.LeftScope,
             NextDeltaState = next?.Serialize(),
         };
+    }
+
+    /// <summary>What the users' part of a read found: users, their DNs with keys, departures AD reported, DirSync's cookie.</summary>
+    private sealed record UserRead(
+        List<SourceUser> Users, List<(string Dn, string Key)> Dns, List<string> Deleted, List<string> LeftScope, byte[]? DirSyncCookie);
+
+    /// <summary>
+    /// The users' part on the read's first connection: Active Directory's own change reads come before the changed
+    /// users in scope, so that a user changed in between is in both reads, never taken for gone.
+    /// </summary>
+    private async Task<UserRead> ReadUsersAsync(LdapCursor? since, string? changedOnly, CancellationToken ct)
+    {
+        var (changedAnywhere, dirSyncCookie) = await ReadChangedAnywhereAsync(since, changedOnly, ct);
+        var disabled = await ReadDisabledDnsAsync(changedOnly, ct);
+        var (users, dns) = await ReadUserEntriesAsync(changedOnly, disabled, ct);
+        var (deleted, leftScope) = Departures(changedAnywhere, users);
+        return new UserRead(users, dns, deleted, leftScope, dirSyncCookie);
+    }
+
+    /// <summary>A read on a connection of its own, closed when the read ends.</summary>
+    private async Task<T> OnOwnSessionAsync<T>(Func<LdapSession, Task<T>> read, CancellationToken ct)
+    {
+        using var session = await _openSession(ct);
+        return await read(session);
+    }
+
+    /// <summary>Waits for every read; the first that fails stops the others (they are cancelled) and fails the whole.</summary>
+    private static async Task AllAsync(CancellationTokenSource failure, params Task[] reads)
+    {
+        foreach (var read in reads)
+        {
+            _ = read.ContinueWith(static (done, state) =>
+            {
+                if (done.IsFaulted)
+                {
+                    try
+                    {
+                        ((CancellationTokenSource)state!).Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // The read as a whole has ended already.
+                    }
+                }
+            }, failure, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        await Task.WhenAll(reads);
+    }
+
+    private static void AddAll(DnIndex index, List<(string Dn, string Key)> entries)
+    {
+        foreach (var (dn, key) in entries)
+        {
+            index.Add(dn, key);
+        }
     }
 
     /// <summary>
@@ -116,11 +209,22 @@ internal sealed class LdapRead
         return ([.. gone.Where(c => c.Deleted).Select(c => c.Key)], [.. gone.Where(c => !c.Deleted).Select(c => c.Key)]);
     }
 
-    private async Task<HashSet<string>> ReadUserKeysInScopeAsync(CancellationToken ct)
+    /// <summary>The id of every user in scope, and each with its DN (for member values of changed groups).</summary>
+    private async Task<(HashSet<string> Keys, List<(string Dn, string Key)> Dns)?> ReadUserIdsInScopeAsync(LdapSession session, CancellationToken ct)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        await IndexKeysAsync(_settings.EffectiveUserBaseDns, _settings.EffectiveUserFilter, _userKeysByDn, keys, ct);
-        return keys;
+        var dns = new List<(string Dn, string Key)>();
+        foreach (var baseDn in _settings.EffectiveUserBaseDns)
+        {
+            await session.SearchPagedAsync(baseDn, _settings.EffectiveUserFilter, _mapping.IdOnly, entry =>
+            {
+                var key = _mapping.KeyOf(entry);
+                keys.Add(key);
+                dns.Add((entry.DistinguishedName, key));
+                return Task.CompletedTask;
+            }, ct, prefetch: true);
+        }
+        return (keys, dns);
     }
 
     private async Task<HashSet<string>> ReadDisabledDnsAsync(string? changedOnly, CancellationToken ct)
@@ -142,56 +246,62 @@ internal sealed class LdapRead
         return disabled;
     }
 
-    private async Task<List<SourceUser>> ReadUsersAsync(string? changedOnly, HashSet<string> disabled, CancellationToken ct)
+    private async Task<(List<SourceUser> Users, List<(string Dn, string Key)> Dns)> ReadUserEntriesAsync(
+        string? changedOnly, HashSet<string> disabled, CancellationToken ct)
     {
         var users = new Dictionary<string, SourceUser>(StringComparer.Ordinal);
+        var dns = new List<(string Dn, string Key)>();
         var filter = And(_settings.EffectiveUserFilter, changedOnly);
         foreach (var baseDn in _settings.EffectiveUserBaseDns)
         {
             await _session.SearchPagedAsync(baseDn, filter, _mapping.UserAttributes, entry =>
             {
-                var dn = DistinguishedName.Normalize(entry.DistinguishedName);
-                var user = _mapping.ToSourceUser(entry, disabled.Contains(dn));
+                var dn = entry.DistinguishedName;
+                var user = _mapping.ToSourceUser(entry, disabled.Count > 0 && disabled.Contains(DistinguishedName.Normalize(dn)));
                 users[user.Key] = user;
-                _userKeysByDn[dn] = user.Key;
+                dns.Add((dn, user.Key));
                 Observe(entry);
                 return Task.CompletedTask;
             }, ct, prefetch: true);
         }
-        return users.Values.ToList();
+        return (users.Values.ToList(), dns);
     }
 
     /// <summary>
     /// Groups are the heavy entries (a dense directory sends over a million member values), so they come in pages of
     /// at most <see cref="GroupPageSize"/>: one page's values are in memory at a time, and the next page is on its way
-    /// while this one is handled. Member DNs of users are turned into keys as they arrive; the rest (nested groups,
-    /// members out of scope) wait for the end of the read. Ranged members are fetched after the search.
+    /// while this one is handled. With <paramref name="users"/> (a full read, users read first) member values naming
+    /// users become ordinals as they arrive; the rest (nested groups, members out of scope, and every value while the
+    /// users are still being read) wait as the server sent them. Ranged members are fetched after the search.
     /// </summary>
-    private async Task<List<GroupEntry>> ReadGroupsAsync(string? changedOnly, CancellationToken ct)
+    private async Task<List<GroupEntry>> ReadGroupsAsync(
+        LdapSession session, string? changedOnly, DnIndex? users, DnIndex groupIndex, CancellationToken ct)
     {
         var groups = new Dictionary<string, GroupEntry>(StringComparer.Ordinal);
         var ranged = new List<(GroupEntry Group, List<LdapValues> Values)>();
         var filter = And(_settings.EffectiveGroupFilter, changedOnly);
+        var seen = users is null ? null : new int[users.Keys.Count];
+        var stamp = 0;
         foreach (var baseDn in _settings.EffectiveGroupBaseDns)
         {
-            await _session.SearchPagedAsync(baseDn, filter, _mapping.GroupAttributes, entry =>
+            await session.SearchPagedAsync(baseDn, filter, _mapping.GroupAttributes, entry =>
             {
                 var key = _mapping.KeyOf(entry);
                 var group = new GroupEntry(key, _mapping.GroupNameOf(entry), entry.DistinguishedName);
-                var values = LdapUserMapping.ValuesOf(entry, _attributes.Member);
-                if (RangedAttributeReader.IsRanged(values, _attributes.Member))
+                if (_mapping.PlainMemberValues(entry) is { } plain)
                 {
-                    ranged.Add((group, values));
+                    stamp++;
+                    foreach (var values in plain)
+                    {
+                        AddMembers(group, values, users, seen, stamp);
+                    }
                 }
                 else
                 {
-                    foreach (var plain in values)
-                    {
-                        AddMembers(group, plain.Values);
-                    }
+                    ranged.Add((group, LdapUserMapping.ValuesOf(entry, _attributes.Member)));
                 }
                 groups[key] = group;
-                _groupKeysByDn[DistinguishedName.Normalize(entry.DistinguishedName)] = key;
+                groupIndex.Add(entry.DistinguishedName, key);
                 Observe(entry);
                 return Task.CompletedTask;
             }, ct, prefetch: true, pageSize: Math.Min(_settings.PageSize, GroupPageSize));
@@ -200,8 +310,8 @@ internal sealed class LdapRead
         foreach (var (group, values) in ranged)
         {
             var members = await RangedAttributeReader.ReadAllAsync(
-                group.Dn, _attributes.Member, values, (range, token) => ReadRangeAsync(group.Dn, range, token), ct);
-            AddMembers(group, members);
+                group.Dn, _attributes.Member, values, (range, token) => ReadRangeAsync(session, group.Dn, range, token), ct);
+            group.Pending.AddRange(members.Select(member => Encoding.UTF8.GetBytes(member)));
         }
         return groups.Values.ToList();
     }
@@ -209,72 +319,151 @@ internal sealed class LdapRead
     /// <summary>Groups per page of the group search.</summary>
     private const int GroupPageSize = 100;
 
-    private void AddMembers(GroupEntry group, IEnumerable<string> memberDns)
+    private static void AddMembers(GroupEntry group, byte[][] values, DnIndex? users, int[]? seen, int stamp)
     {
-        foreach (var memberDn in memberDns)
+        if (users is null || seen is null)
         {
-            var dn = DistinguishedName.Normalize(memberDn);
-            if (_userKeysByDn.TryGetValue(dn, out var userKey))
+            group.Pending.AddRange(values);
+            return;
+        }
+        Span<char> buffer = stackalloc char[DnIndex.StackLimit];
+        foreach (var value in values)
+        {
+            if (users.TryFind(DnIndex.Decode(value, buffer), out var ordinal) && ordinal < seen.Length)
             {
-                group.UserKeys.Add(userKey);
+                if (seen[ordinal] != stamp)
+                {
+                    seen[ordinal] = stamp;
+                    group.UserOrdinals.Add(ordinal);
+                }
             }
             else
             {
-                group.OtherDns.Add(dn);
+                group.Pending.Add(value);
             }
         }
     }
 
-    private async Task<IReadOnlyList<LdapValues>> ReadRangeAsync(string dn, string range, CancellationToken ct)
+    private async Task<IReadOnlyList<LdapValues>> ReadRangeAsync(LdapSession session, string dn, string range, CancellationToken ct)
     {
-        var entry = await _session.ReadEntryAsync(dn, [range], ct)
+        var entry = await session.ReadEntryAsync(dn, [range], ct)
             ?? throw new DirectoryReadException($"Group '{dn}' disappeared while its members were read.");
         return LdapUserMapping.ValuesOf(entry, _attributes.Member);
     }
 
     /// <summary>Reads the stable id (alone) of every entry under the bases matching the filter, indexed by DN.</summary>
     private async Task IndexKeysAsync(
-        IReadOnlyList<string> bases, string filter, Dictionary<string, string> index, HashSet<string>? keys, CancellationToken ct)
+        LdapSession session, IReadOnlyList<string> bases, string filter, DnIndex index, HashSet<string>? keys, CancellationToken ct)
     {
         foreach (var baseDn in bases)
         {
-            await _session.SearchPagedAsync(baseDn, filter, _mapping.IdOnly, entry =>
+            await session.SearchPagedAsync(baseDn, filter, _mapping.IdOnly, entry =>
             {
                 var key = _mapping.KeyOf(entry);
-                index[DistinguishedName.Normalize(entry.DistinguishedName)] = key;
+                index.Add(entry.DistinguishedName, key);
                 keys?.Add(key);
                 return Task.CompletedTask;
             }, ct, prefetch: true);
         }
     }
 
-    private bool IsKnown(string memberDn)
+    private static bool HasUnknownMember(GroupEntry group, DnIndex users, DnIndex groups)
     {
-        var dn = DistinguishedName.Normalize(memberDn);
-        return _userKeysByDn.ContainsKey(dn) || _groupKeysByDn.ContainsKey(dn);
-    }
-
-    private SourceGroup Resolve(GroupEntry group)
-    {
-        var userKeys = group.UserKeys;
-        var groupKeys = new List<string>();
-        var outOfScope = 0;
-        foreach (var dn in group.OtherDns)
+        Span<char> buffer = stackalloc char[DnIndex.StackLimit];
+        foreach (var value in group.Pending)
         {
-            if (_userKeysByDn.TryGetValue(dn, out var userKey))
+            var dn = DnIndex.Decode(value, buffer);
+            if (!users.TryFind(dn, out _) && !groups.TryFind(dn, out _))
             {
-                userKeys.Add(userKey);
-            }
-            else if (_groupKeysByDn.TryGetValue(dn, out var groupKey))
-            {
-                groupKeys.Add(groupKey);
-            }
-            else
-            {
-                outOfScope++;
+                return true;
             }
         }
-        if (outOfScope > 0)
+        return false;
+    }
+
+    /// <summary>Turns member values into keys, each user and group once per group (ordinals stamped per group).</summary>
+    private sealed class MemberResolver(DnIndex users, DnIndex groups)
+    {
+        private int[] _seenUsers = new int[users.Keys.Count];
+        private int[] _seenGroups = new int[groups.Keys.Count];
+        private int _stamp;
+
+        public DnIndex Users => users;
+        public DnIndex Groups => groups;
+
+        /// <summary>Starts a group; ordinals added before (as the group arrived) count as seen.</summary>
+        public void Begin(List<int> userOrdinals)
+        {
+            _stamp++;
+            Grow(ref _seenUsers, users.Keys.Count);
+            Grow(ref _seenGroups, groups.Keys.Count);
+            foreach (var ordinal in userOrdinals)
+            {
+                _seenUsers[ordinal] = _stamp;
+            }
+        }
+
+        public bool FirstTimeUser(int ordinal) => First(_seenUsers, ordinal);
+
+        public bool FirstTimeGroup(int ordinal) => First(_seenGroups, ordinal);
+
+        private bool First(int[] seen, int ordinal)
+        {
+            if (seen[ordinal] == _stamp)
+            {
+                return false;
+            }
+            seen[ordinal] = _stamp;
+            return true;
+        }
+
+        private static void Grow(ref int[] seen, int count)
+        {
+            if (seen.Length < count)
+            {
+                Array.Resize(ref seen, count);
+            }
+        }
+    }
+
+    private SourceGroup Resolve(GroupEntry group, MemberResolver members)
+    {
+        var userKeys = new List<string>(group.UserOrdinals.Count + group.Pending.Count);
+        foreach (var ordinal in group.UserOrdinals)
+        {
+            userKeys.Add(members.Users.Keys[ordinal]);
+        }
+        var groupKeys = new List<string>();
+        var outOfScope = 0;
+        if (group.Pending.Count > 0)
+        {
+            members.Begin(group.UserOrdinals);
+            Span<char> buffer = stackalloc char[DnIndex.StackLimit];
+            foreach (var value in group.Pending)
+            {
+                var dn = DnIndex.Decode(value, buffer);
+                if (members.Users.TryFind(dn, out var user))
+                {
+                    if (members.FirstTimeUser(user))
+                    {
+                        userKeys.Add(members.Users.Keys[user]);
+                    }
+                }
+                else if (members.Groups.TryFind(dn, out var nested))
+                {
+                    var key = members.Groups.Keys[nested];
+                    if (members.FirstTimeGroup(nested) && key != group.Key)
+                    {
+                        groupKeys.Add(key);
+                    }
+                }
+                else
+                {
+                    outOfScope++;
+                }
+            }
+        }
+        if (outOfScope > 0 && _logger.IsEnabled(LogLevel.Debug))
         {
             // Members outside the user and group bases or filters (service accounts, foreign principals) are not synced.
             _logger.LogDebug("LDAP group {GroupDn}: {OutOfScope} members outside the configured scope left out", group.Dn, outOfScope);
@@ -282,17 +471,21 @@ internal sealed class LdapRead
         return new SourceGroup(group.Key, group.Name)
         {
             DistinguishedName = group.Dn,
-            MemberUserKeys = userKeys.Distinct(StringComparer.Ordinal).ToList(),
-            MemberGroupKeys = groupKeys.Where(k => k != group.Key).Distinct(StringComparer.Ordinal).ToList(),
+            MemberUserKeys = userKeys,
+            MemberGroupKeys = groupKeys,
         };
     }
 
+    /// <summary>Notes an entry's change marker; the reads of an incremental run call it at the same time.</summary>
     private void Observe(SearchResultEntry entry)
     {
         if (_markerAttribute is not null)
         {
-            _latestMarker = LdapCursor.Later(_markerAttribute, _latestMarker,
-                LdapCursor.Normalize(_markerAttribute, LdapUserMapping.First(entry, _markerAttribute)));
+            var marker = LdapCursor.Normalize(_markerAttribute, LdapUserMapping.First(entry, _markerAttribute));
+            lock (_markerLock)
+            {
+                _latestMarker = LdapCursor.Later(_markerAttribute, _latestMarker, marker);
+            }
         }
     }
 
@@ -327,9 +520,10 @@ internal sealed class LdapRead
     }
 
     /// <summary>A group as read: members already known as users by key, every other member by normalized DN.</summary>
+    /// <summary>A group as read: members already known as users by ordinal, every other member value as the server sent it.</summary>
     private sealed record GroupEntry(string Key, string Name, string Dn)
     {
-        public List<string> UserKeys { get; } = [];
-        public List<string> OtherDns { get; } = [];
+        public List<int> UserOrdinals { get; } = [];
+        public List<byte[]> Pending { get; } = [];
     }
 }

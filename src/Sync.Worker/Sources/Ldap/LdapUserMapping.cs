@@ -1,4 +1,5 @@
 using System.DirectoryServices.Protocols;
+using System.Text;
 using ScimBridge.Model.Reconcile;
 using ScimBridge.Model.Users;
 
@@ -57,7 +58,7 @@ internal sealed class LdapUserMapping(LdapAttributes attributes, string? increme
         }
         if (!attributes.IdIsBinaryGuid)
         {
-            return ((string)attribute.GetValues(typeof(string))[0]).Trim();
+            return TextOf(attribute).Trim();
         }
         var bytes = (byte[])attribute.GetValues(typeof(byte[]))[0];
         if (bytes.Length != 16)
@@ -67,6 +68,14 @@ internal sealed class LdapUserMapping(LdapAttributes attributes, string? increme
         return new Guid(bytes).ToString();
     }
 
+    /// <summary>The first value as text: the search result keeps values as bytes, and only this one is decoded.</summary>
+    private static string TextOf(DirectoryAttribute attribute) => attribute[0] switch
+    {
+        string text => text,
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
+
     public string GroupNameOf(SearchResultEntry entry) => First(entry, attributes.GroupName) ?? entry.DistinguishedName;
 
     public static string? First(SearchResultEntry entry, string? name)
@@ -75,9 +84,36 @@ internal sealed class LdapUserMapping(LdapAttributes attributes, string? increme
         {
             return null;
         }
-        var value = ((string)attribute.GetValues(typeof(string))[0]).Trim();
+        var value = TextOf(attribute).Trim();
         return value.Length == 0 ? null : value;
     }
+
+    /// <summary>
+    /// The member values as the server sent them (UTF-8, no string made for each), one array per attribute
+    /// description; null when they come in ranges (see <see cref="RangedAttributeReader"/>).
+    /// </summary>
+    public List<byte[][]>? PlainMemberValues(SearchResultEntry entry)
+    {
+        var found = new List<byte[][]>(1);
+        foreach (DirectoryAttribute attribute in entry.Attributes.Values)
+        {
+            if (!IsDescriptionOf(attribute.Name, attributes.Member))
+            {
+                continue;
+            }
+            if (RangedAttributeReader.TryParseRange(attribute.Name, attributes.Member, out _, out _))
+            {
+                return null;
+            }
+            var values = attribute.GetValues(typeof(byte[]));
+            found.Add(values as byte[][] ?? [.. values.Cast<byte[]>()]);
+        }
+        return found;
+    }
+
+    private static bool IsDescriptionOf(string description, string name) =>
+        description.Equals(name, StringComparison.OrdinalIgnoreCase)
+        || description.Length > name.Length && description[name.Length] == ';' && description.StartsWith(name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Every value of every attribute whose description starts with <paramref name="name"/> (plain or ranged).</summary>
     public static List<LdapValues> ValuesOf(SearchResultEntry entry, string name)
@@ -85,8 +121,7 @@ internal sealed class LdapUserMapping(LdapAttributes attributes, string? increme
         var found = new List<LdapValues>();
         foreach (DirectoryAttribute attribute in entry.Attributes.Values)
         {
-            if (attribute.Name.Equals(name, StringComparison.OrdinalIgnoreCase)
-                || attribute.Name.StartsWith(name + ";", StringComparison.OrdinalIgnoreCase))
+            if (IsDescriptionOf(attribute.Name, name))
             {
                 found.Add(new LdapValues(attribute.Name, (string[])attribute.GetValues(typeof(string))));
             }
