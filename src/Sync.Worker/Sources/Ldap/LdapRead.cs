@@ -20,6 +20,9 @@ internal sealed class LdapRead
     private readonly string? _markerAttribute;
     private readonly Func<CancellationToken, Task<LdapSession>> _openSession;
     private readonly Lock _markerLock = new();
+
+    /// <summary>The marker attribute in lower case, for looking it up in entries (see <see cref="LdapUserMapping"/>).</summary>
+    private readonly string? _markerName;
     private string? _latestMarker;
 
     private readonly ActiveDirectoryChangeFeed _changes;
@@ -35,6 +38,7 @@ internal sealed class LdapRead
         _logger = logger;
         _attributes = settings.Attributes.Resolve(settings.ServerKind);
         _markerAttribute = settings.EffectiveIncrementalAttribute;
+        _markerName = _markerAttribute?.ToLowerInvariant();
         _mapping = new LdapUserMapping(_attributes, _markerAttribute);
         _changes = new ActiveDirectoryChangeFeed(activeDirectory, settings, _mapping);
     }
@@ -53,10 +57,17 @@ internal sealed class LdapRead
         HashSet<string>? inScope = null;
         if (since is null)
         {
-            // Users first: the groups' member values are then turned into keys as they arrive.
-            read = await ReadUsersAsync(since, changedOnly, ct);
-            AddAll(userIndex, read.Dns);
-            groups = await ReadGroupsAsync(_session, changedOnly, userIndex, groupIndex, ct);
+            // Users first, so that the groups' member values become keys as they arrive; the group search starts at
+            // the same time on a second connection, and its first pages wait (with the next one prefetched) until
+            // every user is known.
+            using var failure = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var token = failure.Token;
+            var usersRead = ReadUsersAsync(since, changedOnly, token);
+            var known = IndexedAsync(usersRead, userIndex);
+            var groupsRead = OnOwnSessionAsync(session => ReadGroupsAsync(session, changedOnly, known, groupIndex, token), token);
+            await AllAsync(failure, usersRead, groupsRead);
+            read = await usersRead;
+            groups = await groupsRead;
         }
         else
         {
@@ -71,7 +82,7 @@ internal sealed class LdapRead
             var scopeRead = _settings.Departures == LdapDepartureDetection.ScopeRead
                 ? OnOwnSessionAsync(session => ReadUserIdsInScopeAsync(session, token), token)
                 : Task.FromResult<(HashSet<string> Keys, List<(string Dn, string Key)> Dns)?>(null);
-            var groupsRead = OnOwnSessionAsync(session => ReadGroupsAsync(session, changedOnly, null, groupIndex, token), token);
+            var groupsRead = OnOwnSessionAsync(session => ReadGroupsAsync(session, changedOnly, NotYet, groupIndex, token), token);
             await AllAsync(failure, usersRead, scopeRead, groupsRead);
             read = await usersRead;
             groups = await groupsRead;
@@ -165,6 +176,15 @@ internal sealed class LdapRead
             }, failure, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         await Task.WhenAll(reads);
+    }
+
+    /// <summary>For a read whose groups wait for nothing: every member value is matched at the end.</summary>
+    private static readonly Task<DnIndex?> NotYet = Task.FromResult<DnIndex?>(null);
+
+    private static async Task<DnIndex?> IndexedAsync(Task<UserRead> usersRead, DnIndex index)
+    {
+        AddAll(index, (await usersRead).Dns);
+        return index;
     }
 
     private static void AddAll(DnIndex index, List<(string Dn, string Key)> entries)
@@ -270,22 +290,28 @@ internal sealed class LdapRead
     /// <summary>
     /// Groups are the heavy entries (a dense directory sends over a million member values), so they come in pages of
     /// at most <see cref="GroupPageSize"/>: one page's values are in memory at a time, and the next page is on its way
-    /// while this one is handled. With <paramref name="users"/> (a full read, users read first) member values naming
-    /// users become ordinals as they arrive; the rest (nested groups, members out of scope, and every value while the
-    /// users are still being read) wait as the server sent them. Ranged members are fetched after the search.
+    /// while this one is handled. When <paramref name="usersKnown"/> gives the users (a full read), the first group
+    /// waits for them and member values naming users become ordinals as they arrive; the rest (nested groups, members
+    /// out of scope, and every value of an incremental read) wait as the server sent them. Ranged members are fetched
+    /// after the search.
     /// </summary>
     private async Task<List<GroupEntry>> ReadGroupsAsync(
-        LdapSession session, string? changedOnly, DnIndex? users, DnIndex groupIndex, CancellationToken ct)
+        LdapSession session, string? changedOnly, Task<DnIndex?> usersKnown, DnIndex groupIndex, CancellationToken ct)
     {
         var groups = new Dictionary<string, GroupEntry>(StringComparer.Ordinal);
         var ranged = new List<(GroupEntry Group, List<LdapValues> Values)>();
         var filter = And(_settings.EffectiveGroupFilter, changedOnly);
-        var seen = users is null ? null : new int[users.Keys.Count];
+        DnIndex? users = null;
+        int[]? seen = null;
         var stamp = 0;
         foreach (var baseDn in _settings.EffectiveGroupBaseDns)
         {
-            await session.SearchPagedAsync(baseDn, filter, _mapping.GroupAttributes, entry =>
+            await session.SearchPagedAsync(baseDn, filter, _mapping.GroupAttributes, async entry =>
             {
+                if (seen is null && await usersKnown is { } known)
+                {
+                    (users, seen) = (known, new int[known.Keys.Count]);
+                }
                 var key = _mapping.KeyOf(entry);
                 var group = new GroupEntry(key, _mapping.GroupNameOf(entry), entry.DistinguishedName);
                 if (_mapping.PlainMemberValues(entry) is { } plain)
@@ -303,7 +329,6 @@ internal sealed class LdapRead
                 groups[key] = group;
                 groupIndex.Add(entry.DistinguishedName, key);
                 Observe(entry);
-                return Task.CompletedTask;
             }, ct, prefetch: true, pageSize: Math.Min(_settings.PageSize, GroupPageSize));
         }
 
@@ -481,7 +506,7 @@ internal sealed class LdapRead
     {
         if (_markerAttribute is not null)
         {
-            var marker = LdapCursor.Normalize(_markerAttribute, LdapUserMapping.First(entry, _markerAttribute));
+            var marker = LdapCursor.Normalize(_markerAttribute, LdapUserMapping.First(entry, _markerName));
             lock (_markerLock)
             {
                 _latestMarker = LdapCursor.Later(_markerAttribute, _latestMarker, marker);

@@ -23,30 +23,48 @@ internal sealed class LdapUserMapping(LdapAttributes attributes, string? increme
 
     public string[] IdOnly { get; } = [attributes.Id];
 
+    /// <summary>
+    /// The attribute names in lower case, for looking values up: a search result's attribute collection lowers every
+    /// name it is asked for, which makes a new string (per entry and attribute) unless the name is lower case already.
+    /// </summary>
+    private readonly LdapAttributes _names = attributes with
+    {
+        Id = attributes.Id.ToLowerInvariant(),
+        UserName = attributes.UserName.ToLowerInvariant(),
+        Email = attributes.Email.ToLowerInvariant(),
+        GivenName = attributes.GivenName.ToLowerInvariant(),
+        Surname = attributes.Surname.ToLowerInvariant(),
+        DisplayName = attributes.DisplayName.ToLowerInvariant(),
+        Phone = attributes.Phone.ToLowerInvariant(),
+        EmployeeNumber = attributes.EmployeeNumber.ToLowerInvariant(),
+        GroupName = attributes.GroupName.ToLowerInvariant(),
+        AccountControl = attributes.AccountControl?.ToLowerInvariant(),
+    };
+
     public SourceUser ToSourceUser(SearchResultEntry entry, bool disabledByFilter)
     {
         var key = KeyOf(entry);
-        var userName = First(entry, attributes.UserName)
+        var userName = First(entry, _names.UserName)
             ?? throw new DirectoryReadException($"User '{entry.DistinguishedName}' has no {attributes.UserName}; narrow UserFilter (e.g. ({attributes.UserName}=*)) or map another attribute.");
         var enabled = !disabledByFilter && !IsDisabledInActiveDirectory(entry);
-        var mail = First(entry, attributes.Email);
-        var phone = First(entry, attributes.Phone);
+        var mail = First(entry, _names.Email);
+        var phone = First(entry, _names.Phone);
         var profile = new UserProfile
         {
             UserName = userName,
             ExternalId = key,
-            Name = new PersonName(GivenName: First(entry, attributes.GivenName), FamilyName: First(entry, attributes.Surname)),
-            DisplayName = First(entry, attributes.DisplayName),
+            Name = new PersonName(GivenName: First(entry, _names.GivenName), FamilyName: First(entry, _names.Surname)),
+            DisplayName = First(entry, _names.DisplayName),
             Active = enabled,
             Emails = mail is null ? [] : [new EmailAddress(mail, "work", Primary: true)],
             PhoneNumbers = phone is null ? [] : [new PhoneNumber(phone, "work")],
-            Enterprise = new EnterpriseAttributes(EmployeeNumber: First(entry, attributes.EmployeeNumber)),
+            Enterprise = new EnterpriseAttributes(EmployeeNumber: First(entry, _names.EmployeeNumber)),
         };
         return new SourceUser(key, profile, enabled);
     }
 
     /// <summary>The entry's stable id: entryUUID as written, objectGUID (16 bytes) as a GUID string.</summary>
-    public string KeyOf(SearchResultEntry entry) => KeyOf(entry.DistinguishedName, entry.Attributes[attributes.Id]);
+    public string KeyOf(SearchResultEntry entry) => KeyOf(entry.DistinguishedName, entry.Attributes[_names.Id]);
 
     public string KeyOf(LdapObject entry) => KeyOf(entry.DistinguishedName, entry[attributes.Id]);
 
@@ -76,7 +94,7 @@ internal sealed class LdapUserMapping(LdapAttributes attributes, string? increme
         var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture) ?? "",
     };
 
-    public string GroupNameOf(SearchResultEntry entry) => First(entry, attributes.GroupName) ?? entry.DistinguishedName;
+    public string GroupNameOf(SearchResultEntry entry) => First(entry, _names.GroupName) ?? entry.DistinguishedName;
 
     public static string? First(SearchResultEntry entry, string? name)
     {
@@ -130,7 +148,7 @@ internal sealed class LdapUserMapping(LdapAttributes attributes, string? increme
     }
 
     private bool IsDisabledInActiveDirectory(SearchResultEntry entry) =>
-        attributes.AccountControl is { } name
+        _names.AccountControl is { } name
         && int.TryParse(First(entry, name), out var flags)
         && (flags & AccountDisable) != 0;
 }
