@@ -34,12 +34,12 @@ public static class ReconcileStateLoader
         var members = new HashSet<ManagedMember>();
         foreach (var batch in groupIds.Chunk(ProfileBatch))
         {
-            members.UnionWith(await db.GroupMembers.AsNoTracking().Where(m => EF.Parameter(batch).Contains(m.GroupId))
+            members.UnionWith(await db.MemberEdges.Where(m => EF.Parameter(batch).Contains(m.GroupId))
                 .Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group)).ToListAsync(ct));
         }
         foreach (var batch in departed.Chunk(ProfileBatch))
         {
-            var rows = await db.GroupMembers.AsNoTracking().Where(m => EF.Parameter(batch).Contains(m.MemberId))
+            var rows = await db.MemberEdges.Where(m => EF.Parameter(batch).Contains(m.MemberId))
                 .Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group)).ToListAsync(ct);
             members.UnionWith(rows.Where(m => managed.Contains(m.GroupId)));
         }
@@ -78,7 +78,7 @@ public static class ReconcileStateLoader
             .ToListAsync(ct);
         var members = snapshot.IsFull
             ? await (
-                    from m in db.GroupMembers.AsNoTracking()
+                    from m in db.MemberEdges
                     join g in db.Groups on m.GroupId equals g.Id
                     where g.OrganizationId == organizationId && g.ManagedBy == source && g.ExternalId != null
                     select new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group))
