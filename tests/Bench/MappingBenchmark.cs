@@ -171,10 +171,11 @@ public static class MappingBenchmark
             }
 
             db.Groups.AddRange(groups);
-            db.GroupMembers.AddRange(Enumerable.Range(0, 100).Select(i => new GroupMember
+            for (var i = 0; i < 100; i++)
             {
-                GroupId = groups[i].Id, MemberId = groups[900 + i].Id, MemberType = GroupMemberType.Group, AddedAt = now,
-            }));
+                db.AddMember(groups[i].Id, groups[900 + i].Id, GroupMemberType.Group, now);
+            }
+
             await db.SaveChangesAsync();
         }
 
@@ -189,7 +190,7 @@ public static class MappingBenchmark
                 db.Users.Add(user);
                 foreach (var g in new[] { u % Groups, ((u * 7) + 3) % Groups, ((u * 13) + 5) % Groups }.Distinct())
                 {
-                    db.GroupMembers.Add(new GroupMember { GroupId = groups[g].Id, MemberId = user.Id, MemberType = GroupMemberType.User, AddedAt = now });
+                    db.AddMember(groups[g].Id, user.Id, GroupMemberType.User, now);
                 }
             }
 

@@ -167,8 +167,9 @@ public static class PagingBenchmark
             SELECT m.UserId, t.Id, t.Name, m.Role FROM TeamMemberships m JOIN Teams t ON t.Id = m.TeamId
             WHERE m.OrganizationId = '{organizationId}' AND m.UserId IN ({list}) AND m.RemovedAt IS NULL AND t.DeletedAt IS NULL
             UNION ALL
-            SELECT gm.MemberId, g.Id, g.DisplayName, NULL FROM GroupMembers gm JOIN Groups g ON g.Id = gm.GroupId
-            WHERE gm.MemberId IN ({list}) AND gm.MemberType = 'User' AND g.DeletedAt IS NULL
+            SELECT u.EntityId, g.Id, g.DisplayName, NULL FROM MemberKeys u JOIN GroupMembers gm ON gm.MemberKey = u.Key
+            JOIN MemberKeys gk ON gk.Key = gm.GroupKey JOIN Groups g ON g.Id = gk.EntityId
+            WHERE u.EntityId IN ({list}) AND gm.MemberType = 0 AND g.DeletedAt IS NULL
             """);
     }
 
@@ -288,10 +289,8 @@ public static class PagingBenchmark
             {
                 UserId = u.Id, Value = u.UserName, NormalizedValue = u.NormalizedUserName, Type = "work", Primary = true,
             }), default);
-            await BulkInsert.RunAsync(db, users.SelectMany((u, i) => Enumerable.Range(0, GroupsPerUser).Select(k => new GroupMember
-            {
-                GroupId = groups[((from + i) * 7 + k * 101) % Groups].Id, MemberId = u.Id, MemberType = GroupMemberType.User, AddedAt = start,
-            }).DistinctBy(m => m.GroupId)), default);
+            await MemberRows.WriteAsync(db, users.SelectMany((u, i) => Enumerable.Range(0, GroupsPerUser).Select(k => new MemberRow(
+                groups[((from + i) * 7 + k * 101) % Groups].Id, u.Id, GroupMemberType.User, start)).DistinctBy(m => m.GroupId)), [], default);
             await BulkInsert.RunAsync(db, users.SelectMany((u, i) => Enumerable.Range(0, TeamsPerUser).Select(k => new TeamMembership
             {
                 OrganizationId = organization.Id, TeamId = teams[((from + i) * 3 + k * 37) % Teams].Id, UserId = u.Id,

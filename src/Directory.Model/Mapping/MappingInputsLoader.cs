@@ -122,7 +122,7 @@ internal static class MappingInputsLoader
         while (frontier.Count > 0)
         {
             var batch = frontier;
-            var rows = await db.GroupMembers.AsNoTracking()
+            var rows = await db.MemberEdges
                 .Where(m => batch.Contains(m.GroupId))
                 .Select(m => new { m.MemberId, m.MemberType })
                 .ToListAsync(ct);
@@ -155,7 +155,7 @@ internal static class MappingInputsLoader
             groups.Add(new GroupIdentity(g.Id, g.DisplayName, g.ExternalId, g.DistinguishedName), g.Deleted);
         }
 
-        var edges = from m in db.GroupMembers.AsNoTracking()
+        var edges = from m in db.MemberEdges
                     join g in db.Groups on m.GroupId equals g.Id
                     where g.OrganizationId == organizationId
                     select new { m.GroupId, m.MemberId, m.MemberType };
@@ -180,7 +180,7 @@ internal static class MappingInputsLoader
         ScimBridgeDbContext db, Guid organizationId, GroupTable groups, Dictionary<Guid, int> userIndex, List<int>?[] userGroups, CancellationToken ct)
     {
         var ids = userIndex.Keys.ToList();
-        var direct = await db.GroupMembers.AsNoTracking()
+        var direct = await db.MemberEdges
             .Where(m => ids.Contains(m.MemberId) && m.MemberType == GroupMemberType.User)
             .Select(m => new { m.GroupId, m.MemberId })
             .ToListAsync(ct);
@@ -192,7 +192,7 @@ internal static class MappingInputsLoader
         while (frontier.Count > 0)
         {
             var batch = frontier;
-            var parents = await db.GroupMembers.AsNoTracking()
+            var parents = await db.MemberEdges
                 .Where(m => batch.Contains(m.MemberId) && m.MemberType == GroupMemberType.Group)
                 .Select(m => new { m.GroupId, m.MemberId })
                 .ToListAsync(ct);

@@ -33,7 +33,7 @@ public sealed class EfUserReader(ScimBridgeDbContext db) : IUserReader
              where t.DeletedAt == null
              select new RelationRow { Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true })
             .Concat(
-                from m in db.GroupMembers.AsNoTracking()
+                from m in db.MemberEdges
                 where m.MemberId == userId && m.MemberType == GroupMemberType.User
                 join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
                 where g.OrganizationId == organizationId && g.DeletedAt == null
@@ -41,7 +41,7 @@ public sealed class EfUserReader(ScimBridgeDbContext db) : IUserReader
 
     private static readonly CompiledPerModel<Func<ScimBridgeDbContext, Guid, Guid, IAsyncEnumerable<RelationRow>>> GroupsOfUser =
         new(() => EF.CompileAsyncQuery((ScimBridgeDbContext db, Guid organizationId, Guid userId) =>
-            from m in db.GroupMembers.AsNoTracking()
+            from m in db.MemberEdges
             where m.MemberId == userId && m.MemberType == GroupMemberType.User
             join g in db.Groups.AsNoTracking() on m.GroupId equals g.Id
             where g.OrganizationId == organizationId && g.DeletedAt == null
@@ -93,7 +93,7 @@ public sealed class EfUserReader(ScimBridgeDbContext db) : IUserReader
             join t in db.Teams.AsNoTracking().Live() on m.TeamId equals t.Id
             select new RelationRow { UserId = m.UserId, Id = t.Id, Name = t.Name, Role = m.Role, IsTeam = true };
         var groupRows =
-            from m in db.GroupMembers.AsNoTracking()
+            from m in db.MemberEdges
             where wanted.Contains(m.MemberId) && m.MemberType == GroupMemberType.User
             join g in db.Groups.AsNoTracking().LiveIn(organizationId) on m.GroupId equals g.Id
             select new RelationRow { UserId = m.MemberId, Id = g.Id, Name = g.DisplayName, Role = null, IsTeam = false };

@@ -35,7 +35,22 @@ public class ScimBridgeDbContext : DbContext
     public DbSet<OrganizationNumber> OrganizationNumbers => Set<OrganizationNumber>();
     public DbSet<TeamMembership> TeamMemberships => Set<TeamMembership>();
     public DbSet<DirectoryGroup> Groups => Set<DirectoryGroup>();
+
+    /// <summary>Stored member rows, by numbers; read <see cref="MemberEdges"/>, write with <see cref="AddMember"/> and <see cref="RemoveMember"/>.</summary>
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+
+    /// <summary>The numbers users and groups have in member rows.</summary>
+    public DbSet<MemberKey> MemberKeys => Set<MemberKey>();
+
+    /// <summary>
+    /// Group members by ids, read-only: each member row joined to its two keys. A filter on <c>GroupId</c> looks up the
+    /// group's number and reads one range of the primary key; one on <c>MemberId</c> uses the member number's index.
+    /// </summary>
+    public IQueryable<MemberEdge> MemberEdges =>
+        from m in GroupMembers.AsNoTracking()
+        join g in MemberKeys.AsNoTracking() on m.GroupKey equals g.Key
+        join k in MemberKeys.AsNoTracking() on m.MemberKey equals k.Key
+        select new MemberEdge { GroupId = g.EntityId, MemberId = k.EntityId, MemberType = m.MemberType, AddedAt = m.AddedAt };
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
     public DbSet<SyncSourceState> SyncSourceStates => Set<SyncSourceState>();
@@ -44,7 +59,11 @@ public class ScimBridgeDbContext : DbContext
     /// <summary>Users' addresses as rows, read out of their JSON; for filters only.</summary>
     public IQueryable<UserAddressRow> UserAddresses => Set<UserAddressRow>().AsNoTracking();
 
-    private const int BulkMemberInsertThreshold = 100;
+    /// <summary>Member rows to add, written at the next save after EF's own changes.</summary>
+    private List<MemberRow> _memberAdds = [];
+
+    /// <summary>Member rows to remove, written at the next save after EF's own changes.</summary>
+    private List<(Guid GroupId, Guid MemberId)> _memberRemoves = [];
 
     private SqliteWriteGate? _writeGate;
     private bool _writeGateResolved;
@@ -82,7 +101,7 @@ public class ScimBridgeDbContext : DbContext
         }
 
         using var gate = WriteGate is { } writeGate ? await writeGate.EnterAsync(cancellationToken) : null;
-        if (newEntries.Count == 0)
+        if (newEntries.Count == 0 && _memberAdds.Count + _memberRemoves.Count == 0)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
@@ -97,58 +116,44 @@ public class ScimBridgeDbContext : DbContext
         return written;
     }
 
-    /// <summary>EF's save of the tracked changes, with many new group members written set-based (inside a transaction only).</summary>
+    /// <summary>
+    /// Stages a member row: written at the next save, after EF's own changes (so a group created in the same unit of
+    /// work exists first). Adding a member that already is one is a no-op.
+    /// </summary>
+    public void AddMember(Guid groupId, Guid memberId, GroupMemberType type, DateTimeOffset addedAt) =>
+        _memberAdds.Add(new MemberRow(groupId, memberId, type, addedAt));
+
+    /// <summary>Stages the removal of a member row (a no-op when it does not exist), undoing an add staged for it.</summary>
+    public void RemoveMember(Guid groupId, Guid memberId)
+    {
+        if (_memberAdds.Count > 0)
+        {
+            _memberAdds.RemoveAll(a => a.GroupId == groupId && a.MemberId == memberId);
+        }
+
+        _memberRemoves.Add((groupId, memberId));
+    }
+
+    /// <summary>Forgets staged member changes, as <see cref="Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker.Clear"/> forgets tracked ones.</summary>
+    public void ForgetStagedMembers()
+    {
+        _memberAdds = [];
+        _memberRemoves = [];
+    }
+
+    /// <summary>EF's save of the tracked changes, then the staged member rows (inside a transaction only).</summary>
     private async Task<int> SaveTrackedAsync(bool acceptAllChangesOnSuccess, CancellationToken ct)
     {
-        var bulkMembers = TakeBulkMemberInserts();
+        var (adds, removes) = (_memberAdds, _memberRemoves);
+        ForgetStagedMembers();
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
-        return written + await InsertMembersAsync(bulkMembers, ct);
-    }
-
-    /// <summary>
-    /// Many new group members (a 1,000-member PATCH) are written by multi-row INSERTs instead of one INSERT each.
-    /// They leave the change tracker here and are inserted after EF's save, so a group created in the same unit of work
-    /// exists first. SQLite only: PostgreSQL keeps EF's batched inserts.
-    /// </summary>
-    private List<GroupMember> TakeBulkMemberInserts()
-    {
-        if (!IsSqlite)
+        if (adds.Count + removes.Count > 0)
         {
-            return [];
+            await Sqlite.SqliteWriteCache.EnlargeAsync(this, adds.Count + removes.Count, ct);
+            await MemberRows.WriteAsync(this, adds, removes, ct);
         }
 
-        var added = ChangeTracker.Entries<GroupMember>().Where(e => e.State == EntityState.Added).ToList();
-        if (added.Count < BulkMemberInsertThreshold)
-        {
-            return [];
-        }
-
-        foreach (var entry in added)
-        {
-            entry.State = EntityState.Detached;
-        }
-
-        return [.. added.Select(e => e.Entity)];
-    }
-
-    private async Task<int> InsertMembersAsync(List<GroupMember> members, CancellationToken ct)
-    {
-        if (members.Count == 0)
-        {
-            return 0;
-        }
-
-        // ON CONFLICT DO NOTHING keeps adds idempotent should a concurrent request have added the same member meanwhile.
-        await using var insert = BulkInsert.For<GroupMember>(this,
-            [nameof(GroupMember.GroupId), nameof(GroupMember.MemberId), nameof(GroupMember.MemberType), nameof(GroupMember.AddedAt)],
-            "ON CONFLICT DO NOTHING");
-        foreach (var member in members)
-        {
-            await insert.AddAsync(ct, member.GroupId, member.MemberId, member.MemberType, member.AddedAt);
-        }
-
-        await insert.FlushAsync(ct);
-        return members.Count;
+        return written + adds.Count + removes.Count;
     }
 
     /// <summary>The process-wide SQLite writer gate, when the application registered one (see <see cref="SqliteWriteGate"/>).</summary>

@@ -130,10 +130,6 @@ public sealed partial class GroupProvisioning
         IReadOnlyList<MemberEdit> adds, IReadOnlyList<MemberEdit> removes, ProvisioningContext context, CancellationToken ct)
     {
         var changes = new DirectoryChanges();
-
-        // In key order, groups and their members alike (a GUID's order is its text's, as SQLite stores it): new rows go
-        // into the member key's B-tree as an append per group instead of an insert at a random leaf, and lie side by
-        // side in the table, so the later reads and deletes of a group's members touch few pages, in order.
         var byGroup = adds.Select(m => (Edit: m, Added: true)).Concat(removes.Select(m => (Edit: m, Added: false)))
             .GroupBy(m => m.Edit.GroupId)
             .OrderBy(g => g.Key)
@@ -143,46 +139,29 @@ public sealed partial class GroupProvisioning
             await SqliteWriteCache.EnlargeAsync(db, adds.Count + removes.Count, ct);
             var groups = await LoadAsync(byGroup.Select(g => g.Key), context, ct);
             var now = clock.GetUtcNow();
-            BulkCommand? delete = null;
-            await using var insert = BulkInsert.For<GroupMember>(db,
-                [nameof(GroupMember.GroupId), nameof(GroupMember.MemberId), nameof(GroupMember.MemberType), nameof(GroupMember.AddedAt)],
-                "ON CONFLICT DO NOTHING");
+
+            // Written by the member rows' writer directly rather than staged on the context: a first sync adds a million.
+            await MemberRows.WriteAsync(db,
+                adds.Select(a => new MemberRow(a.GroupId, a.MemberId, a.IsGroup ? GroupMemberType.Group : GroupMemberType.User, now)),
+                removes.Select(r => (r.GroupId, r.MemberId)), ct);
             foreach (var edits in byGroup)
             {
-                var added = edits.Where(e => e.Added).Select(e => e.Edit).OrderBy(e => e.MemberId).ToList();
-                var removed = edits.Where(e => !e.Added).Select(e => e.Edit).OrderBy(e => e.MemberId).ToList();
-                foreach (var add in added)
-                {
-                    await insert.AddAsync(ct, add.GroupId, add.MemberId, add.IsGroup ? GroupMemberType.Group : GroupMemberType.User, now);
-                }
-
+                var added = edits.Where(e => e.Added).Select(e => e.Edit.MemberId).Order().ToList();
+                var removed = edits.Where(e => !e.Added).Select(e => e.Edit.MemberId).Order().ToList();
                 if (removed.Count > 0)
                 {
-                    var ids = removed.Select(r => r.MemberId).ToList();
-                    if (db.IsSqlite)
-                    {
-                        delete ??= await PrepareMemberDeleteAsync(ct);
-                        foreach (var id in ids)
-                        {
-                            await delete.ExecuteAsync(ct, edits.Key, id);
-                        }
-                    }
-                    else
-                    {
-                        await db.GroupMembers.Where(m => m.GroupId == edits.Key && ids.Contains(m.MemberId)).ExecuteDeleteAsync(ct);
-                    }
                     audit.Record(context.OrganizationId, context.Actor, "group.members.removed", TargetType, edits.Key.ToString(),
-                        before: new { members = ids }, cause: context.Cause);
+                        before: new { members = removed }, cause: context.Cause);
                 }
 
                 if (added.Count > 0)
                 {
                     audit.Record(context.OrganizationId, context.Actor, "group.members.added", TargetType, edits.Key.ToString(),
-                        after: new { members = added.Select(a => a.MemberId) }, cause: context.Cause);
+                        after: new { members = added }, cause: context.Cause);
                 }
 
                 Touch(groups[edits.Key]);
-                foreach (var edit in added.Concat(removed))
+                foreach (var (edit, _) in edits)
                 {
                     if (edit.IsGroup)
                     {
@@ -195,26 +174,9 @@ public sealed partial class GroupProvisioning
                 }
             }
 
-            await insert.FlushAsync(ct);
-            if (delete is not null)
-            {
-                await delete.DisposeAsync();
-            }
             await db.SaveChangesAsync(ct);
         }, ct);
         return changes;
-    }
-
-    /// <summary>
-    /// On SQLite, one member row deleted per execution of a prepared statement: a change round's removals run to tens of
-    /// thousands, and a statement listing that many values is generated anew for every group (PostgreSQL takes an array).
-    /// </summary>
-    private Task<BulkCommand> PrepareMemberDeleteAsync(CancellationToken ct)
-    {
-        var (table, column) = BulkCommand.Names<GroupMember>(db);
-        return BulkCommand.PrepareAsync(db,
-            $"DELETE FROM {table} WHERE {column(nameof(GroupMember.GroupId))} = @p0 AND {column(nameof(GroupMember.MemberId))} = @p1",
-            [BulkCommand.Column<GroupMember>(db, nameof(GroupMember.GroupId)), BulkCommand.Column<GroupMember>(db, nameof(GroupMember.MemberId))], ct);
     }
 
     /// <summary>A new group and the audit entry of its creation, neither staged yet.</summary>

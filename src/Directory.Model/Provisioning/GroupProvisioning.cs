@@ -72,7 +72,7 @@ public sealed partial class GroupProvisioning(ScimBridgeDbContext db, AuditLog a
             throw new InvalidValueException($"No user or group with id '{unknown[0]}' exists in this organization.");
         }
 
-        var existing = await db.GroupMembers
+        var existing = await db.MemberEdges
             .Where(m => m.GroupId == group.Id && wanted.Contains(m.MemberId))
             .Select(m => m.MemberId)
             .ToListAsync(ct);
@@ -84,13 +84,11 @@ public sealed partial class GroupProvisioning(ScimBridgeDbContext db, AuditLog a
 
         var now = clock.GetUtcNow();
         var users = userIds.ToHashSet();
-        db.GroupMembers.AddRange(added.Select(id => new GroupMember
+        foreach (var id in added)
         {
-            GroupId = group.Id,
-            MemberId = id,
-            MemberType = users.Contains(id) ? GroupMemberType.User : GroupMemberType.Group,
-            AddedAt = now,
-        }));
+            db.AddMember(group.Id, id, users.Contains(id) ? GroupMemberType.User : GroupMemberType.Group, now);
+        }
+
         Touch(group);
         audit.Record(group.OrganizationId, context.Actor, "group.members.added", TargetType, group.Id.ToString(),
             after: new { members = added }, cause: context.Cause);
@@ -107,15 +105,20 @@ public sealed partial class GroupProvisioning(ScimBridgeDbContext db, AuditLog a
         }
 
         var wanted = memberIds.Distinct().ToList();
-        var rows = await db.GroupMembers
+        var rows = await db.MemberEdges
             .Where(m => m.GroupId == group.Id && wanted.Contains(m.MemberId))
+            .Select(m => new { m.MemberId, m.MemberType })
             .ToListAsync(ct);
         if (rows.Count == 0)
         {
             return [];
         }
 
-        db.GroupMembers.RemoveRange(rows);
+        foreach (var row in rows)
+        {
+            db.RemoveMember(group.Id, row.MemberId);
+        }
+
         Touch(group);
         var removed = rows.Select(r => r.MemberId).ToList();
         audit.Record(group.OrganizationId, context.Actor, "group.members.removed", TargetType, group.Id.ToString(),
@@ -128,7 +131,7 @@ public sealed partial class GroupProvisioning(ScimBridgeDbContext db, AuditLog a
     public async Task<(IReadOnlyList<Guid> Added, IReadOnlyList<Guid> Removed)> ReplaceMembersAsync(
         DirectoryGroup group, IReadOnlyCollection<Guid> memberIds, ProvisioningContext context, CancellationToken ct)
     {
-        var current = await db.GroupMembers.Where(m => m.GroupId == group.Id).Select(m => m.MemberId).ToListAsync(ct);
+        var current = await db.MemberEdges.Where(m => m.GroupId == group.Id).Select(m => m.MemberId).ToListAsync(ct);
         var wanted = memberIds.ToHashSet();
         var toRemove = current.Where(id => !wanted.Contains(id)).ToList();
         var toAdd = wanted.Except(current).ToList();

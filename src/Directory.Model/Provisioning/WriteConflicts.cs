@@ -1,7 +1,4 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
-using ScimBridge.Model.Groups;
 using ScimBridge.Model.Persistence;
 
 namespace ScimBridge.Model.Provisioning;
@@ -36,28 +33,18 @@ internal static class WriteConflicts
             {
                 return await attempt();
             }
-            catch (DbUpdateException e) when (retriable && attempts < MaxAttempts && IsLostRace(db, e))
+            catch (DbUpdateException e) when (retriable && attempts < MaxAttempts && IsLostRace(e))
             {
                 db.ChangeTracker.Clear();
+                db.ForgetStagedMembers();
                 reset();
             }
         }
     }
 
     /// <summary>
-    /// A version that moved since the read, a row already deleted by another writer, or a group member another writer
-    /// added first.
+    /// A version that moved since the read, or a row already deleted by another writer. (Member rows cannot collide:
+    /// they are written with ON CONFLICT DO NOTHING, and the group's version guards what was decided from them.)
     /// </summary>
-    public static bool IsLostRace(ScimBridgeDbContext db, DbUpdateException e) => e switch
-    {
-        DbUpdateConcurrencyException => true,
-        _ => e.InnerException switch
-        {
-            PostgresException { SqlState: PostgresUniqueViolation } pg => pg.ConstraintName == MemberKeyName(db),
-            SqliteException { SqliteExtendedErrorCode: SqliteConstraintPrimaryKey } => e.Entries.Any(entry => entry.Entity is GroupMember),
-            _ => false,
-        },
-    };
-
-    private static string? MemberKeyName(ScimBridgeDbContext db) => db.Model.FindEntityType(typeof(GroupMember))?.FindPrimaryKey()?.GetName();
+    public static bool IsLostRace(DbUpdateException e) => e is DbUpdateConcurrencyException;
 }

@@ -50,7 +50,7 @@ public sealed class PostgresNativePathTests(PostgresDatabase server) : IClassFix
             db.Add(team);
             db.Add(group);
             db.Add(new TeamMembership { OrganizationId = organization.Id, TeamId = team.Id, UserId = user.Id, Role = TeamRole.Admin });
-            db.Add(new GroupMember { GroupId = group.Id, MemberId = user.Id, MemberType = GroupMemberType.User });
+            db.AddMember(group.Id, user.Id, GroupMemberType.User, DateTimeOffset.UnixEpoch);
             await db.SaveChangesAsync();
         }
 

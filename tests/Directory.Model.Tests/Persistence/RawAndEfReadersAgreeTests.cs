@@ -48,7 +48,7 @@ public class RawAndEfReadersAgreeTests
             db.TeamMemberships.Add(Membership(teams[2], user, removed: true));
             foreach (var group in groups)
             {
-                db.GroupMembers.Add(new GroupMember { GroupId = group.Id, MemberId = user.Id, MemberType = GroupMemberType.User, AddedAt = directory.Clock.GetUtcNow() });
+                db.AddMember(group.Id, user.Id, GroupMemberType.User, directory.Clock.GetUtcNow());
             }
         }
 
@@ -128,7 +128,7 @@ public class RawAndEfReadersAgreeTests
             join t in db.Teams.AsNoTracking().Live() on m.TeamId equals t.Id
             select t.Id).ToListAsync();
         var groups = await (
-            from m in db.GroupMembers.AsNoTracking()
+            from m in db.MemberEdges
             where m.MemberId == userId && m.MemberType == GroupMemberType.User
             join g in db.Groups.AsNoTracking().LiveIn(organizationId) on m.GroupId equals g.Id
             select g.Id).ToListAsync();

@@ -84,10 +84,10 @@ public sealed class FilterDatabase : IAsyncLifetime
         var empty = NewGroup(organization, "Empty Group", null, May);
         foreach (var (group, member) in new[] { (engineering, alice), (engineering, bob), (sales, bob) })
         {
-            db.GroupMembers.Add(new GroupMember { GroupId = group.Id, MemberId = member.Id, MemberType = GroupMemberType.User, AddedAt = May });
+            db.AddMember(group.Id, member.Id, GroupMemberType.User, May);
         }
 
-        db.GroupMembers.Add(new GroupMember { GroupId = engineering.Id, MemberId = sales.Id, MemberType = GroupMemberType.Group, AddedAt = May });
+        db.AddMember(engineering.Id, sales.Id, GroupMemberType.Group, May);
 
         db.Users.AddRange(alice, bob, carol, dave);
         db.Groups.AddRange(engineering, sales, empty);

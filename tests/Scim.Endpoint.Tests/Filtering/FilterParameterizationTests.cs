@@ -63,7 +63,7 @@ public class FilterParameterizationTests(FilterDatabase database, ITestOutputHel
         var member = database.UserIds["alice"];
 
         var sql = WithoutParameterDeclarations(GroupFilter
-            .Apply(db.Groups, ScimFilterParser.Parse($"members.value eq \"{member}\""), db.GroupMembers)
+            .Apply(db.Groups, ScimFilterParser.Parse($"members.value eq \"{member}\""), db.MemberEdges)
             .Select(g => g.Id)
             .ToQueryString());
         output.WriteLine(sql);

@@ -9,7 +9,7 @@ public class GroupFilterTranslationTests(FilterDatabase database) : IClassFixtur
     private async Task<string> Find(string filter)
     {
         await using var db = database.Open();
-        var ids = await GroupFilter.Apply(db.Groups, ScimFilterParser.Parse(filter), db.GroupMembers).Select(g => g.Id).ToListAsync();
+        var ids = await GroupFilter.Apply(db.Groups, ScimFilterParser.Parse(filter), db.MemberEdges).Select(g => g.Id).ToListAsync();
         return string.Join(",", database.GroupIds.Where(kv => ids.Contains(kv.Value)).Select(kv => kv.Key).Order(StringComparer.Ordinal));
     }
 
@@ -57,7 +57,7 @@ public class GroupFilterTranslationTests(FilterDatabase database) : IClassFixtur
     public async Task Members_filter_respects_the_member_source_it_is_given()
     {
         await using var db = database.Open();
-        var onlySales = db.GroupMembers.Where(m => m.GroupId == database.GroupIds["Sales"]);
+        var onlySales = db.MemberEdges.Where(m => m.GroupId == database.GroupIds["Sales"]);
 
         var ids = await GroupFilter.Apply(db.Groups, ScimFilterParser.Parse($"members.value eq \"{database.UserIds["bob"]}\""), onlySales)
             .Select(g => g.Id).ToListAsync();
@@ -74,7 +74,7 @@ public class GroupFilterTranslationTests(FilterDatabase database) : IClassFixtur
     {
         using var db = database.Open();
 
-        var error = Assert.Throws<ScimException>(() => GroupFilter.Apply(db.Groups, ScimFilterParser.Parse(filter), db.GroupMembers));
+        var error = Assert.Throws<ScimException>(() => GroupFilter.Apply(db.Groups, ScimFilterParser.Parse(filter), db.MemberEdges));
 
         Assert.Equal(ScimErrorTypes.InvalidFilter, error.ScimType);
     }

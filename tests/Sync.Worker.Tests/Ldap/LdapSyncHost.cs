@@ -69,7 +69,7 @@ public sealed class LdapSyncHost : IAsyncDisposable
         {
             names[group.Id] = "group:" + group.DisplayName;
         }
-        var members = await db.GroupMembers.AsNoTracking().ToListAsync();
+        var members = await db.MemberEdges.ToListAsync();
         return groups.ToDictionary(
             g => g.DisplayName,
             g => members.Where(m => m.GroupId == g.Id).Select(m => names[m.MemberId]).Order(StringComparer.Ordinal).ToList());

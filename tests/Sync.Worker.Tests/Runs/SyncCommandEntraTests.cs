@@ -243,7 +243,7 @@ public abstract class SyncCommandEntraTests : IDisposable
     private async Task<List<string>> MembersAsync()
     {
         await using var db = SyncDatabases.Open(Database);
-        return await (from m in db.GroupMembers join u in db.Users on m.MemberId equals u.Id select u.UserName).Distinct().OrderBy(n => n).ToListAsync();
+        return await (from m in db.MemberEdges join u in db.Users on m.MemberId equals u.Id select u.UserName).Distinct().OrderBy(n => n).ToListAsync();
     }
 }
 

@@ -167,7 +167,7 @@ public abstract class SyncCrashRecoveryTests : IAsyncLifetime
             names[group.Id] = "group:" + group.ExternalId;
         }
         var teamNames = teams.ToDictionary(t => t.Id, t => t.Name);
-        var members = await db.GroupMembers.AsNoTracking().Select(m => new { m.GroupId, m.MemberId }).ToListAsync();
+        var members = await db.MemberEdges.Select(m => new { m.GroupId, m.MemberId }).ToListAsync();
         var memberships = await db.TeamMemberships.AsNoTracking().Select(m => new { m.TeamId, m.UserId, m.Role, m.Origin, Removed = m.RemovedAt != null }).ToListAsync();
         List<string> state =
         [

@@ -41,7 +41,7 @@ public abstract class SyncRunTests : IAsyncLifetime
         Assert.Equal(20, users);
         var stored = await _host.WithDbAsync(db => db.Users.SingleAsync(u => u.SourceKey == "k7"));
         Assert.True(stored.ToProfile().SameAs(Profile(7)), "the stored user reads back as the source sent it");
-        var members = await _host.WithDbAsync(db => db.GroupMembers.CountAsync(m => m.MemberId == stored.Id));
+        var members = await _host.WithDbAsync(db => db.MemberEdges.CountAsync(m => m.MemberId == stored.Id));
         Assert.Equal(1, members);
         var actors = await _host.WithDbAsync(db => db.AuditEntries.Select(a => a.Actor).Distinct().ToListAsync());
         Assert.Contains($"sync:{SyncTestHost.Source}#{run.Id}", actors);

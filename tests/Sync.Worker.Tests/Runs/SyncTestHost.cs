@@ -101,7 +101,7 @@ public sealed class SyncTestHost : IAsyncDisposable
     {
         var users = await db.Users.AsNoTracking().OrderBy(u => u.Id).Select(u => $"{u.Id}|{u.UserName}|{u.Status}|{u.Version}").ToListAsync();
         var groups = await db.Groups.AsNoTracking().OrderBy(g => g.Id).Select(g => $"{g.Id}|{g.DisplayName}|{g.DeletedAt}").ToListAsync();
-        var members = await db.GroupMembers.AsNoTracking().OrderBy(m => m.GroupId).ThenBy(m => m.MemberId).Select(m => $"{m.GroupId}|{m.MemberId}").ToListAsync();
+        var members = await db.MemberEdges.OrderBy(m => m.GroupId).ThenBy(m => m.MemberId).Select(m => $"{m.GroupId}|{m.MemberId}").ToListAsync();
         var audit = await db.AuditEntries.CountAsync();
         var cursor = await db.SyncSourceStates.AsNoTracking().Select(s => s.DeltaState).FirstOrDefaultAsync();
         return string.Join('\n', users.Concat(groups).Concat(members).Append($"audit={audit}").Append($"cursor={cursor}"));

@@ -27,9 +27,22 @@ internal sealed class GroupMemberConfiguration : IEntityTypeConfiguration<GroupM
 {
     public void Configure(EntityTypeBuilder<GroupMember> builder)
     {
-        builder.HasKey(m => new { m.GroupId, m.MemberId });
-        builder.HasOne<DirectoryGroup>().WithMany().HasForeignKey(m => m.GroupId);
-        builder.HasIndex(m => m.MemberId);
-        builder.Property(m => m.MemberType).HasConversion<string>().HasMaxLength(10);
+        // On SQLite a WITHOUT ROWID table (written by hand in the IntegerMemberKeys migration): the rows live in the
+        // primary key's B-tree, so a group's members are one range of small integer rows.
+        builder.HasKey(m => new { m.GroupKey, m.MemberKey });
+        builder.HasIndex(m => m.MemberKey);
+        builder.Property(m => m.GroupKey).ValueGeneratedNever();
+        builder.Property(m => m.MemberKey).ValueGeneratedNever();
+    }
+}
+
+internal sealed class MemberKeyConfiguration : IEntityTypeConfiguration<MemberKey>
+{
+    public void Configure(EntityTypeBuilder<MemberKey> builder)
+    {
+        // SQLite: INTEGER PRIMARY KEY AUTOINCREMENT, the rowid itself, so a key's id is one rowid lookup. PostgreSQL: identity.
+        builder.HasKey(k => k.Key);
+        builder.Property(k => k.Key).ValueGeneratedOnAdd();
+        builder.HasIndex(k => k.EntityId).IsUnique();
     }
 }

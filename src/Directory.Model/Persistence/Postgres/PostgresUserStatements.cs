@@ -43,6 +43,7 @@ public sealed class PostgresUserStatements
             var (memberships, m) = BulkCommand.Names<TeamMembership>(db);
             var (teams, t) = BulkCommand.Names<Team>(db);
             var (members, gm) = BulkCommand.Names<GroupMember>(db);
+            var (keys, k) = BulkCommand.Names<MemberKey>(db);
             var (groups, g) = BulkCommand.Names<DirectoryGroup>(db);
 
             string[] Lookup(string key) =>
@@ -63,8 +64,10 @@ public sealed class PostgresUserStatements
                 $"WHERE m.{m(nameof(TeamMembership.OrganizationId))} = $1 " +
                 $"AND m.{m(nameof(TeamMembership.RemovedAt))} IS NULL AND t.{t(nameof(Team.DeletedAt))} IS NULL",
                 $"SELECT g.{g(nameof(DirectoryGroup.Id))}, g.{g(nameof(DirectoryGroup.DisplayName))} FROM {members} gm " +
-                $"JOIN {groups} g ON g.{g(nameof(DirectoryGroup.Id))} = gm.{gm(nameof(GroupMember.GroupId))} " +
-                string.Format(System.Globalization.CultureInfo.InvariantCulture, join, $"gm.{gm(nameof(GroupMember.MemberId))}") + " " +
+                $"JOIN {keys} mk ON mk.{k(nameof(MemberKey.Key))} = gm.{gm(nameof(GroupMember.MemberKey))} " +
+                $"JOIN {keys} gk ON gk.{k(nameof(MemberKey.Key))} = gm.{gm(nameof(GroupMember.GroupKey))} " +
+                $"JOIN {groups} g ON g.{g(nameof(DirectoryGroup.Id))} = gk.{k(nameof(MemberKey.EntityId))} " +
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, join, $"mk.{k(nameof(MemberKey.EntityId))}") + " " +
                 $"WHERE gm.{gm(nameof(GroupMember.MemberType))} = $3 " +
                 $"AND g.{g(nameof(DirectoryGroup.OrganizationId))} = $1 AND g.{g(nameof(DirectoryGroup.DeletedAt))} IS NULL",
             ];

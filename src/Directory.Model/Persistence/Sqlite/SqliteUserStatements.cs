@@ -50,10 +50,14 @@ public sealed class SqliteUserStatements
                     $"WHERE m.{m(nameof(TeamMembership.OrganizationId))} = ?1 AND m.{m(nameof(TeamMembership.UserId))} = ?2 " +
                     $"AND m.{m(nameof(TeamMembership.RemovedAt))} IS NULL AND t.{t(nameof(Team.DeletedAt))} IS NULL";
             var (members, gm) = BulkCommand.Names<GroupMember>(db);
+            var (keys, k) = BulkCommand.Names<MemberKey>(db);
             var (groups, g) = BulkCommand.Names<DirectoryGroup>(db);
-            Groups = $"SELECT g.{g(nameof(DirectoryGroup.Id))}, g.{g(nameof(DirectoryGroup.DisplayName))} FROM {members} gm " +
-                     $"JOIN {groups} g ON g.{g(nameof(DirectoryGroup.Id))} = gm.{gm(nameof(GroupMember.GroupId))} " +
-                     $"WHERE gm.{gm(nameof(GroupMember.MemberId))} = ?1 AND gm.{gm(nameof(GroupMember.MemberType))} = ?2 " +
+            // CROSS JOIN fixes SQLite's join order: the member's number, its rows by the member index, then each group.
+            Groups = $"SELECT g.{g(nameof(DirectoryGroup.Id))}, g.{g(nameof(DirectoryGroup.DisplayName))} FROM {keys} mk " +
+                     $"CROSS JOIN {members} gm ON gm.{gm(nameof(GroupMember.MemberKey))} = mk.{k(nameof(MemberKey.Key))} " +
+                     $"CROSS JOIN {keys} gk ON gk.{k(nameof(MemberKey.Key))} = gm.{gm(nameof(GroupMember.GroupKey))} " +
+                     $"CROSS JOIN {groups} g ON g.{g(nameof(DirectoryGroup.Id))} = gk.{k(nameof(MemberKey.EntityId))} " +
+                     $"WHERE mk.{k(nameof(MemberKey.EntityId))} = ?1 AND gm.{gm(nameof(GroupMember.MemberType))} = ?2 " +
                      $"AND g.{g(nameof(DirectoryGroup.OrganizationId))} = ?3 AND g.{g(nameof(DirectoryGroup.DeletedAt))} IS NULL";
             var memberType = BulkCommand.Column<GroupMember>(db, nameof(GroupMember.MemberType)).GetTypeMapping().Converter;
             UserMemberType = memberType?.ConvertToProvider(GroupMemberType.User) ?? GroupMemberType.User;

@@ -67,7 +67,7 @@ public sealed class UserDetails(ScimBridgeDbContext db)
         {
             var members = frontier;
             var memberType = depth == 0 ? GroupMemberType.User : GroupMemberType.Group;
-            var parents = await db.GroupMembers.AsNoTracking()
+            var parents = await db.MemberEdges
                 .Where(m => members.Contains(m.MemberId) && m.MemberType == memberType)
                 .Join(db.Groups.Where(g => g.OrganizationId == organizationId && g.DeletedAt == null), m => m.GroupId, g => g.Id,
                     (m, g) => new { m.MemberId, g.Id, g.DisplayName, g.ManagedBy })

@@ -16,11 +16,11 @@ internal static class GroupFilterAttributes
         .Add(ScimUrns.Group, "meta.lastModified", new DateTimeFilterAttribute((Expression<Func<DirectoryGroup, DateTimeOffset>>)(g => g.UpdatedAt)));
 
     private static readonly AttributeScope Member = new AttributeScope("Group.members")
-        .Add(ScimUrns.Group, "value", new GuidFilterAttribute((Expression<Func<GroupMember, Guid>>)(m => m.MemberId)))
-        .Add(ScimUrns.Group, "type", new EnumFilterAttribute<GroupMemberType>((Expression<Func<GroupMember, GroupMemberType>>)(m => m.MemberType)));
+        .Add(ScimUrns.Group, "value", new GuidFilterAttribute((Expression<Func<MemberEdge, Guid>>)(m => m.MemberId)))
+        .Add(ScimUrns.Group, "type", new EnumFilterAttribute<GroupMemberType>((Expression<Func<MemberEdge, GroupMemberType>>)(m => m.MemberType)));
 
     /// <summary>The group attributes plus <c>members</c>, answered by EXISTS over <paramref name="members"/>.</summary>
-    public static AttributeScope WithMembers(IQueryable<GroupMember> members) =>
-        Scope.With(ScimUrns.Group, "members", CollectionFilterAttribute.Correlated<DirectoryGroup, GroupMember>(
+    public static AttributeScope WithMembers(IQueryable<MemberEdge> members) =>
+        Scope.With(ScimUrns.Group, "members", CollectionFilterAttribute.Correlated<DirectoryGroup, MemberEdge>(
             members, (g, m) => m.GroupId == g.Id, Member));
 }

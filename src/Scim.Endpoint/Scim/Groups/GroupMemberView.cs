@@ -19,7 +19,7 @@ public sealed record GroupMemberView(Guid MemberId, GroupMemberType Type, string
 
         var ids = groupIds.ToList();
         var users = await (
-            from m in db.GroupMembers.AsNoTracking()
+            from m in db.MemberEdges
             where ids.Contains(m.GroupId) && m.MemberType == GroupMemberType.User
             join u in db.Users.AsNoTracking().IgnoreAutoIncludes().LiveIn(organizationId) on m.MemberId equals u.Id
             orderby m.AddedAt
@@ -31,7 +31,7 @@ public sealed record GroupMemberView(Guid MemberId, GroupMemberType Type, string
         }
 
         var groups = await (
-            from m in db.GroupMembers.AsNoTracking()
+            from m in db.MemberEdges
             where ids.Contains(m.GroupId) && m.MemberType == GroupMemberType.Group
             join g in db.Groups.AsNoTracking().LiveIn(organizationId) on m.MemberId equals g.Id
             orderby m.AddedAt

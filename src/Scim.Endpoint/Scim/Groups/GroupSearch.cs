@@ -32,7 +32,7 @@ public static class GroupSearch
     public static IQueryable<DirectoryGroup> Matching(ScimBridgeDbContext db, Guid organizationId, FilterNode? filter)
     {
         var groups = db.Groups.AsNoTracking().LiveIn(organizationId);
-        return filter is null ? groups : GroupFilter.Apply(groups, filter, db.GroupMembers.AsNoTracking());
+        return filter is null ? groups : GroupFilter.Apply(groups, filter, db.MemberEdges);
     }
 
     public static async Task<(IReadOnlyList<JsonObject> Resources, long Total)> PageAsync(

@@ -12,7 +12,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Postgres
     public partial class PostgresScimBridgeDbContextModel
     {
         private PostgresScimBridgeDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b25ecd59-2d9d-4613-b7fe-28cf08dc69f0"), entityTypeCount: 16)
+            : base(skipDetectChanges: false, modelId: new Guid("f8e5ca88-1c8b-464c-8b87-563b56fb8f8a"), entityTypeCount: 17)
         {
         }
 
@@ -21,6 +21,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Postgres
             var auditEntry = AuditEntryEntityType.Create(this);
             var directoryGroup = DirectoryGroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
+            var memberKey = MemberKeyEntityType.Create(this);
             var appliedMapping = AppliedMappingEntityType.Create(this);
             var adminLoginLink = AdminLoginLinkEntityType.Create(this);
             var organization = OrganizationEntityType.Create(this);
@@ -36,7 +37,6 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Postgres
             var userPhoneNumber = UserPhoneNumberEntityType.Create(this);
 
             DirectoryGroupEntityType.CreateForeignKey1(directoryGroup, organization);
-            GroupMemberEntityType.CreateForeignKey1(groupMember, directoryGroup);
             AppliedMappingEntityType.CreateForeignKey1(appliedMapping, organization);
             AdminLoginLinkEntityType.CreateForeignKey1(adminLoginLink, organization);
             AdminLoginLinkEntityType.CreateForeignKey2(adminLoginLink, user);
@@ -52,6 +52,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Postgres
             AuditEntryEntityType.CreateAnnotations(auditEntry);
             DirectoryGroupEntityType.CreateAnnotations(directoryGroup);
             GroupMemberEntityType.CreateAnnotations(groupMember);
+            MemberKeyEntityType.CreateAnnotations(memberKey);
             AppliedMappingEntityType.CreateAnnotations(appliedMapping);
             AdminLoginLinkEntityType.CreateAnnotations(adminLoginLink);
             OrganizationEntityType.CreateAnnotations(organization);

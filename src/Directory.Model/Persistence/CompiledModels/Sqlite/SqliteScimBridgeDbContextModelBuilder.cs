@@ -11,7 +11,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
     public partial class SqliteScimBridgeDbContextModel
     {
         private SqliteScimBridgeDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("537f3875-8a11-444d-9d30-78f4297360ca"), entityTypeCount: 16)
+            : base(skipDetectChanges: false, modelId: new Guid("a219a1dc-66ae-4f61-a4ec-3d61a11e5582"), entityTypeCount: 17)
         {
         }
 
@@ -20,6 +20,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
             var auditEntry = AuditEntryEntityType.Create(this);
             var directoryGroup = DirectoryGroupEntityType.Create(this);
             var groupMember = GroupMemberEntityType.Create(this);
+            var memberKey = MemberKeyEntityType.Create(this);
             var appliedMapping = AppliedMappingEntityType.Create(this);
             var adminLoginLink = AdminLoginLinkEntityType.Create(this);
             var organization = OrganizationEntityType.Create(this);
@@ -35,7 +36,6 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
             var userPhoneNumber = UserPhoneNumberEntityType.Create(this);
 
             DirectoryGroupEntityType.CreateForeignKey1(directoryGroup, organization);
-            GroupMemberEntityType.CreateForeignKey1(groupMember, directoryGroup);
             AppliedMappingEntityType.CreateForeignKey1(appliedMapping, organization);
             AdminLoginLinkEntityType.CreateForeignKey1(adminLoginLink, organization);
             AdminLoginLinkEntityType.CreateForeignKey2(adminLoginLink, user);
@@ -51,6 +51,7 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
             AuditEntryEntityType.CreateAnnotations(auditEntry);
             DirectoryGroupEntityType.CreateAnnotations(directoryGroup);
             GroupMemberEntityType.CreateAnnotations(groupMember);
+            MemberKeyEntityType.CreateAnnotations(memberKey);
             AppliedMappingEntityType.CreateAnnotations(appliedMapping);
             AdminLoginLinkEntityType.CreateAnnotations(adminLoginLink);
             OrganizationEntityType.CreateAnnotations(organization);

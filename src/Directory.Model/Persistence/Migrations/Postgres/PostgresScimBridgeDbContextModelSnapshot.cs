@@ -134,25 +134,42 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("ScimBridge.Model.Groups.GroupMember", b =>
                 {
-                    b.Property<Guid>("GroupId")
-                        .HasColumnType("uuid");
+                    b.Property<long>("GroupKey")
+                        .HasColumnType("bigint");
 
-                    b.Property<Guid>("MemberId")
-                        .HasColumnType("uuid");
+                    b.Property<long>("MemberKey")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("AddedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("MemberType")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)");
+                    b.Property<int>("MemberType")
+                        .HasColumnType("integer");
 
-                    b.HasKey("GroupId", "MemberId");
+                    b.HasKey("GroupKey", "MemberKey");
 
-                    b.HasIndex("MemberId");
+                    b.HasIndex("MemberKey");
 
                     b.ToTable("GroupMembers");
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Groups.MemberKey", b =>
+                {
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Key"));
+
+                    b.Property<Guid>("EntityId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("EntityId")
+                        .IsUnique();
+
+                    b.ToTable("MemberKeys");
                 });
 
             modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
@@ -826,15 +843,6 @@ namespace ScimBridge.Model.Persistence.Migrations.Postgres
                     b.HasOne("ScimBridge.Model.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("ScimBridge.Model.Groups.GroupMember", b =>
-                {
-                    b.HasOne("ScimBridge.Model.Groups.DirectoryGroup", null)
-                        .WithMany()
-                        .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -126,25 +126,40 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("ScimBridge.Model.Groups.GroupMember", b =>
                 {
-                    b.Property<Guid>("GroupId")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("GroupKey")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("MemberId")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("MemberKey")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("AddedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("MemberType")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("TEXT");
+                    b.Property<int>("MemberType")
+                        .HasColumnType("INTEGER");
 
-                    b.HasKey("GroupId", "MemberId");
+                    b.HasKey("GroupKey", "MemberKey");
 
-                    b.HasIndex("MemberId");
+                    b.HasIndex("MemberKey");
 
                     b.ToTable("GroupMembers");
+                });
+
+            modelBuilder.Entity("ScimBridge.Model.Groups.MemberKey", b =>
+                {
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EntityId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("EntityId")
+                        .IsUnique();
+
+                    b.ToTable("MemberKeys");
                 });
 
             modelBuilder.Entity("ScimBridge.Model.Mapping.AppliedMapping", b =>
@@ -812,15 +827,6 @@ namespace ScimBridge.Model.Persistence.Migrations.Sqlite
                     b.HasOne("ScimBridge.Model.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("ScimBridge.Model.Groups.GroupMember", b =>
-                {
-                    b.HasOne("ScimBridge.Model.Groups.DirectoryGroup", null)
-                        .WithMany()
-                        .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
