@@ -143,7 +143,7 @@ public static class LdapSyncBenchmark
     internal static async Task<CommandRun> RunCommandAsync(
         string folder, SlapdServer slapd, Target target, string arguments, IReadOnlyDictionary<string, string>? sourceSettings = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "ScimBridge.Scim.dll");
+        var dll = await PublishedBuild.ScimDllAsync();
         var info = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}")
         {
             RedirectStandardOutput = true,

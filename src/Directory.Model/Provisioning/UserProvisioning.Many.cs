@@ -116,13 +116,16 @@ public sealed partial class UserProvisioning
             var entries = new List<AuditEntry>();
             foreach (var chunk in causes.Keys.Chunk(1000))
             {
-                var query = db.Users.AsNoTracking().AsSplitQuery().Where(u => EF.Parameter(chunk).Contains(u.Id) && u.OrganizationId == context.OrganizationId);
+                // The organization is checked on the rows read: next to it in the WHERE clause, SQLite walked the
+                // organization's index (every user, for each of the split query's three statements) instead of
+                // looking the ids up, which cost a sync run's 5,000 deactivations a second at 100,000 users.
+                var query = db.Users.AsNoTracking().AsSplitQuery().Where(u => EF.Parameter(chunk).Contains(u.Id));
                 query = deactivate
                     ? query.Where(u => u.Status != UserStatus.Deactivated)
                     : onlyDeactivatedBy is null
                         ? query.Where(u => u.Status == UserStatus.Deactivated)
                         : query.Where(u => u.Status == UserStatus.Deactivated && u.DeactivatedBy == onlyDeactivatedBy);
-                var current = await query.ToListAsync(ct);
+                var current = (await query.ToListAsync(ct)).Where(u => u.OrganizationId == context.OrganizationId).ToList();
                 if (current.Count == 0)
                 {
                     continue;

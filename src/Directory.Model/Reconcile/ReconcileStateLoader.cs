@@ -51,10 +51,7 @@ public static class ReconcileStateLoader
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(snapshot);
-        var rows = await db.Users.AsNoTracking().IgnoreAutoIncludes()
-            .Where(u => u.OrganizationId == organizationId && u.ManagedBy == source && u.SourceKey != null)
-            .Select(u => new { u.Id, u.SourceKey, u.UserName, u.Status, u.DeactivatedBy, u.DeletedAt, u.SourceFingerprint })
-            .ToListAsync(ct);
+        var rows = await ManagedUserRows.ReadAsync(db, organizationId, source, ct);
 
         var incoming = new Dictionary<string, string>(snapshot.Users.Count, StringComparer.Ordinal);
         foreach (var user in snapshot.Users)
@@ -62,7 +59,7 @@ public static class ReconcileStateLoader
             incoming.TryAdd(user.Key, ProfileFingerprint.Of(user.Profile));
         }
         var stale = rows
-            .Where(r => incoming.TryGetValue(r.SourceKey!, out var fingerprint) && fingerprint != r.SourceFingerprint)
+            .Where(r => incoming.TryGetValue(r.SourceKey, out var fingerprint) && fingerprint != r.Fingerprint)
             .Select(r => r.Id)
             .ToList();
         var profiles = new Dictionary<Guid, UserProfile>(stale.Count);
@@ -74,28 +71,20 @@ public static class ReconcileStateLoader
             }
         }
 
-        var others = await db.Users.AsNoTracking().IgnoreAutoIncludes()
-            .Where(u => u.OrganizationId == organizationId && u.ManagedBy != source)
-            .Select(u => new { u.NormalizedUserName, u.ManagedBy })
-            .ToListAsync(ct);
+        var otherNames = await ManagedUserRows.OthersAsync(db, organizationId, source, ct);
         var groups = await db.Groups.AsNoTracking()
             .Where(g => g.OrganizationId == organizationId && g.ManagedBy == source && g.ExternalId != null)
             .Select(g => new ManagedGroup(g.Id, g.ExternalId!, g.DisplayName, g.DistinguishedName, g.DeletedAt != null))
             .ToListAsync(ct);
         var members = snapshot.IsFull
             ? await ReadMembersAsync(db, groups.Select(g => g.Id), ct)
-            : await MembersForDeltaAsync(db, snapshot, groups, rows.Select(r => (r.Id, r.SourceKey!)), ct);
+            : await MembersForDeltaAsync(db, snapshot, groups, rows.Select(r => (r.Id, r.SourceKey)), ct);
 
-        var otherNames = new Dictionary<string, string>(others.Count, StringComparer.Ordinal);
-        foreach (var other in others)
-        {
-            otherNames.TryAdd(other.NormalizedUserName, other.ManagedBy);
-        }
         return new ReconcileState
         {
-            Users = [.. rows.Select(r => new ManagedUser(r.Id, r.SourceKey!, r.UserName, r.Status != UserStatus.Deactivated, r.DeactivatedBy, r.DeletedAt != null)
+            Users = [.. rows.Select(r => new ManagedUser(r.Id, r.SourceKey, r.UserName, r.Active, r.DeactivatedBy, r.Deleted)
             {
-                Fingerprint = r.SourceFingerprint,
+                Fingerprint = r.Fingerprint,
                 Profile = profiles.GetValueOrDefault(r.Id),
             })],
             Groups = groups,
