@@ -64,7 +64,7 @@ internal sealed class LdapRead
             var token = failure.Token;
             var usersRead = ReadUsersAsync(since, changedOnly, token);
             var known = IndexedAsync(usersRead, userIndex);
-            var groupsRead = OnOwnSessionAsync(session => ReadGroupsAsync(session, changedOnly, known, groupIndex, token), token);
+            var groupsRead = ReadGroupsOnOwnSessionAsync(changedOnly, known, groupIndex, token);
             await AllAsync(failure, usersRead, groupsRead);
             read = await usersRead;
             groups = await groupsRead;
@@ -82,7 +82,7 @@ internal sealed class LdapRead
             var scopeRead = _settings.Departures == LdapDepartureDetection.ScopeRead
                 ? OnOwnSessionAsync(session => ReadUserIdsInScopeAsync(session, token), token)
                 : Task.FromResult<(HashSet<string> Keys, List<(string Dn, string Key)> Dns)?>(null);
-            var groupsRead = OnOwnSessionAsync(session => ReadGroupsAsync(session, changedOnly, NotYet, groupIndex, token), token);
+            var groupsRead = ReadGroupsOnOwnSessionAsync(changedOnly, NotYet, groupIndex, token);
             await AllAsync(failure, usersRead, scopeRead, groupsRead);
             read = await usersRead;
             groups = await groupsRead;
@@ -154,6 +154,12 @@ internal sealed class LdapRead
         using var session = await _openSession(ct);
         return await read(session);
     }
+
+    /// <summary>The groups' search on a connection of its own; none without group bases (no memberships are read then).</summary>
+    private Task<List<GroupEntry>> ReadGroupsOnOwnSessionAsync(string? changedOnly, Task<DnIndex?> usersKnown, DnIndex groupIndex, CancellationToken ct) =>
+        _settings.EffectiveGroupBaseDns.Count == 0
+            ? Task.FromResult(new List<GroupEntry>())
+            : OnOwnSessionAsync(session => ReadGroupsAsync(session, changedOnly, usersKnown, groupIndex, ct), ct);
 
     /// <summary>Waits for every read; the first that fails stops the others (they are cancelled) and fails the whole.</summary>
     private static async Task AllAsync(CancellationTokenSource failure, params Task[] reads)
