@@ -10,7 +10,8 @@ namespace ScimBridge.Model.Reconcile;
 internal sealed class GroupPlanner(
     DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan, Dictionary<string, Guid> userIds, HashSet<Guid> departed)
 {
-    private readonly Dictionary<Guid, string> _names = [];
+    // Built at the first member change that needs a name: a run without member changes skips a table of every user.
+    private Dictionary<Guid, string>? _names;
     private readonly HashSet<(Guid Group, Guid Member)> _removing = [];
     private readonly Dictionary<string, Guid> _groupIds = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, HashSet<Guid>> _members = [];
@@ -59,8 +60,6 @@ internal sealed class GroupPlanner(
             plan.GroupDeletions.Add(new GroupDeletion(group.Id, group.SourceKey, group.DisplayName));
         }
 
-        NameEveryone();
-
         // Members after groups, so nested groups created in this run can be named.
         foreach (var (group, id) in incoming)
         {
@@ -82,41 +81,43 @@ internal sealed class GroupPlanner(
             {
                 if (departed.Contains(member) && _removing.Add((groupId, member)))
                 {
-                    plan.MemberRemoves.Add(new MemberChange(groupId, _names.GetValueOrDefault(groupId) ?? "", member, false, NameOf(member)));
+                    plan.MemberRemoves.Add(new MemberChange(groupId, NameOf(groupId) ?? "", member, false, NameOf(member)));
                 }
             }
         }
     }
 
-    private void NameEveryone()
+    private Dictionary<Guid, string> NameEveryone()
     {
+        var names = new Dictionary<Guid, string>(state.Users.Count + state.Groups.Count + plan.Creates.Count + plan.GroupCreates.Count);
         foreach (var user in state.Users)
         {
-            _names[user.Id] = user.UserName;
+            names[user.Id] = user.UserName;
         }
         foreach (var update in plan.Updates)
         {
-            _names[update.Id] = update.After.UserName;
+            names[update.Id] = update.After.UserName;
         }
         foreach (var create in plan.Creates)
         {
-            _names[create.Id] = create.Profile.UserName;
+            names[create.Id] = create.Profile.UserName;
         }
         foreach (var group in state.Groups)
         {
-            _names[group.Id] = group.DisplayName;
+            names[group.Id] = group.DisplayName;
         }
         foreach (var group in plan.GroupUpdates)
         {
-            _names[group.Id] = group.DisplayName;
+            names[group.Id] = group.DisplayName;
         }
         foreach (var group in plan.GroupCreates)
         {
-            _names[group.Id] = group.DisplayName;
+            names[group.Id] = group.DisplayName;
         }
+        return names;
     }
 
-    private string? NameOf(Guid id) => _names.GetValueOrDefault(id);
+    private string? NameOf(Guid id) => (_names ??= NameEveryone()).GetValueOrDefault(id);
 
     private Guid PlanGroup(SourceGroup group, ManagedGroup? existing)
     {

@@ -43,11 +43,17 @@ public static class ReconcilePlanner
         {
             incomingNames.TryAdd(user.Key, User.Normalize(user.Profile.UserName));
         }
-        var owners = new Dictionary<string, string>(state.Users.Count + snapshot.Users.Count, StringComparer.Ordinal);
-        foreach (var user in state.Users)
+        // Normalized userName → source key, built when a new or renamed user first needs it: an incremental run of
+        // unchanged users skips normalizing every stored name.
+        var owners = new Lazy<Dictionary<string, string>>(() =>
         {
-            owners.TryAdd(User.Normalize(user.UserName), user.SourceKey);
-        }
+            var names = new Dictionary<string, string>(state.Users.Count + snapshot.Users.Count, StringComparer.Ordinal);
+            foreach (var user in state.Users)
+            {
+                names.TryAdd(User.Normalize(user.UserName), user.SourceKey);
+            }
+            return names;
+        }, LazyThreadSafetyMode.None);
 
         var ids = current.ToDictionary(p => p.Key, p => p.Value.Id, StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -80,7 +86,7 @@ public static class ReconcilePlanner
             {
                 var id = EntityIds.New();
                 ids[incoming.Key] = id;
-                owners[User.Normalize(incoming.Profile.UserName)] = incoming.Key;
+                owners.Value[User.Normalize(incoming.Profile.UserName)] = incoming.Key;
                 plan.Creates.Add(new UserCreate(id, incoming.Key, incoming.Profile with { Active = incoming.Enabled }, incoming.Enabled, fingerprint));
                 continue;
             }
@@ -89,7 +95,7 @@ public static class ReconcilePlanner
             var changed = existing.Profile is null ? existing.Fingerprint != fingerprint : !existing.Profile.SameAs(desired);
             if (problem is null && changed)
             {
-                owners[User.Normalize(desired.UserName)] = incoming.Key;
+                owners.Value[User.Normalize(desired.UserName)] = incoming.Key;
                 plan.Updates.Add(new UserUpdate(existing.Id, existing.SourceKey, existing.Profile, desired, fingerprint));
             }
             if (!incoming.Enabled && existing.Active)
@@ -157,7 +163,7 @@ public static class ReconcilePlanner
 
     /// <summary>Why the incoming user cannot be applied (invalid values, a userName held by someone else), or null.</summary>
     private static string? Problem(
-        SourceUser incoming, ManagedUser? existing, ReconcileState state, Dictionary<string, string> owners,
+        SourceUser incoming, ManagedUser? existing, ReconcileState state, Lazy<Dictionary<string, string>> owners,
         Dictionary<string, string> incomingNames, Dictionary<string, ManagedUser> current)
     {
         try
@@ -178,7 +184,7 @@ public static class ReconcilePlanner
         {
             return $"user {incoming.Profile.UserName} [{incoming.Key}] skipped: userName is already taken by a user managed by '{managedBy}'";
         }
-        if (owners.TryGetValue(name, out var owner) && owner != incoming.Key)
+        if (owners.Value.TryGetValue(name, out var owner) && owner != incoming.Key)
         {
             // The holder keeps the name unless it is itself renamed away in this read.
             var holderFinal = incomingNames.TryGetValue(owner, out var renamed) ? renamed
