@@ -137,8 +137,18 @@ public class ScimBridgeDbContext : DbContext
         _memberRemoves.Add((groupId, memberId));
     }
 
-    /// <summary>Forgets staged member changes, as <see cref="Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker.Clear"/> forgets tracked ones.</summary>
-    public void ForgetStagedMembers()
+    /// <summary>
+    /// Forgets every change not yet saved: the tracked entities and the staged member rows alike. Callers that give up on
+    /// a unit of work (a lost race, a refused change) or drop what they saved call this, never the change tracker's
+    /// Clear alone, so staged member rows cannot ride along with a later save.
+    /// </summary>
+    public void DiscardUnsaved()
+    {
+        ChangeTracker.Clear();
+        ForgetStagedMembers();
+    }
+
+    private void ForgetStagedMembers()
     {
         _memberAdds = [];
         _memberRemoves = [];

@@ -35,8 +35,7 @@ internal static class WriteConflicts
             }
             catch (DbUpdateException e) when (retriable && attempts < MaxAttempts && IsLostRace(e))
             {
-                db.ChangeTracker.Clear();
-                db.ForgetStagedMembers();
+                db.DiscardUnsaved();
                 reset();
             }
         }

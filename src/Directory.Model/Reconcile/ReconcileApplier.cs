@@ -64,7 +64,7 @@ public sealed class ReconcileApplier(
         await memberships.RecomputeAsync(context.OrganizationId, changes, context.Actor, ct, BatchSize);
         logger.LogDebug("Recomputed team memberships of {Users} users and {Groups} groups in {ElapsedMs} ms",
             changes.Users.Count, changes.Groups.Count, recompute.ElapsedMilliseconds);
-        db.ChangeTracker.Clear();
+        db.DiscardUnsaved();
     }
 
     private static MemberEdit Edit(MemberChange change) => new(change.GroupId, change.MemberId, change.IsGroup);
@@ -106,7 +106,7 @@ public sealed class ReconcileApplier(
     private async Task WriteAsync<T>(List<T> batch, Func<List<T>, Task<DirectoryChanges>> write, DirectoryChanges changes)
     {
         changes.Add(await write(batch));
-        db.ChangeTracker.Clear();
+        db.DiscardUnsaved();
     }
 
     private static string Describe(DeactivationReason reason) => reason switch

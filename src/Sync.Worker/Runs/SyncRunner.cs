@@ -103,7 +103,7 @@ public sealed class SyncRunner(
             }
 
             run.FinishedAt = clock.GetUtcNow();
-            db.ChangeTracker.Clear();
+            db.DiscardUnsaved();
             db.SyncRuns.Update(run);
             await db.SaveChangesAsync(CancellationToken.None);
         }
@@ -221,7 +221,7 @@ public sealed class SyncRunner(
         }
         catch (DbUpdateException ex) when (SyncRunClaims.IsAnotherRunning(db, ex))
         {
-            db.ChangeTracker.Clear();
+            db.DiscardUnsaved();
         }
 
         // Quartz keeps scheduled fires apart; this keeps a `sync run` in another process off a run in progress.

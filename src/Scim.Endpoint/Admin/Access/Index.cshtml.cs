@@ -75,7 +75,7 @@ public sealed class IndexModel(ScimAccess access, ScimBridgeDbContext db, AdminS
         }
         catch (DirectoryException e)
         {
-            db.ChangeTracker.Clear();
+            db.DiscardUnsaved();
             return await RefusedAsync("issuer", e.Message, ct);
         }
 

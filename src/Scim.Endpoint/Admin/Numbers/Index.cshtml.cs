@@ -42,7 +42,7 @@ public sealed class IndexModel(NumberProvisioning numbers, ScimBridgeDbContext d
         }
         catch (InvalidValueException e)
         {
-            db.ChangeTracker.Clear();
+            db.DiscardUnsaved();
             foreach (var problem in e.Problems)
             {
                 ModelState.AddModelError(problem.Field, problem.Message);
@@ -64,7 +64,7 @@ public sealed class IndexModel(NumberProvisioning numbers, ScimBridgeDbContext d
         }
         catch (InvalidValueException e)
         {
-            db.ChangeTracker.Clear();
+            db.DiscardUnsaved();
             ModelState.AddModelError("Remove", e.Message);
             return await RefusedAsync(ct);
         }

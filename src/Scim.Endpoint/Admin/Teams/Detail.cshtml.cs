@@ -144,7 +144,7 @@ public sealed class DetailModel(
         }
         catch (DirectoryException e)
         {
-            db.ChangeTracker.Clear();
+            db.DiscardUnsaved();
             return await RefusedAsync(id, refused(e), ct);
         }
     }

@@ -99,7 +99,7 @@ public sealed class DetailModel(
         }
         catch (DirectoryException e)
         {
-            db.ChangeTracker.Clear();
+            db.DiscardUnsaved();
             return await FailAsync(id, "action", e.Message, ct);
         }
     }
