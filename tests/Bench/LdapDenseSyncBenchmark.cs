@@ -22,6 +22,8 @@ public static partial class LdapDenseSyncBenchmark
     public static async Task<int> RunAsync(string[] args, BenchDatabase database)
     {
         var users = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
+        // SCIMBRIDGE_BENCH_REPEAT=N runs the no-change run and the change round N times each and reports the median.
+        var repeats = int.TryParse(Environment.GetEnvironmentVariable("SCIMBRIDGE_BENCH_REPEAT"), CultureInfo.InvariantCulture, out var n) ? Math.Max(1, n) : 1;
         var directory = DenseDirectory.Create(users);
         var folder = Path.Combine(Path.GetTempPath(), $"scimbridge-ldap-dense-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(folder);
@@ -42,10 +44,14 @@ public static partial class LdapDenseSyncBenchmark
             var full = await LdapSyncBenchmark.RunCommandAsync(folder, slapd, target, $"sync run --source {LdapSyncBenchmark.Source} --full", extra);
             var search = await LdapSyncBenchmark.LdapSearchAsync(slapd);
             var ids = await LdapSyncBenchmark.LdapSearchAsync(slapd, idsOnly: true);
-            var unchanged = await LdapSyncBenchmark.RunCommandAsync(folder, slapd, target, $"sync run --source {LdapSyncBenchmark.Source}", extra);
+            var unchanged = Median(await RepeatAsync(repeats, "no-change run", null,
+                () => LdapSyncBenchmark.RunCommandAsync(folder, slapd, target, $"sync run --source {LdapSyncBenchmark.Source}", extra)));
 
+            // Every change round starts from the database as the no-change run left it, so repeats measure the same work.
+            var before = await SnapshotAsync(target, folder);
             var expected = ApplyChangeRound(directory, slapd);
-            var changed = await LdapSyncBenchmark.RunCommandAsync(folder, slapd, target, $"sync run --source {LdapSyncBenchmark.Source} --force", extra);
+            var changed = Median(await RepeatAsync(repeats, "change round", () => RestoreAsync(target, before),
+                () => LdapSyncBenchmark.RunCommandAsync(folder, slapd, target, $"sync run --source {LdapSyncBenchmark.Source} --force", extra)));
 
             var fullTarget = database.IsPostgres ? PostgresFullTarget : FullTarget;
             LdapSyncBenchmark.Report($"full sync into empty {database.Name}", full, fullTarget, search);
@@ -65,6 +71,67 @@ public static partial class LdapDenseSyncBenchmark
             System.IO.Directory.Delete(folder, recursive: true);
         }
     }
+
+    private static async Task<List<LdapSyncBenchmark.CommandRun>> RepeatAsync(
+        int repeats, string what, Func<Task>? reset, Func<Task<LdapSyncBenchmark.CommandRun>> run)
+    {
+        var runs = new List<LdapSyncBenchmark.CommandRun>();
+        for (var i = 0; i < repeats; i++)
+        {
+            if (i > 0 && reset is not null)
+            {
+                await reset();
+            }
+            runs.Add(await run());
+        }
+        if (repeats > 1)
+        {
+            Console.WriteLine(Invariant($"{what}, {repeats} runs: {string.Join(", ", runs.Select(r => $"{r.Elapsed.TotalSeconds:F2} s (CPU {r.Processor.TotalSeconds:F2} s, load {r.LoadAverage})"))}"));
+        }
+        return runs;
+    }
+
+    /// <summary>The run with the median time (the upper one of an even count).</summary>
+    private static LdapSyncBenchmark.CommandRun Median(List<LdapSyncBenchmark.CommandRun> runs) =>
+        runs.OrderBy(r => r.Elapsed).ElementAt(runs.Count / 2);
+
+    /// <summary>A copy of the database as it is now: the SQLite file, or a PostgreSQL database made from it as a template.</summary>
+    private static async Task<string> SnapshotAsync(LdapSyncBenchmark.Target target, string folder)
+    {
+        if (!target.Database.IsPostgres)
+        {
+            var file = Path.Combine(folder, "before-change-round.db");
+            File.Copy(SqliteFile(target), file);
+            return file;
+        }
+        var server = await PostgresServer.StartedAsync();
+        var name = $"before_{Guid.NewGuid():N}";
+        await server.ExecuteAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{PostgresDatabase(target)}\"");
+        return name;
+    }
+
+    private static async Task RestoreAsync(LdapSyncBenchmark.Target target, string snapshot)
+    {
+        if (!target.Database.IsPostgres)
+        {
+            foreach (var suffix in new[] { "-wal", "-shm" })
+            {
+                File.Delete(SqliteFile(target) + suffix);
+            }
+            File.Copy(snapshot, SqliteFile(target), overwrite: true);
+            return;
+        }
+        var server = await PostgresServer.StartedAsync();
+        var database = PostgresDatabase(target);
+        await server.ExecuteAsync($"DROP DATABASE \"{database}\" WITH (FORCE)");
+        await server.ExecuteAsync($"CREATE DATABASE \"{database}\" TEMPLATE \"{snapshot}\"");
+    }
+
+    private static string SqliteFile(LdapSyncBenchmark.Target target) =>
+        new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(target.ConnectionString).DataSource;
+
+    private static string PostgresDatabase(LdapSyncBenchmark.Target target) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(target.ConnectionString).Database!;
 
     /// <summary>The counts a run prints on its third line.</summary>
     private sealed record RunCounts(int Created, int Updated, int Deactivated, int Reactivated, int GroupsChanged, long MembershipsChanged);
