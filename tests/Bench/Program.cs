@@ -39,6 +39,8 @@ switch (which)
         return await EntraDeltaBenchmark.RunAsync(args);
     case "reconcile":
         return await ReconcileBenchmark.RunAsync(args);
+    case "reconcile-state":
+        return await ReconcileStateBenchmark.RunAsync(args);
     case "ldap-sync":
         return await LdapSyncBenchmark.RunAsync(positional, databases[0]);
     case "baseline-server":
@@ -54,7 +56,7 @@ switch (which)
         await ConsoleBenchmark.RunAsync(args);
         break;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only|paging]]] | entra-delta [USERS] | reconcile [USERS] | ldap-sync [USERS | dense [USERS]] | mapping [USERS [recompute|patch]] | console [USERS [export-only]] | bulk [OPERATIONS [ROUNDS]]> [--database sqlite|postgres|both (scim, ldap-sync, mapping)]");
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Bench -- <scim [USERS [LOOKUPS [users-only|paging]]] | entra-delta [USERS] | reconcile [USERS] | reconcile-state [USERS [ROUNDS]] | ldap-sync [USERS | dense [USERS]] | mapping [USERS [recompute|patch]] | console [USERS [export-only]] | bulk [OPERATIONS [ROUNDS]]> [--database sqlite|postgres|both (scim, ldap-sync, mapping)]");
         break;
 }
 return 0;

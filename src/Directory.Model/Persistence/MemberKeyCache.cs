@@ -14,7 +14,20 @@ internal sealed class MemberKeyCache
     private long _lastGiven;
     private Guid _lastGivenId;
 
-    public Dictionary<Guid, long> Keys { get; } = [];
+    private readonly Dictionary<Guid, long> _keys = [];
+    private readonly Dictionary<long, Guid> _ids = [];
+
+    /// <summary>Id → number of every number known.</summary>
+    public IReadOnlyDictionary<Guid, long> Keys => _keys;
+
+    /// <summary>Number → id, the same pairs the other way round.</summary>
+    public IReadOnlyDictionary<long, Guid> Ids => _ids;
+
+    public void Add(Guid id, long key)
+    {
+        _keys[id] = key;
+        _ids[key] = id;
+    }
 
     /// <summary>Every number up to this one is in <see cref="Keys"/> (the table was read whole); null when not so.</summary>
     public long? CompleteThrough { get; set; }
@@ -39,7 +52,8 @@ internal sealed class MemberKeyCache
         var (key, id) = (_lastGiven, _lastGivenId);
         if (!await db.MemberKeys.AnyAsync(k => k.Key == key && k.EntityId == id, ct))
         {
-            Keys.Clear();
+            _keys.Clear();
+            _ids.Clear();
             CompleteThrough = null;
         }
     }

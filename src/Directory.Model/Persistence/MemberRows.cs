@@ -183,7 +183,7 @@ internal static class MemberRows
             return keys;
         }
 
-        var last = await db.MemberKeys.MaxAsync(k => (long?)k.Key, ct) ?? 0;
+        var last = await LastKeyAsync(db, ct);
         var (table, column) = BulkCommand.Names<MemberKey>(db);
         if (db.IsSqlite)
         {
@@ -268,8 +268,7 @@ internal static class MemberRows
             return;
         }
 
-        var last = await db.MemberKeys.MaxAsync(k => (long?)k.Key, ct) ?? 0;
-        if (ids.Count * 4L >= last)
+        if (ids.Count * 4L >= await LastKeyAsync(db, ct))
         {
             cache.CompleteThrough = 0;
             await ReadAfterAsync(db, cache, 0, ct);
@@ -283,11 +282,14 @@ internal static class MemberRows
     private static async Task ReadAfterAsync(ScimBridgeDbContext db, MemberKeyCache cache, long after, CancellationToken ct)
     {
         var max = after;
-        await foreach (var row in db.MemberKeys.AsNoTracking().Where(k => k.Key > after).AsAsyncEnumerable().WithCancellation(ct))
+        var (table, column) = BulkCommand.Names<MemberKey>(db);
+        var sql = $"SELECT {column(nameof(MemberKey.Key))}, {column(nameof(MemberKey.EntityId))} FROM {table} WHERE {column(nameof(MemberKey.Key))} > {DbRows.List([after])}";
+        await DbRows.ReadAsync(db, sql, [], reader =>
         {
-            cache.Keys[row.EntityId] = row.Key;
-            max = Math.Max(max, row.Key);
-        }
+            var key = reader.GetInt64(0);
+            cache.Add(reader.GetGuid(1), key);
+            max = Math.Max(max, key);
+        }, ct);
 
         if (cache.CompleteThrough == after)
         {
@@ -295,14 +297,24 @@ internal static class MemberRows
         }
     }
 
+    /// <summary>The highest number given, 0 when none.</summary>
+    private static async Task<long> LastKeyAsync(ScimBridgeDbContext db, CancellationToken ct)
+    {
+        var (table, column) = BulkCommand.Names<MemberKey>(db);
+        long last = 0;
+        await DbRows.ReadAsync(db, $"SELECT MAX({column(nameof(MemberKey.Key))}) FROM {table}", [], reader => last = reader.IsDBNull(0) ? 0 : reader.GetInt64(0), ct);
+        return last;
+    }
+
     private static async Task LookUpAsync(ScimBridgeDbContext db, MemberKeyCache cache, IReadOnlyList<Guid> ids, CancellationToken ct)
     {
+        var (table, column) = BulkCommand.Names<MemberKey>(db);
+        var entityId = BulkCommand.Column<MemberKey>(db, nameof(MemberKey.EntityId));
         foreach (var batch in ids.Chunk(LookupBatch))
         {
-            await foreach (var row in db.MemberKeys.AsNoTracking().Where(k => EF.Parameter(batch).Contains(k.EntityId)).AsAsyncEnumerable().WithCancellation(ct))
-            {
-                cache.Keys[row.EntityId] = row.Key;
-            }
+            var sql = $"SELECT {column(nameof(MemberKey.Key))}, {column(nameof(MemberKey.EntityId))} FROM {table} " +
+                      $"WHERE {column(nameof(MemberKey.EntityId))} IN ({string.Join(",", batch.Select((_, i) => $"@p{i}"))})";
+            await DbRows.ReadAsync(db, sql, [.. batch.Select(id => new DbValue(entityId, id))], reader => cache.Add(reader.GetGuid(1), reader.GetInt64(0)), ct);
         }
     }
 
@@ -311,45 +323,108 @@ internal static class MemberRows
     /// group), and each number is turned into its id once, not once per row. Translated as the result is enumerated.
     /// </summary>
     public static async Task<IEnumerable<(Guid GroupId, Guid MemberId, GroupMemberType MemberType)>> ReadOfGroupsAsync(
-        ScimBridgeDbContext db, IEnumerable<Guid> groupIds, CancellationToken ct)
+        ScimBridgeDbContext db, IEnumerable<Guid> groupIds, CancellationToken ct) =>
+        await ReadAsync(db, [.. groupIds.Distinct()], [], [], ct);
+
+    /// <summary>
+    /// Every member row of the groups <paramref name="wholeGroupIds"/>, and the rows of the members
+    /// <paramref name="memberIds"/> in the other groups of <paramref name="memberGroupIds"/>: each row once. The rows are
+    /// read as numbers (by the primary key for groups, by the member number's index for members) and every number is
+    /// turned into its id once, through the context's <see cref="MemberKeyCache"/>.
+    /// </summary>
+    public static async Task<List<(Guid GroupId, Guid MemberId, GroupMemberType MemberType)>> ReadAsync(
+        ScimBridgeDbContext db, IReadOnlyCollection<Guid> wholeGroupIds, IReadOnlyCollection<Guid> memberIds,
+        IReadOnlyCollection<Guid> memberGroupIds, CancellationToken ct)
     {
-        var groupKeys = await ResolveAsync(db, [.. groupIds.Distinct()], create: false, ct);
+        var keys = await ResolveAsync(db, [.. wholeGroupIds.Concat(memberIds).Concat(memberGroupIds).Distinct()], create: false, ct);
+        var whole = KeysOf(wholeGroupIds, keys);
         var rows = new List<(long Group, long Member, GroupMemberType Type)>();
-        foreach (var batch in groupKeys.Values.Order().Chunk(LookupBatch))
+        await ReadRowsAsync(db, nameof(GroupMember.GroupKey), whole, _ => true, rows, ct);
+        var within = KeysOf(memberGroupIds, keys);
+        within.ExceptWith(whole);
+        if (within.Count > 0)
         {
-            var query = db.GroupMembers.AsNoTracking().Where(m => EF.Parameter(batch).Contains(m.GroupKey))
-                .Select(m => new { m.GroupKey, m.MemberKey, m.MemberType });
-            await foreach (var row in query.AsAsyncEnumerable().WithCancellation(ct))
+            await ReadRowsAsync(db, nameof(GroupMember.MemberKey), KeysOf(memberIds, keys), within.Contains, rows, ct);
+        }
+
+        var ids = await IdsOfAsync(db, rows.Select(r => r.Group).Concat(rows.Select(r => r.Member)), ct);
+        var edges = new List<(Guid, Guid, GroupMemberType)>(rows.Count);
+        foreach (var (group, member, type) in rows)
+        {
+            edges.Add((ids[group], ids[member], type));
+        }
+
+        return edges;
+    }
+
+    /// <summary>The member rows whose <paramref name="column"/> is one of <paramref name="keys"/> and whose group <paramref name="wanted"/> accepts.</summary>
+    private static async Task ReadRowsAsync(ScimBridgeDbContext db, string column, IEnumerable<long> keys, Func<long, bool> wanted,
+        List<(long Group, long Member, GroupMemberType Type)> rows, CancellationToken ct)
+    {
+        var (table, c) = BulkCommand.Names<GroupMember>(db);
+        foreach (var batch in keys.Order().Chunk(LookupBatch))
+        {
+            var sql = $"SELECT {c(nameof(GroupMember.GroupKey))}, {c(nameof(GroupMember.MemberKey))}, {c(nameof(GroupMember.MemberType))} " +
+                      $"FROM {table} WHERE {c(column)} IN ({DbRows.List(batch)})";
+            await DbRows.ReadAsync(db, sql, [], reader =>
             {
-                rows.Add((row.GroupKey, row.MemberKey, row.MemberType));
+                var group = reader.GetInt64(0);
+                if (wanted(group))
+                {
+                    rows.Add((group, reader.GetInt64(1), (GroupMemberType)reader.GetInt32(2)));
+                }
+            }, ct);
+        }
+    }
+
+    private static HashSet<long> KeysOf(IEnumerable<Guid> ids, Dictionary<Guid, long> keys)
+    {
+        var found = new HashSet<long>();
+        foreach (var id in ids)
+        {
+            if (keys.TryGetValue(id, out var key))
+            {
+                found.Add(key);
             }
         }
 
-        var ids = groupKeys.ToDictionary(k => k.Value, k => k.Key);
-        var unknown = rows.Select(r => r.Member).Where(k => !ids.ContainsKey(k)).ToHashSet();
-        var last = unknown.Count == 0 ? 0 : await db.MemberKeys.MaxAsync(k => k.Key, ct);
-        if (unknown.Count * 4L >= last)
+        return found;
+    }
+
+    /// <summary>
+    /// Number → id for <paramref name="keys"/> and every number the cache knew already. A large share of the table is read
+    /// whole once (and the cache then knows it all, for later writes too); a few numbers are looked up.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<long, Guid>> IdsOfAsync(ScimBridgeDbContext db, IEnumerable<long> keys, CancellationToken ct)
+    {
+        var cache = db.MemberKeyCache;
+        await cache.ValidateAsync(db, ct);
+        var unknown = keys.Where(k => !cache.Ids.ContainsKey(k)).ToHashSet();
+        if (unknown.Count == 0)
         {
-            await foreach (var key in db.MemberKeys.AsNoTracking().AsAsyncEnumerable().WithCancellation(ct))
-            {
-                if (unknown.Contains(key.Key))
-                {
-                    ids[key.Key] = key.EntityId;
-                }
-            }
-        }
-        else
-        {
-            foreach (var batch in unknown.Chunk(LookupBatch))
-            {
-                await foreach (var key in db.MemberKeys.AsNoTracking().Where(k => EF.Parameter(batch).Contains(k.Key)).AsAsyncEnumerable().WithCancellation(ct))
-                {
-                    ids[key.Key] = key.EntityId;
-                }
-            }
+            return cache.Ids;
         }
 
-        return rows.Select(r => (ids[r.Group], ids[r.Member], r.Type));
+        if (cache.CompleteThrough is { } through)
+        {
+            await ReadAfterAsync(db, cache, through, ct);
+        }
+        else if (unknown.Count * 4L >= await LastKeyAsync(db, ct))
+        {
+            cache.CompleteThrough = 0;
+            await ReadAfterAsync(db, cache, 0, ct);
+        }
+
+        // PostgreSQL: a concurrent writer may have committed a number below the highest one the cache had read.
+        unknown.RemoveWhere(cache.Ids.ContainsKey);
+        var (table, column) = BulkCommand.Names<MemberKey>(db);
+        foreach (var batch in unknown.Order().Chunk(LookupBatch))
+        {
+            var sql = $"SELECT {column(nameof(MemberKey.Key))}, {column(nameof(MemberKey.EntityId))} FROM {table} WHERE {column(nameof(MemberKey.Key))} IN ({DbRows.List(batch)})";
+            await DbRows.ReadAsync(db, sql, [], reader => cache.Add(reader.GetGuid(1), reader.GetInt64(0)), ct);
+        }
+
+        return cache.Ids;
     }
 
     private static NpgsqlParameter ArrayOf<T>(string name, IEnumerable<T> values, NpgsqlDbType type) =>

@@ -26,9 +26,19 @@ internal sealed class GroupPlanner(
             _groupIds.TryAdd(group.SourceKey, group.Id);
             _groups.Add(group.Id);
         }
+        // Each group's set sized once: a group of 50,000 grown from empty spends more on resizing than on adding.
+        var sizes = new Dictionary<Guid, int>();
         foreach (var member in state.Members)
         {
-            MembersOf(member.GroupId).Add(member.MemberId);
+            sizes[member.GroupId] = sizes.GetValueOrDefault(member.GroupId) + 1;
+        }
+        foreach (var (groupId, size) in sizes)
+        {
+            _members[groupId] = new HashSet<Guid>(size);
+        }
+        foreach (var member in state.Members)
+        {
+            _members[member.GroupId].Add(member.MemberId);
             if (member.IsGroup)
             {
                 _groups.Add(member.MemberId);
@@ -145,7 +155,7 @@ internal sealed class GroupPlanner(
         var stored = MembersOf(groupId);
         if (group.MembersAreComplete)
         {
-            var wanted = new HashSet<Guid>();
+            var wanted = new HashSet<Guid>(group.MemberUserKeys.Count + group.MemberGroupKeys.Count);
             foreach (var key in group.MemberUserKeys)
             {
                 if (userIds.TryGetValue(key, out var id) && !departed.Contains(id))

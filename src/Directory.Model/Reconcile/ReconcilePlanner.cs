@@ -32,9 +32,13 @@ public static class ReconcilePlanner
     private static (Dictionary<string, Guid> Ids, HashSet<Guid> Departed) PlanUsers(string source, DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan)
     {
         var current = new Dictionary<string, ManagedUser>(state.Users.Count, StringComparer.Ordinal);
+        var ids = new Dictionary<string, Guid>(state.Users.Count + snapshot.Users.Count, StringComparer.Ordinal);
         foreach (var user in state.Users)
         {
-            current.TryAdd(user.SourceKey, user);
+            if (current.TryAdd(user.SourceKey, user))
+            {
+                ids.Add(user.SourceKey, user.Id);
+            }
         }
 
         // Final userName of each source key, so that two users swapping names are not reported as a collision.
@@ -55,7 +59,6 @@ public static class ReconcilePlanner
             return names;
         }, LazyThreadSafetyMode.None);
 
-        var ids = current.ToDictionary(p => p.Key, p => p.Value.Id, StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var incoming in snapshot.Users)
         {

@@ -30,16 +30,12 @@ public static class ReconcileStateLoader
             .Select(u => u.Id)
             .ToList();
 
-        var managed = groups.Select(g => g.Id).ToHashSet();
-        var members = new HashSet<ManagedMember>();
-        members.UnionWith(await ReadMembersAsync(db, groupIds, ct));
-        foreach (var batch in departed.Chunk(ProfileBatch))
+        if (groupIds.Count == 0 && departed.Count == 0)
         {
-            var rows = await db.MemberEdges.Where(m => EF.Parameter(batch).Contains(m.MemberId))
-                .Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group)).ToListAsync(ct);
-            members.UnionWith(rows.Where(m => managed.Contains(m.GroupId)));
+            return [];
         }
-        return [.. members];
+        var rows = await MemberRows.ReadAsync(db, groupIds, departed, [.. groups.Select(g => g.Id)], ct);
+        return [.. rows.Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group))];
     }
 
     /// <summary>The stored members of these groups, read as numbers and turned into ids once per number.</summary>
@@ -51,7 +47,22 @@ public static class ReconcileStateLoader
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(snapshot);
-        var rows = await ManagedUserRows.ReadAsync(db, organizationId, source, ct);
+        // One connection for every statement: on SQLite each open registers EF Core's functions anew.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await ReadAsync(db, organizationId, source, snapshot, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<ReconcileState> ReadAsync(
+        ScimBridgeDbContext db, Guid organizationId, string source, DirectorySnapshot snapshot, CancellationToken ct)
+    {
+        var rows = await ManagedRows.ReadAsync(db, organizationId, source, ct);
 
         var incoming = new Dictionary<string, string>(snapshot.Users.Count, StringComparer.Ordinal);
         foreach (var user in snapshot.Users)
@@ -71,11 +82,8 @@ public static class ReconcileStateLoader
             }
         }
 
-        var otherNames = await ManagedUserRows.OthersAsync(db, organizationId, source, ct);
-        var groups = await db.Groups.AsNoTracking()
-            .Where(g => g.OrganizationId == organizationId && g.ManagedBy == source && g.ExternalId != null)
-            .Select(g => new ManagedGroup(g.Id, g.ExternalId!, g.DisplayName, g.DistinguishedName, g.DeletedAt != null))
-            .ToListAsync(ct);
+        var otherNames = await ManagedRows.OthersAsync(db, organizationId, source, ct);
+        var groups = await ManagedRows.GroupsAsync(db, organizationId, source, ct);
         var members = snapshot.IsFull
             ? await ReadMembersAsync(db, groups.Select(g => g.Id), ct)
             : await MembersForDeltaAsync(db, snapshot, groups, rows.Select(r => (r.Id, r.SourceKey)), ct);
