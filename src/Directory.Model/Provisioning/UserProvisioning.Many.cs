@@ -108,6 +108,10 @@ public sealed partial class UserProvisioning
             return DirectoryChanges.None;
         }
 
+        bool Applies(User user) => deactivate
+            ? user.Status != UserStatus.Deactivated
+            : user.Status == UserStatus.Deactivated && (onlyDeactivatedBy is null || user.DeactivatedBy == onlyDeactivatedBy);
+
         var causes = users.GroupBy(u => u.Id).ToDictionary(g => g.Key, g => g.First().Cause ?? context.Cause);
         var changed = new List<Guid>();
         await WriteTransaction.RunAsync(db, async () =>
@@ -116,16 +120,11 @@ public sealed partial class UserProvisioning
             var entries = new List<AuditEntry>();
             foreach (var chunk in causes.Keys.Chunk(1000))
             {
-                // The organization is checked on the rows read: next to it in the WHERE clause, SQLite walked the
-                // organization's index (every user, for each of the split query's three statements) instead of
-                // looking the ids up, which cost a sync run's 5,000 deactivations a second at 100,000 users.
-                var query = db.Users.AsNoTracking().AsSplitQuery().Where(u => EF.Parameter(chunk).Contains(u.Id));
-                query = deactivate
-                    ? query.Where(u => u.Status != UserStatus.Deactivated)
-                    : onlyDeactivatedBy is null
-                        ? query.Where(u => u.Status == UserStatus.Deactivated)
-                        : query.Where(u => u.Status == UserStatus.Deactivated && u.DeactivatedBy == onlyDeactivatedBy);
-                var current = (await query.ToListAsync(ct)).Where(u => u.OrganizationId == context.OrganizationId).ToList();
+                // Read by id only, each user and each of its collections an index seek; the organization and status are
+                // checked on the rows read (next to the ids in a WHERE clause, SQLite walked the organization's index).
+                var current = (await UserRowsById.ReadAsync(db, chunk, ct))
+                    .Where(u => u.OrganizationId == context.OrganizationId && Applies(u))
+                    .ToList();
                 if (current.Count == 0)
                 {
                     continue;
