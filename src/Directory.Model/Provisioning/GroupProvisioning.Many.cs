@@ -147,8 +147,8 @@ public sealed partial class GroupProvisioning
             var entries = new List<AuditEntry>();
             foreach (var edits in byGroup)
             {
-                var added = edits.Where(e => e.Added).Select(e => e.Edit.MemberId).Order().ToList();
-                var removed = edits.Where(e => !e.Added).Select(e => e.Edit.MemberId).Order().ToList();
+                var added = Sorted(edits.Where(e => e.Added).Select(e => e.Edit.MemberId));
+                var removed = Sorted(edits.Where(e => !e.Added).Select(e => e.Edit.MemberId));
                 if (removed.Count > 0)
                 {
                     entries.Add(audit.Create(context.OrganizationId, context.Actor, "group.members.removed", TargetType, edits.Key.ToString(),
@@ -180,6 +180,14 @@ public sealed partial class GroupProvisioning
 
         await RefreshTrackedAsync(byGroup.Select(g => g.Key), ct);
         return changes;
+    }
+
+    /// <summary>Ids in order; a list sorts them several times faster than LINQ's Order (a first sync orders a million).</summary>
+    private static List<Guid> Sorted(IEnumerable<Guid> ids)
+    {
+        var list = ids.ToList();
+        list.Sort();
+        return list;
     }
 
     /// <summary>The versions of the organization's groups among <paramref name="ids"/>; every id must be one of them.</summary>
