@@ -64,6 +64,7 @@ public static partial class LdapDenseSyncBenchmark
             var met = exact && full.Elapsed < fullTarget && full.PeakBytes < MemoryTarget && unchanged.Elapsed < RunTarget && changed.Elapsed < RunTarget
                 && full.Output.Contains(Invariant($"full, {users} users"), StringComparison.Ordinal);
             Console.WriteLine(met ? "targets met" : "TARGETS MISSED");
+            await HoldAsync(target, before, folder);
             return met ? 0 : 1;
         }
         finally
@@ -89,6 +90,42 @@ public static partial class LdapDenseSyncBenchmark
             Console.WriteLine(Invariant($"{what}, {repeats} runs: {string.Join(", ", runs.Select(r => $"{r.Elapsed.TotalSeconds:F2} s (CPU {r.Processor.TotalSeconds:F2} s, load {r.LoadAverage})"))}"));
         }
         return runs;
+    }
+
+    /// <summary>
+    /// With <c>SCIMBRIDGE_BENCH_HOLD=SCRIPT</c> (SQLite only), writes SCRIPT: a shell script that restores the database to
+    /// its state before the change round and runs the change round again, exactly as the bench started it (extra
+    /// environment variables in front of it, e.g. runtime settings, apply to that run). slapd keeps running until
+    /// SCRIPT is deleted, so one change round can be profiled or compared under different settings in seconds.
+    /// </summary>
+    private static async Task HoldAsync(LdapSyncBenchmark.Target target, string before, string folder)
+    {
+        if (Environment.GetEnvironmentVariable("SCIMBRIDGE_BENCH_HOLD") is not { Length: > 0 } script || target.Database.IsPostgres
+            || LdapSyncBenchmark.LastCommand is not { } command)
+        {
+            return;
+        }
+        var database = SqliteFile(target);
+        var lines = new List<string>
+        {
+            "#!/bin/bash",
+            $"rm -f '{database}-wal' '{database}-shm' && cp '{before}' '{database}'",
+            $"cd '{folder}'",
+        };
+        var variables = command.Environment
+            .Where(v => v.Key.StartsWith("ScimBridge__", StringComparison.Ordinal) || v.Key.StartsWith("Serilog__", StringComparison.Ordinal))
+            .Select(v => $"'{v.Key}={v.Value}'");
+        lines.Add($"env {string.Join(' ', variables)} {command.FileName} {command.Arguments} \"$@\"");
+        await File.WriteAllLinesAsync(script, lines);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        Console.WriteLine($"holding slapd until {script} is deleted; run it to repeat the change round");
+        while (File.Exists(script))
+        {
+            await Task.Delay(1000);
+        }
     }
 
     /// <summary>The run with the median time (the upper one of an even count).</summary>

@@ -139,6 +139,9 @@ public static class LdapSyncBenchmark
 
     internal sealed record Target(BenchDatabase Database, string ConnectionString);
 
+    /// <summary>How the last command was started (its executable, arguments and environment), for a replay script.</summary>
+    internal static ProcessStartInfo? LastCommand { get; private set; }
+
     /// <summary>Runs the service's executable with a command; peak working set is sampled from /proc (VmHWM) while it runs.</summary>
     internal static async Task<CommandRun> RunCommandAsync(
         string folder, SlapdServer slapd, Target target, string arguments, IReadOnlyDictionary<string, string>? sourceSettings = null)
@@ -191,6 +194,7 @@ public static class LdapSyncBenchmark
             environment["DOTNET_EventPipeOutputPath"] = Path.Combine(traces, $"{Environment.TickCount64}-{string.Concat(arguments.Split(' ').Skip(4))}.nettrace");
         }
 
+        LastCommand = info;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException("the service did not start");
         var output = process.StandardOutput.ReadToEndAsync();
