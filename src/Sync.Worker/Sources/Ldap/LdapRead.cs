@@ -79,10 +79,10 @@ internal sealed class LdapRead
             using var failure = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var token = failure.Token;
             var usersRead = ReadUsersAsync(since, changedOnly, token);
-            var scopeRead = _settings.Departures == LdapDepartureDetection.ScopeRead
-                ? OnOwnSessionAsync(session => ReadUserIdsInScopeAsync(session, token), token)
-                : Task.FromResult<(HashSet<string> Keys, List<(string Dn, string Key)> Dns)?>(null);
             var groupsRead = ReadGroupsOnOwnSessionAsync(changedOnly, NotYet, groupIndex, token, indexEveryGroup: true);
+            var scopeRead = _settings.Departures == LdapDepartureDetection.ScopeRead
+                ? OnOwnSessionAsync(session => ReadUserIdsInScopeAsync(session, groupsRead, userIndex, token), token)
+                : Task.FromResult<(HashSet<string> Keys, List<(string Dn, string Key)> NotIndexed)?>(null);
             await AllAsync(failure, usersRead, scopeRead, groupsRead);
             read = await usersRead;
             groups = await groupsRead;
@@ -92,7 +92,7 @@ internal sealed class LdapRead
             {
                 if (scope is { } ids)
                 {
-                    AddAll(userIndex, ids.Dns);
+                    AddAll(userIndex, ids.NotIndexed);
                 }
                 AddAll(userIndex, read.Dns);
                 if (scope is null && groups.Any(g => HasUnknownMember(g, userIndex, groupIndex)))
@@ -205,6 +205,7 @@ internal sealed class LdapRead
 
     private static void AddAll(DnIndex index, List<(string Dn, string Key)> entries)
     {
+        index.EnsureCapacity(index.Keys.Count + entries.Count);
         foreach (var (dn, key) in entries)
         {
             index.Add(dn, key);
@@ -245,22 +246,41 @@ internal sealed class LdapRead
         return ([.. gone.Where(c => c.Deleted).Select(c => c.Key)], [.. gone.Where(c => !c.Deleted).Select(c => c.Key)]);
     }
 
-    /// <summary>The id of every user in scope, and each with its DN (for member values of changed groups).</summary>
-    private async Task<(HashSet<string> Keys, List<(string Dn, string Key)> Dns)?> ReadUserIdsInScopeAsync(LdapSession session, CancellationToken ct)
+    /// <summary>
+    /// The id of every user in scope, and each with its DN for the member values of changed groups. Once
+    /// <paramref name="groupsRead"/> has found changed groups, entries go into <paramref name="userIndex"/> as they
+    /// arrive (while the server sends the next page) rather than after every read has ended; the rest are returned.
+    /// </summary>
+    private async Task<(HashSet<string> Keys, List<(string Dn, string Key)> NotIndexed)?> ReadUserIdsInScopeAsync(
+        LdapSession session, Task<List<GroupEntry>> groupsRead, DnIndex userIndex, CancellationToken ct)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        var dns = new List<(string Dn, string Key)>();
+        var notIndexed = new List<(string Dn, string Key)>();
+        var indexing = false;
         foreach (var baseDn in _settings.EffectiveUserBaseDns)
         {
             await session.SearchPagedAsync(baseDn, _settings.EffectiveUserFilter, _mapping.IdOnly, entry =>
             {
                 var key = _mapping.KeyOf(entry);
                 keys.Add(key);
-                dns.Add((entry.DistinguishedName, key));
+                if (!indexing && groupsRead is { IsCompletedSuccessfully: true, Result.Count: > 0 })
+                {
+                    indexing = true;
+                    AddAll(userIndex, notIndexed);
+                    notIndexed.Clear();
+                }
+                if (indexing)
+                {
+                    userIndex.Add(entry.DistinguishedName, key);
+                }
+                else
+                {
+                    notIndexed.Add((entry.DistinguishedName, key));
+                }
                 return Task.CompletedTask;
             }, ct, prefetch: true);
         }
-        return (keys, dns);
+        return (keys, notIndexed);
     }
 
     private async Task<HashSet<string>> ReadDisabledDnsAsync(string? changedOnly, CancellationToken ct)
