@@ -72,7 +72,8 @@ internal sealed class BulkCommand : IAsyncDisposable
     public static IProperty Column<T>(ScimBridgeDbContext db, string property) =>
         db.Model.FindEntityType(typeof(T))!.FindProperty(property)!;
 
-    public async Task ExecuteAsync(CancellationToken ct, params object?[] values)
+    /// <summary>Runs the statement with <paramref name="values"/>; returns the rows it changed.</summary>
+    public async Task<int> ExecuteAsync(CancellationToken ct, params object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
         {
@@ -82,8 +83,7 @@ internal sealed class BulkCommand : IAsyncDisposable
         if (_sqlite is not null)
         {
             ct.ThrowIfCancellationRequested();
-            _sqlite.Execute(_values);
-            return;
+            return _sqlite.Execute(_values);
         }
 
         for (var i = 0; i < values.Length; i++)
@@ -91,7 +91,7 @@ internal sealed class BulkCommand : IAsyncDisposable
             _command!.Parameters[i].Value = _values[i] ?? DBNull.Value;
         }
 
-        await _command!.ExecuteNonQueryAsync(ct);
+        return await _command!.ExecuteNonQueryAsync(ct);
     }
 
     public ValueTask DisposeAsync()

@@ -56,7 +56,12 @@ internal static class MemberRows
         }
 
         members.ExceptWith(groups);
-        var keys = await ResolveAsync(db, [.. groups.Order(), .. members.Order()], create: true, ct);
+        List<Guid> ordered = [.. groups];
+        ordered.Sort();
+        var first = ordered.Count;
+        ordered.AddRange(members);
+        ordered.Sort(first, ordered.Count - first, null);
+        var keys = await ResolveAsync(db, ordered, create: true, ct);
         var rows = new KeyedRow[count];
         var order = new long[count];
         var packed = true;
@@ -127,8 +132,8 @@ internal static class MemberRows
         var rows = removes
             .Where(r => keys.ContainsKey(r.GroupId) && keys.ContainsKey(r.MemberId))
             .Select(r => (Group: keys[r.GroupId], Member: keys[r.MemberId]))
-            .Order()
             .ToList();
+        rows.Sort();
         var (table, column) = BulkCommand.Names<GroupMember>(db);
         if (db.IsSqlite)
         {

@@ -137,30 +137,30 @@ public sealed partial class GroupProvisioning
         await WriteTransaction.RunAsync(db, async () =>
         {
             await SqliteWriteCache.EnlargeAsync(db, adds.Count + removes.Count, ct);
-            var groups = await LoadAsync(byGroup.Select(g => g.Key), context, ct);
+            var versions = await VersionsAsync(byGroup.Select(g => g.Key), context, ct);
             var now = clock.GetUtcNow();
 
             // Written by the member rows' writer directly rather than staged on the context: a first sync adds a million.
             await MemberRows.WriteAsync(db,
                 adds.Select(a => new MemberRow(a.GroupId, a.MemberId, a.IsGroup ? GroupMemberType.Group : GroupMemberType.User, now)),
                 removes.Select(r => (r.GroupId, r.MemberId)), ct);
+            var entries = new List<AuditEntry>();
             foreach (var edits in byGroup)
             {
-                var added = edits.Where(e => e.Added).Select(e => e.Edit.MemberId).Order().ToList();
-                var removed = edits.Where(e => !e.Added).Select(e => e.Edit.MemberId).Order().ToList();
+                var added = Sorted(edits.Where(e => e.Added).Select(e => e.Edit.MemberId));
+                var removed = Sorted(edits.Where(e => !e.Added).Select(e => e.Edit.MemberId));
                 if (removed.Count > 0)
                 {
-                    audit.Record(context.OrganizationId, context.Actor, "group.members.removed", TargetType, edits.Key.ToString(),
-                        before: new { members = removed }, cause: context.Cause);
+                    entries.Add(audit.Create(context.OrganizationId, context.Actor, "group.members.removed", TargetType, edits.Key.ToString(),
+                        before: new { members = removed }, cause: context.Cause));
                 }
 
                 if (added.Count > 0)
                 {
-                    audit.Record(context.OrganizationId, context.Actor, "group.members.added", TargetType, edits.Key.ToString(),
-                        after: new { members = added }, cause: context.Cause);
+                    entries.Add(audit.Create(context.OrganizationId, context.Actor, "group.members.added", TargetType, edits.Key.ToString(),
+                        after: new { members = added }, cause: context.Cause));
                 }
 
-                Touch(groups[edits.Key]);
                 foreach (var (edit, _) in edits)
                 {
                     if (edit.IsGroup)
@@ -174,9 +174,63 @@ public sealed partial class GroupProvisioning
                 }
             }
 
-            await db.SaveChangesAsync(ct);
+            await TouchAsync(versions, now, ct);
+            await AuditChain.AppendAsync(db, context.OrganizationId, entries, ct);
         }, ct);
+
+        await RefreshTrackedAsync(byGroup.Select(g => g.Key), ct);
         return changes;
+    }
+
+    /// <summary>Ids in order; a list sorts them several times faster than LINQ's Order (a first sync orders a million).</summary>
+    private static List<Guid> Sorted(IEnumerable<Guid> ids)
+    {
+        var list = ids.ToList();
+        list.Sort();
+        return list;
+    }
+
+    /// <summary>The versions of the organization's groups among <paramref name="ids"/>; every id must be one of them.</summary>
+    private async Task<Dictionary<Guid, int>> VersionsAsync(IEnumerable<Guid> ids, ProvisioningContext context, CancellationToken ct)
+    {
+        var wanted = ids.Distinct().ToList();
+        var versions = await db.Groups.AsNoTracking()
+            .Where(g => g.OrganizationId == context.OrganizationId && EF.Parameter(wanted).Contains(g.Id))
+            .Select(g => new { g.Id, g.Version })
+            .ToDictionaryAsync(g => g.Id, g => g.Version, ct);
+        return versions.Count == wanted.Count
+            ? versions
+            : throw new KeyNotFoundException($"Group {wanted.First(id => !versions.ContainsKey(id))} is not in the organization.");
+    }
+
+    /// <summary>
+    /// Bumps each group's version (its ETag) from the one read, as a tracked save would, by one prepared statement run per
+    /// group: a version that moved meanwhile means a concurrent writer won, and the attempt is retried like a lost save.
+    /// </summary>
+    private async Task TouchAsync(Dictionary<Guid, int> versions, DateTimeOffset now, CancellationToken ct)
+    {
+        var (groups, column) = BulkCommand.Names<DirectoryGroup>(db);
+        string[] properties = [nameof(DirectoryGroup.UpdatedAt), nameof(DirectoryGroup.Version), nameof(DirectoryGroup.Id), nameof(DirectoryGroup.Version)];
+        await using var touch = await BulkCommand.PrepareAsync(db,
+            $"UPDATE {groups} SET {column(properties[0])} = @p0, {column(properties[1])} = @p1 WHERE {column(properties[2])} = @p2 AND {column(properties[3])} = @p3",
+            [.. properties.Select(p => BulkCommand.Column<DirectoryGroup>(db, p))], ct);
+        foreach (var (id, version) in versions.OrderBy(v => v.Key))
+        {
+            if (await touch.ExecuteAsync(ct, now, version + 1, id, version) == 0)
+            {
+                throw new DbUpdateConcurrencyException($"Group {id} changed while its members were written.");
+            }
+        }
+    }
+
+    /// <summary>Groups the caller holds were changed behind the change tracker; reload them so later saves see the new versions.</summary>
+    private async Task RefreshTrackedAsync(IEnumerable<Guid> changed, CancellationToken ct)
+    {
+        var ids = changed.ToHashSet();
+        foreach (var entry in db.ChangeTracker.Entries<DirectoryGroup>().Where(e => ids.Contains(e.Entity.Id)).ToList())
+        {
+            await entry.ReloadAsync(ct);
+        }
     }
 
     /// <summary>A new group and the audit entry of its creation, neither staged yet.</summary>

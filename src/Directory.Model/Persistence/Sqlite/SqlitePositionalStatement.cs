@@ -58,6 +58,27 @@ internal sealed class SqlitePositionalStatement : IDisposable
         return raw.sqlite3_changes(_db);
     }
 
+    /// <summary>Binds <paramref name="values"/> to ?1, ?2… in order and calls <paramref name="row"/> on each row the statement returns.</summary>
+    public void Query(ReadOnlySpan<object?> values, Action<sqlite3_stmt> row)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            Bind(i + 1, values[i]);
+        }
+
+        try
+        {
+            while (SqliteStatementCache.Step(_db, _statement))
+            {
+                row(_statement);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
     private void Bind(int index, object? value) => SqliteStatementCache.Bind(_db, _statement, index, value);
 
     public void Dispose() => _statement.Dispose();

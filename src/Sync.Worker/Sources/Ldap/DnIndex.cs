@@ -41,6 +41,14 @@ internal sealed class DnIndex
         _byNormalizedDn?.TryAdd(DistinguishedName.Normalize(dn), ordinal);
     }
 
+    /// <summary>Room for <paramref name="count"/> entries in all, so that adding many does not grow the tables step by step.</summary>
+    public void EnsureCapacity(int count)
+    {
+        _byDn.EnsureCapacity(count);
+        _ordinalByKey.EnsureCapacity(count);
+        Keys.EnsureCapacity(count);
+    }
+
     /// <summary>The ordinal of the entry a member value names: as written, or else after normalization.</summary>
     public bool TryFind(ReadOnlySpan<char> dn, out int ordinal)
     {

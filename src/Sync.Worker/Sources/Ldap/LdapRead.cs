@@ -79,10 +79,10 @@ internal sealed class LdapRead
             using var failure = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var token = failure.Token;
             var usersRead = ReadUsersAsync(since, changedOnly, token);
+            var groupsRead = ReadGroupsOnOwnSessionAsync(changedOnly, NotYet, groupIndex, token, indexEveryGroup: true);
             var scopeRead = _settings.Departures == LdapDepartureDetection.ScopeRead
-                ? OnOwnSessionAsync(session => ReadUserIdsInScopeAsync(session, token), token)
-                : Task.FromResult<(HashSet<string> Keys, List<(string Dn, string Key)> Dns)?>(null);
-            var groupsRead = ReadGroupsOnOwnSessionAsync(changedOnly, NotYet, groupIndex, token);
+                ? OnOwnSessionAsync(session => ReadUserIdsInScopeAsync(session, groupsRead, userIndex, token), token)
+                : Task.FromResult<(HashSet<string> Keys, List<(string Dn, string Key)> NotIndexed)?>(null);
             await AllAsync(failure, usersRead, scopeRead, groupsRead);
             read = await usersRead;
             groups = await groupsRead;
@@ -92,18 +92,14 @@ internal sealed class LdapRead
             {
                 if (scope is { } ids)
                 {
-                    AddAll(userIndex, ids.Dns);
+                    AddAll(userIndex, ids.NotIndexed);
                 }
                 AddAll(userIndex, read.Dns);
-                if (groups.Any(g => HasUnknownMember(g, userIndex, groupIndex)))
+                if (scope is null && groups.Any(g => HasUnknownMember(g, userIndex, groupIndex)))
                 {
-                    // Members of a changed group may be nested groups that did not change themselves, or (without the
-                    // read of ids in scope) users that did not change: learn their keys by DN.
-                    await IndexKeysAsync(_session, _settings.EffectiveGroupBaseDns, _settings.EffectiveGroupFilter, groupIndex, keys: null, ct);
-                    if (scope is null)
-                    {
-                        await IndexKeysAsync(_session, _settings.EffectiveUserBaseDns, _settings.EffectiveUserFilter, userIndex, keys: null, ct);
-                    }
+                    // Without the read of ids in scope, members of a changed group may be users that did not change:
+                    // learn their keys by DN.
+                    await IndexKeysAsync(_session, _settings.EffectiveUserBaseDns, _settings.EffectiveUserFilter, userIndex, ct);
                 }
             }
         }
@@ -155,11 +151,25 @@ internal sealed class LdapRead
         return await read(session);
     }
 
-    /// <summary>The groups' search on a connection of its own; none without group bases (no memberships are read then).</summary>
-    private Task<List<GroupEntry>> ReadGroupsOnOwnSessionAsync(string? changedOnly, Task<DnIndex?> usersKnown, DnIndex groupIndex, CancellationToken ct) =>
+    /// <summary>
+    /// The groups' search on a connection of its own; none without group bases (no memberships are read then). With
+    /// <paramref name="indexEveryGroup"/> (an incremental read), once any group has changed the same connection goes on
+    /// to learn every group's key by DN, while the other reads still run: a changed group's members may be nested groups
+    /// that did not change themselves.
+    /// </summary>
+    private Task<List<GroupEntry>> ReadGroupsOnOwnSessionAsync(
+        string? changedOnly, Task<DnIndex?> usersKnown, DnIndex groupIndex, CancellationToken ct, bool indexEveryGroup = false) =>
         _settings.EffectiveGroupBaseDns.Count == 0
             ? Task.FromResult(new List<GroupEntry>())
-            : OnOwnSessionAsync(session => ReadGroupsAsync(session, changedOnly, usersKnown, groupIndex, ct), ct);
+            : OnOwnSessionAsync(async session =>
+            {
+                var groups = await ReadGroupsAsync(session, changedOnly, usersKnown, groupIndex, ct);
+                if (indexEveryGroup && groups.Count > 0)
+                {
+                    await IndexKeysAsync(session, _settings.EffectiveGroupBaseDns, _settings.EffectiveGroupFilter, groupIndex, ct);
+                }
+                return groups;
+            }, ct);
 
     /// <summary>Waits for every read; the first that fails stops the others (they are cancelled) and fails the whole.</summary>
     private static async Task AllAsync(CancellationTokenSource failure, params Task[] reads)
@@ -195,6 +205,7 @@ internal sealed class LdapRead
 
     private static void AddAll(DnIndex index, List<(string Dn, string Key)> entries)
     {
+        index.EnsureCapacity(index.Keys.Count + entries.Count);
         foreach (var (dn, key) in entries)
         {
             index.Add(dn, key);
@@ -235,22 +246,41 @@ internal sealed class LdapRead
         return ([.. gone.Where(c => c.Deleted).Select(c => c.Key)], [.. gone.Where(c => !c.Deleted).Select(c => c.Key)]);
     }
 
-    /// <summary>The id of every user in scope, and each with its DN (for member values of changed groups).</summary>
-    private async Task<(HashSet<string> Keys, List<(string Dn, string Key)> Dns)?> ReadUserIdsInScopeAsync(LdapSession session, CancellationToken ct)
+    /// <summary>
+    /// The id of every user in scope, and each with its DN for the member values of changed groups. Once
+    /// <paramref name="groupsRead"/> has found changed groups, entries go into <paramref name="userIndex"/> as they
+    /// arrive (while the server sends the next page) rather than after every read has ended; the rest are returned.
+    /// </summary>
+    private async Task<(HashSet<string> Keys, List<(string Dn, string Key)> NotIndexed)?> ReadUserIdsInScopeAsync(
+        LdapSession session, Task<List<GroupEntry>> groupsRead, DnIndex userIndex, CancellationToken ct)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        var dns = new List<(string Dn, string Key)>();
+        var notIndexed = new List<(string Dn, string Key)>();
+        var indexing = false;
         foreach (var baseDn in _settings.EffectiveUserBaseDns)
         {
             await session.SearchPagedAsync(baseDn, _settings.EffectiveUserFilter, _mapping.IdOnly, entry =>
             {
                 var key = _mapping.KeyOf(entry);
                 keys.Add(key);
-                dns.Add((entry.DistinguishedName, key));
+                if (!indexing && groupsRead is { IsCompletedSuccessfully: true, Result.Count: > 0 })
+                {
+                    indexing = true;
+                    AddAll(userIndex, notIndexed);
+                    notIndexed.Clear();
+                }
+                if (indexing)
+                {
+                    userIndex.Add(entry.DistinguishedName, key);
+                }
+                else
+                {
+                    notIndexed.Add((entry.DistinguishedName, key));
+                }
                 return Task.CompletedTask;
             }, ct, prefetch: true);
         }
-        return (keys, dns);
+        return (keys, notIndexed);
     }
 
     private async Task<HashSet<string>> ReadDisabledDnsAsync(string? changedOnly, CancellationToken ct)
@@ -383,16 +413,13 @@ internal sealed class LdapRead
     }
 
     /// <summary>Reads the stable id (alone) of every entry under the bases matching the filter, indexed by DN.</summary>
-    private async Task IndexKeysAsync(
-        LdapSession session, IReadOnlyList<string> bases, string filter, DnIndex index, HashSet<string>? keys, CancellationToken ct)
+    private async Task IndexKeysAsync(LdapSession session, IReadOnlyList<string> bases, string filter, DnIndex index, CancellationToken ct)
     {
         foreach (var baseDn in bases)
         {
             await session.SearchPagedAsync(baseDn, filter, _mapping.IdOnly, entry =>
             {
-                var key = _mapping.KeyOf(entry);
-                index.Add(entry.DistinguishedName, key);
-                keys?.Add(key);
+                index.Add(entry.DistinguishedName, _mapping.KeyOf(entry));
                 return Task.CompletedTask;
             }, ct, prefetch: true);
         }

@@ -42,6 +42,7 @@ internal sealed class LdapSession : IActiveDirectoryConnection, IDisposable
             throw new DirectoryReadException($"'{settings.Url}' is not an ldap:// or ldaps:// URL.");
         }
         var timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds);
+        LibLdapReadahead.EnsureInstalled();
         var identifier = new LdapDirectoryIdentifier(endpoint.Host, endpoint.Port, fullyQualifiedDnsHostName: false, connectionless: false);
         var connection = string.IsNullOrWhiteSpace(settings.BindDn)
             ? new LdapConnection(identifier, null, AuthType.Anonymous)
