@@ -42,7 +42,7 @@ public sealed class CompiledModelTests
 
     /// <summary>
     /// Entities, properties, keys, indexes and relationships as EF Core prints them (annotations aside: a compiled model
-    /// keeps only those needed at run time), then the tables, views and columns they map to, with store types and converters.
+    /// keeps only those needed at run time), then the tables, views and columns they map to, with store types and conversions.
     /// </summary>
     private static string Describe(IModel model)
     {
@@ -53,7 +53,7 @@ public sealed class CompiledModelTests
             foreach (var property in entity.GetProperties())
             {
                 text.AppendLine($"  {property.Name}: {property.GetColumnName()} {property.GetRelationalTypeMapping().StoreType} "
-                    + $"{property.GetValueConverter()?.GetType().Name} {property.GetProviderClrType()?.Name}");
+                    + $"{Conversion(property)} {property.GetProviderClrType()?.Name}");
             }
         }
 
@@ -68,6 +68,15 @@ public sealed class CompiledModelTests
 
         return text.ToString();
     }
+
+    /// <summary>
+    /// What a property's value converter converts, by its two types: the compiled model, generated for ahead-of-time use,
+    /// holds it on the type mapping and as a plain converter of the same types (an enum's number converter, a JSON column's).
+    /// </summary>
+    private static string Conversion(IReadOnlyProperty property) =>
+        (property.GetValueConverter() ?? ((IProperty)property).GetTypeMapping().Converter) is { } converter
+            ? $"{converter.ModelClrType.Name}->{converter.ProviderClrType.Name}"
+            : "";
 
     private static string FirstDifference(string expected, string actual)
     {

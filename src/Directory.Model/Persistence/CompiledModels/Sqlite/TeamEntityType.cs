@@ -3,8 +3,15 @@ using System;
 using System.Collections.Generic;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.ChangeTracking.Internal;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Metadata.Internal;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.Json;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ScimBridge.Model.Teams;
 
 #pragma warning disable 219, 612, 618
@@ -34,20 +41,138 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+            id.SetGetter(
+                Guid (Team instance) => TeamUnsafeAccessors.Id(instance),
+                bool (Team instance) => TeamUnsafeAccessors.Id(instance) == new Guid("00000000-0000-0000-0000-000000000000"));
+            id.SetSetter(
+                Team (Team instance, Guid value) =>
+                {
+                    TeamUnsafeAccessors.Id(instance) = value;
+                    return instance;
+                });
+            id.SetMaterializationSetter(
+                Team (Team instance, Guid value) =>
+                {
+                    TeamUnsafeAccessors.Id(instance) = value;
+                    return instance;
+                });
+            id.SetAccessors(
+                Guid (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(0) ? entry.ReadStoreGeneratedValue<Guid>(0) : (entry.FlaggedAsTemporary(0) && TeamUnsafeAccessors.Id(((Team)(entry.Entity))) == new Guid("00000000-0000-0000-0000-000000000000") ? entry.ReadTemporaryValue<Guid>(0) : TeamUnsafeAccessors.Id(((Team)(entry.Entity))))),
+                Guid (IInternalEntry entry) => TeamUnsafeAccessors.Id(((Team)(entry.Entity))),
+                Guid (IInternalEntry entry) => entry.ReadOriginalValue<Guid>(id, 0),
+                Guid (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<Guid>(id, 0));
+            id.SetPropertyIndexes(
+                index: 0,
+                originalValueIndex: 0,
+                shadowIndex: -1,
+                relationshipIndex: 0,
+                storeGenerationIndex: 0);
+            id.TypeMapping = SqliteGuidTypeMapping.Default;
+            id.SetCurrentValueComparer(new EntryCurrentValueComparer<Guid>(id));
 
             var apiScopes = runtimeEntityType.AddProperty(
                 "ApiScopes",
                 typeof(List<string>),
                 propertyInfo: typeof(Team).GetProperty("ApiScopes", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Team).GetField("<ApiScopes>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            apiScopes.SetGetter(
+                List<string> (Team instance) => TeamUnsafeAccessors.ApiScopes(instance),
+                bool (Team instance) => TeamUnsafeAccessors.ApiScopes(instance) == null);
+            apiScopes.SetSetter(
+                Team (Team instance, List<string> value) =>
+                {
+                    TeamUnsafeAccessors.ApiScopes(instance) = value;
+                    return instance;
+                });
+            apiScopes.SetMaterializationSetter(
+                Team (Team instance, List<string> value) =>
+                {
+                    TeamUnsafeAccessors.ApiScopes(instance) = value;
+                    return instance;
+                });
+            apiScopes.SetAccessors(
+                List<string> (IInternalEntry entry) => TeamUnsafeAccessors.ApiScopes(((Team)(entry.Entity))),
+                List<string> (IInternalEntry entry) => TeamUnsafeAccessors.ApiScopes(((Team)(entry.Entity))),
+                List<string> (IInternalEntry entry) => entry.ReadOriginalValue<List<string>>(apiScopes, 1),
+                List<string> (IInternalEntry entry) => entry.GetCurrentValue<List<string>>(apiScopes));
+            apiScopes.SetPropertyIndexes(
+                index: 1,
+                originalValueIndex: 1,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            apiScopes.TypeMapping = SqliteStringTypeMapping.Default.Clone(
+                comparer: new ListOfReferenceTypesComparer<List<string>, string>(new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v)),
+                keyComparer: new ListOfReferenceTypesComparer<List<string>, string>(new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v)),
+                providerValueComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                converter: new CollectionToJsonStringConverter<string>(new JsonCollectionOfReferencesReaderWriter<List<string>, string>(
+                    JsonStringReaderWriter.Instance)),
+                jsonValueReaderWriter: new JsonCollectionOfReferencesReaderWriter<List<string>, string>(
+                    JsonStringReaderWriter.Instance),
+                elementMapping: SqliteStringTypeMapping.Default);
             var apiScopesElementType = apiScopes.SetElementType(typeof(string));
+            apiScopesElementType.TypeMapping = apiScopes.TypeMapping.ElementTypeMapping;
 
             var baseNumbers = runtimeEntityType.AddProperty(
                 "BaseNumbers",
                 typeof(List<string>),
                 propertyInfo: typeof(Team).GetProperty("BaseNumbers", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Team).GetField("<BaseNumbers>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            baseNumbers.SetGetter(
+                List<string> (Team instance) => TeamUnsafeAccessors.BaseNumbers(instance),
+                bool (Team instance) => TeamUnsafeAccessors.BaseNumbers(instance) == null);
+            baseNumbers.SetSetter(
+                Team (Team instance, List<string> value) =>
+                {
+                    TeamUnsafeAccessors.BaseNumbers(instance) = value;
+                    return instance;
+                });
+            baseNumbers.SetMaterializationSetter(
+                Team (Team instance, List<string> value) =>
+                {
+                    TeamUnsafeAccessors.BaseNumbers(instance) = value;
+                    return instance;
+                });
+            baseNumbers.SetAccessors(
+                List<string> (IInternalEntry entry) => TeamUnsafeAccessors.BaseNumbers(((Team)(entry.Entity))),
+                List<string> (IInternalEntry entry) => TeamUnsafeAccessors.BaseNumbers(((Team)(entry.Entity))),
+                List<string> (IInternalEntry entry) => entry.ReadOriginalValue<List<string>>(baseNumbers, 2),
+                List<string> (IInternalEntry entry) => entry.GetCurrentValue<List<string>>(baseNumbers));
+            baseNumbers.SetPropertyIndexes(
+                index: 2,
+                originalValueIndex: 2,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            baseNumbers.TypeMapping = SqliteStringTypeMapping.Default.Clone(
+                comparer: new ListOfReferenceTypesComparer<List<string>, string>(new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v)),
+                keyComparer: new ListOfReferenceTypesComparer<List<string>, string>(new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v)),
+                providerValueComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                converter: new CollectionToJsonStringConverter<string>(new JsonCollectionOfReferencesReaderWriter<List<string>, string>(
+                    JsonStringReaderWriter.Instance)),
+                jsonValueReaderWriter: new JsonCollectionOfReferencesReaderWriter<List<string>, string>(
+                    JsonStringReaderWriter.Instance),
+                elementMapping: SqliteStringTypeMapping.Default);
             var baseNumbersElementType = baseNumbers.SetElementType(typeof(string));
+            baseNumbersElementType.TypeMapping = baseNumbers.TypeMapping.ElementTypeMapping;
 
             var createdAt = runtimeEntityType.AddProperty(
                 "CreatedAt",
@@ -55,6 +180,55 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(Team).GetProperty("CreatedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Team).GetField("<CreatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new DateTimeOffsetTicksConverter());
+            createdAt.SetGetter(
+                DateTimeOffset (Team instance) => TeamUnsafeAccessors.CreatedAt(instance),
+                bool (Team instance) => TeamUnsafeAccessors.CreatedAt(instance).EqualsExact(default(DateTimeOffset)));
+            createdAt.SetSetter(
+                Team (Team instance, DateTimeOffset value) =>
+                {
+                    TeamUnsafeAccessors.CreatedAt(instance) = value;
+                    return instance;
+                });
+            createdAt.SetMaterializationSetter(
+                Team (Team instance, DateTimeOffset value) =>
+                {
+                    TeamUnsafeAccessors.CreatedAt(instance) = value;
+                    return instance;
+                });
+            createdAt.SetAccessors(
+                DateTimeOffset (IInternalEntry entry) => TeamUnsafeAccessors.CreatedAt(((Team)(entry.Entity))),
+                DateTimeOffset (IInternalEntry entry) => TeamUnsafeAccessors.CreatedAt(((Team)(entry.Entity))),
+                DateTimeOffset (IInternalEntry entry) => entry.ReadOriginalValue<DateTimeOffset>(createdAt, 3),
+                DateTimeOffset (IInternalEntry entry) => entry.GetCurrentValue<DateTimeOffset>(createdAt));
+            createdAt.SetPropertyIndexes(
+                index: 3,
+                originalValueIndex: 3,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            createdAt.TypeMapping = LongTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTimeOffset>(
+                    bool (DateTimeOffset v1, DateTimeOffset v2) => v1.EqualsExact(v2),
+                    int (DateTimeOffset v) => ((object)v).GetHashCode(),
+                    DateTimeOffset (DateTimeOffset v) => v),
+                keyComparer: new ValueComparer<DateTimeOffset>(
+                    bool (DateTimeOffset v1, DateTimeOffset v2) => v1.EqualsExact(v2),
+                    int (DateTimeOffset v) => ((object)v).GetHashCode(),
+                    DateTimeOffset (DateTimeOffset v) => v),
+                providerValueComparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"),
+                converter: new ValueConverter<DateTimeOffset, long>(
+                    long (DateTimeOffset value) => value.UtcTicks,
+                    DateTimeOffset (long ticks) => new DateTimeOffset(ticks, TimeSpan.Zero)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTimeOffset, long>(
+                    JsonInt64ReaderWriter.Instance,
+                    new ValueConverter<DateTimeOffset, long>(
+                        long (DateTimeOffset value) => value.UtcTicks,
+                        DateTimeOffset (long ticks) => new DateTimeOffset(ticks, TimeSpan.Zero))));
             createdAt.SetSentinelFromProviderValue(0L);
 
             var createdBy = runtimeEntityType.AddProperty(
@@ -62,6 +236,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 typeof(string),
                 propertyInfo: typeof(Team).GetProperty("CreatedBy", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Team).GetField("<CreatedBy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            createdBy.SetGetter(
+                string (Team instance) => TeamUnsafeAccessors.CreatedBy(instance),
+                bool (Team instance) => TeamUnsafeAccessors.CreatedBy(instance) == null);
+            createdBy.SetSetter(
+                Team (Team instance, string value) =>
+                {
+                    TeamUnsafeAccessors.CreatedBy(instance) = value;
+                    return instance;
+                });
+            createdBy.SetMaterializationSetter(
+                Team (Team instance, string value) =>
+                {
+                    TeamUnsafeAccessors.CreatedBy(instance) = value;
+                    return instance;
+                });
+            createdBy.SetAccessors(
+                string (IInternalEntry entry) => TeamUnsafeAccessors.CreatedBy(((Team)(entry.Entity))),
+                string (IInternalEntry entry) => TeamUnsafeAccessors.CreatedBy(((Team)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(createdBy, 4),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(createdBy));
+            createdBy.SetPropertyIndexes(
+                index: 4,
+                originalValueIndex: 4,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            createdBy.TypeMapping = SqliteStringTypeMapping.Default;
 
             var deletedAt = runtimeEntityType.AddProperty(
                 "DeletedAt",
@@ -70,6 +271,57 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 fieldInfo: typeof(Team).GetField("<DeletedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 valueConverter: new DateTimeOffsetTicksConverter());
+            deletedAt.SetGetter(
+                DateTimeOffset? (Team instance) => TeamUnsafeAccessors.DeletedAt(instance),
+                bool (Team instance) => !(TeamUnsafeAccessors.DeletedAt(instance).HasValue));
+            deletedAt.SetSetter(
+                Team (Team instance, DateTimeOffset? value) =>
+                {
+                    TeamUnsafeAccessors.DeletedAt(instance) = value;
+                    return instance;
+                });
+            deletedAt.SetMaterializationSetter(
+                Team (Team instance, DateTimeOffset? value) =>
+                {
+                    TeamUnsafeAccessors.DeletedAt(instance) = value;
+                    return instance;
+                });
+            deletedAt.SetAccessors(
+                DateTimeOffset? (IInternalEntry entry) => TeamUnsafeAccessors.DeletedAt(((Team)(entry.Entity))),
+                DateTimeOffset? (IInternalEntry entry) => TeamUnsafeAccessors.DeletedAt(((Team)(entry.Entity))),
+                DateTimeOffset? (IInternalEntry entry) => entry.ReadOriginalValue<DateTimeOffset?>(deletedAt, 5),
+                DateTimeOffset? (IInternalEntry entry) => entry.GetCurrentValue<DateTimeOffset?>(deletedAt));
+            deletedAt.SetPropertyIndexes(
+                index: 5,
+                originalValueIndex: 5,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            deletedAt.TypeMapping = LongTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTimeOffset>(
+                    bool (DateTimeOffset v1, DateTimeOffset v2) => v1.EqualsExact(v2),
+                    int (DateTimeOffset v) => ((object)v).GetHashCode(),
+                    DateTimeOffset (DateTimeOffset v) => v),
+                keyComparer: new ValueComparer<DateTimeOffset>(
+                    bool (DateTimeOffset v1, DateTimeOffset v2) => v1.EqualsExact(v2),
+                    int (DateTimeOffset v) => ((object)v).GetHashCode(),
+                    DateTimeOffset (DateTimeOffset v) => v),
+                providerValueComparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"),
+                converter: new ValueConverter<DateTimeOffset, long>(
+                    long (DateTimeOffset value) => value.UtcTicks,
+                    DateTimeOffset (long ticks) => new DateTimeOffset(ticks, TimeSpan.Zero)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTimeOffset, long>(
+                    JsonInt64ReaderWriter.Instance,
+                    new ValueConverter<DateTimeOffset, long>(
+                        long (DateTimeOffset value) => value.UtcTicks,
+                        DateTimeOffset (long ticks) => new DateTimeOffset(ticks, TimeSpan.Zero))));
+            deletedAt.SetComparer(new NullableValueComparer<DateTimeOffset>(deletedAt.TypeMapping.Comparer));
+            deletedAt.SetKeyComparer(new NullableValueComparer<DateTimeOffset>(deletedAt.TypeMapping.KeyComparer));
 
             var maxApiKeys = runtimeEntityType.AddProperty(
                 "MaxApiKeys",
@@ -77,6 +329,47 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(Team).GetProperty("MaxApiKeys", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Team).GetField("<MaxApiKeys>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
+            maxApiKeys.SetGetter(
+                int (Team instance) => TeamUnsafeAccessors.MaxApiKeys(instance),
+                bool (Team instance) => TeamUnsafeAccessors.MaxApiKeys(instance) == 0);
+            maxApiKeys.SetSetter(
+                Team (Team instance, int value) =>
+                {
+                    TeamUnsafeAccessors.MaxApiKeys(instance) = value;
+                    return instance;
+                });
+            maxApiKeys.SetMaterializationSetter(
+                Team (Team instance, int value) =>
+                {
+                    TeamUnsafeAccessors.MaxApiKeys(instance) = value;
+                    return instance;
+                });
+            maxApiKeys.SetAccessors(
+                int (IInternalEntry entry) => TeamUnsafeAccessors.MaxApiKeys(((Team)(entry.Entity))),
+                int (IInternalEntry entry) => TeamUnsafeAccessors.MaxApiKeys(((Team)(entry.Entity))),
+                int (IInternalEntry entry) => entry.ReadOriginalValue<int>(maxApiKeys, 6),
+                int (IInternalEntry entry) => entry.GetCurrentValue<int>(maxApiKeys));
+            maxApiKeys.SetPropertyIndexes(
+                index: 6,
+                originalValueIndex: 6,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            maxApiKeys.TypeMapping = IntTypeMapping.Default.Clone(
+                comparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                keyComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                providerValueComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
 
             var maxRequestsPerDay = runtimeEntityType.AddProperty(
                 "MaxRequestsPerDay",
@@ -84,18 +377,116 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(Team).GetProperty("MaxRequestsPerDay", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Team).GetField("<MaxRequestsPerDay>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            maxRequestsPerDay.SetGetter(
+                int? (Team instance) => TeamUnsafeAccessors.MaxRequestsPerDay(instance),
+                bool (Team instance) => !(TeamUnsafeAccessors.MaxRequestsPerDay(instance).HasValue));
+            maxRequestsPerDay.SetSetter(
+                Team (Team instance, int? value) =>
+                {
+                    TeamUnsafeAccessors.MaxRequestsPerDay(instance) = value;
+                    return instance;
+                });
+            maxRequestsPerDay.SetMaterializationSetter(
+                Team (Team instance, int? value) =>
+                {
+                    TeamUnsafeAccessors.MaxRequestsPerDay(instance) = value;
+                    return instance;
+                });
+            maxRequestsPerDay.SetAccessors(
+                int? (IInternalEntry entry) => TeamUnsafeAccessors.MaxRequestsPerDay(((Team)(entry.Entity))),
+                int? (IInternalEntry entry) => TeamUnsafeAccessors.MaxRequestsPerDay(((Team)(entry.Entity))),
+                int? (IInternalEntry entry) => entry.ReadOriginalValue<int?>(maxRequestsPerDay, 7),
+                int? (IInternalEntry entry) => entry.GetCurrentValue<int?>(maxRequestsPerDay));
+            maxRequestsPerDay.SetPropertyIndexes(
+                index: 7,
+                originalValueIndex: 7,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            maxRequestsPerDay.TypeMapping = IntTypeMapping.Default.Clone(
+                comparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                keyComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                providerValueComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
+            maxRequestsPerDay.SetComparer(new NullableValueComparer<int>(maxRequestsPerDay.TypeMapping.Comparer));
+            maxRequestsPerDay.SetKeyComparer(new NullableValueComparer<int>(maxRequestsPerDay.TypeMapping.KeyComparer));
 
             var name = runtimeEntityType.AddProperty(
                 "Name",
                 typeof(string),
                 propertyInfo: typeof(Team).GetProperty("Name", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Team).GetField("<Name>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            name.SetGetter(
+                string (Team instance) => TeamUnsafeAccessors.Name(instance),
+                bool (Team instance) => TeamUnsafeAccessors.Name(instance) == null);
+            name.SetSetter(
+                Team (Team instance, string value) =>
+                {
+                    TeamUnsafeAccessors.Name(instance) = value;
+                    return instance;
+                });
+            name.SetMaterializationSetter(
+                Team (Team instance, string value) =>
+                {
+                    TeamUnsafeAccessors.Name(instance) = value;
+                    return instance;
+                });
+            name.SetAccessors(
+                string (IInternalEntry entry) => TeamUnsafeAccessors.Name(((Team)(entry.Entity))),
+                string (IInternalEntry entry) => TeamUnsafeAccessors.Name(((Team)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(name, 8),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(name));
+            name.SetPropertyIndexes(
+                index: 8,
+                originalValueIndex: 8,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            name.TypeMapping = SqliteStringTypeMapping.Default;
 
             var normalizedName = runtimeEntityType.AddProperty(
                 "NormalizedName",
                 typeof(string),
                 propertyInfo: typeof(Team).GetProperty("NormalizedName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Team).GetField("<NormalizedName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            normalizedName.SetGetter(
+                string (Team instance) => TeamUnsafeAccessors.NormalizedName(instance),
+                bool (Team instance) => TeamUnsafeAccessors.NormalizedName(instance) == null);
+            normalizedName.SetSetter(
+                Team (Team instance, string value) =>
+                {
+                    TeamUnsafeAccessors.NormalizedName(instance) = value;
+                    return instance;
+                });
+            normalizedName.SetMaterializationSetter(
+                Team (Team instance, string value) =>
+                {
+                    TeamUnsafeAccessors.NormalizedName(instance) = value;
+                    return instance;
+                });
+            normalizedName.SetAccessors(
+                string (IInternalEntry entry) => TeamUnsafeAccessors.NormalizedName(((Team)(entry.Entity))),
+                string (IInternalEntry entry) => TeamUnsafeAccessors.NormalizedName(((Team)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(normalizedName, 9),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(normalizedName));
+            normalizedName.SetPropertyIndexes(
+                index: 9,
+                originalValueIndex: 9,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            normalizedName.TypeMapping = SqliteStringTypeMapping.Default;
+            normalizedName.SetCurrentValueComparer(new EntryCurrentValueComparer<string>(normalizedName));
 
             var notificationsJson = runtimeEntityType.AddProperty(
                 "NotificationsJson",
@@ -103,6 +494,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(Team).GetProperty("NotificationsJson", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Team).GetField("<NotificationsJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            notificationsJson.SetGetter(
+                string (Team instance) => TeamUnsafeAccessors.NotificationsJson(instance),
+                bool (Team instance) => TeamUnsafeAccessors.NotificationsJson(instance) == null);
+            notificationsJson.SetSetter(
+                Team (Team instance, string value) =>
+                {
+                    TeamUnsafeAccessors.NotificationsJson(instance) = value;
+                    return instance;
+                });
+            notificationsJson.SetMaterializationSetter(
+                Team (Team instance, string value) =>
+                {
+                    TeamUnsafeAccessors.NotificationsJson(instance) = value;
+                    return instance;
+                });
+            notificationsJson.SetAccessors(
+                string (IInternalEntry entry) => TeamUnsafeAccessors.NotificationsJson(((Team)(entry.Entity))),
+                string (IInternalEntry entry) => TeamUnsafeAccessors.NotificationsJson(((Team)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(notificationsJson, 10),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(notificationsJson));
+            notificationsJson.SetPropertyIndexes(
+                index: 10,
+                originalValueIndex: 10,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            notificationsJson.TypeMapping = SqliteStringTypeMapping.Default;
 
             var organizationId = runtimeEntityType.AddProperty(
                 "OrganizationId",
@@ -110,6 +528,34 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(Team).GetProperty("OrganizationId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Team).GetField("<OrganizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+            organizationId.SetGetter(
+                Guid (Team instance) => TeamUnsafeAccessors.OrganizationId(instance),
+                bool (Team instance) => TeamUnsafeAccessors.OrganizationId(instance) == new Guid("00000000-0000-0000-0000-000000000000"));
+            organizationId.SetSetter(
+                Team (Team instance, Guid value) =>
+                {
+                    TeamUnsafeAccessors.OrganizationId(instance) = value;
+                    return instance;
+                });
+            organizationId.SetMaterializationSetter(
+                Team (Team instance, Guid value) =>
+                {
+                    TeamUnsafeAccessors.OrganizationId(instance) = value;
+                    return instance;
+                });
+            organizationId.SetAccessors(
+                Guid (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(11) ? entry.ReadStoreGeneratedValue<Guid>(1) : (entry.FlaggedAsTemporary(11) && TeamUnsafeAccessors.OrganizationId(((Team)(entry.Entity))) == new Guid("00000000-0000-0000-0000-000000000000") ? entry.ReadTemporaryValue<Guid>(1) : TeamUnsafeAccessors.OrganizationId(((Team)(entry.Entity))))),
+                Guid (IInternalEntry entry) => TeamUnsafeAccessors.OrganizationId(((Team)(entry.Entity))),
+                Guid (IInternalEntry entry) => entry.ReadOriginalValue<Guid>(organizationId, 11),
+                Guid (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<Guid>(organizationId, 1));
+            organizationId.SetPropertyIndexes(
+                index: 11,
+                originalValueIndex: 11,
+                shadowIndex: -1,
+                relationshipIndex: 1,
+                storeGenerationIndex: 1);
+            organizationId.TypeMapping = SqliteGuidTypeMapping.Default;
+            organizationId.SetCurrentValueComparer(new EntryCurrentValueComparer<Guid>(organizationId));
 
             var recordingEnabled = runtimeEntityType.AddProperty(
                 "RecordingEnabled",
@@ -117,13 +563,99 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(Team).GetProperty("RecordingEnabled", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Team).GetField("<RecordingEnabled>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+            recordingEnabled.SetGetter(
+                bool (Team instance) => TeamUnsafeAccessors.RecordingEnabled(instance),
+                bool (Team instance) => TeamUnsafeAccessors.RecordingEnabled(instance) == false);
+            recordingEnabled.SetSetter(
+                Team (Team instance, bool value) =>
+                {
+                    TeamUnsafeAccessors.RecordingEnabled(instance) = value;
+                    return instance;
+                });
+            recordingEnabled.SetMaterializationSetter(
+                Team (Team instance, bool value) =>
+                {
+                    TeamUnsafeAccessors.RecordingEnabled(instance) = value;
+                    return instance;
+                });
+            recordingEnabled.SetAccessors(
+                bool (IInternalEntry entry) => TeamUnsafeAccessors.RecordingEnabled(((Team)(entry.Entity))),
+                bool (IInternalEntry entry) => TeamUnsafeAccessors.RecordingEnabled(((Team)(entry.Entity))),
+                bool (IInternalEntry entry) => entry.ReadOriginalValue<bool>(recordingEnabled, 12),
+                bool (IInternalEntry entry) => entry.GetCurrentValue<bool>(recordingEnabled));
+            recordingEnabled.SetPropertyIndexes(
+                index: 12,
+                originalValueIndex: 12,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            recordingEnabled.TypeMapping = BoolTypeMapping.Default.Clone(
+                comparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                keyComparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                providerValueComparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
 
             var serverGroups = runtimeEntityType.AddProperty(
                 "ServerGroups",
                 typeof(List<string>),
                 propertyInfo: typeof(Team).GetProperty("ServerGroups", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Team).GetField("<ServerGroups>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            serverGroups.SetGetter(
+                List<string> (Team instance) => TeamUnsafeAccessors.ServerGroups(instance),
+                bool (Team instance) => TeamUnsafeAccessors.ServerGroups(instance) == null);
+            serverGroups.SetSetter(
+                Team (Team instance, List<string> value) =>
+                {
+                    TeamUnsafeAccessors.ServerGroups(instance) = value;
+                    return instance;
+                });
+            serverGroups.SetMaterializationSetter(
+                Team (Team instance, List<string> value) =>
+                {
+                    TeamUnsafeAccessors.ServerGroups(instance) = value;
+                    return instance;
+                });
+            serverGroups.SetAccessors(
+                List<string> (IInternalEntry entry) => TeamUnsafeAccessors.ServerGroups(((Team)(entry.Entity))),
+                List<string> (IInternalEntry entry) => TeamUnsafeAccessors.ServerGroups(((Team)(entry.Entity))),
+                List<string> (IInternalEntry entry) => entry.ReadOriginalValue<List<string>>(serverGroups, 13),
+                List<string> (IInternalEntry entry) => entry.GetCurrentValue<List<string>>(serverGroups));
+            serverGroups.SetPropertyIndexes(
+                index: 13,
+                originalValueIndex: 13,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            serverGroups.TypeMapping = SqliteStringTypeMapping.Default.Clone(
+                comparer: new ListOfReferenceTypesComparer<List<string>, string>(new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v)),
+                keyComparer: new ListOfReferenceTypesComparer<List<string>, string>(new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v)),
+                providerValueComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                converter: new CollectionToJsonStringConverter<string>(new JsonCollectionOfReferencesReaderWriter<List<string>, string>(
+                    JsonStringReaderWriter.Instance)),
+                jsonValueReaderWriter: new JsonCollectionOfReferencesReaderWriter<List<string>, string>(
+                    JsonStringReaderWriter.Instance),
+                elementMapping: SqliteStringTypeMapping.Default);
             var serverGroupsElementType = serverGroups.SetElementType(typeof(string));
+            serverGroupsElementType.TypeMapping = serverGroups.TypeMapping.ElementTypeMapping;
 
             var smsEnabled = runtimeEntityType.AddProperty(
                 "SmsEnabled",
@@ -131,6 +663,47 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(Team).GetProperty("SmsEnabled", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Team).GetField("<SmsEnabled>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+            smsEnabled.SetGetter(
+                bool (Team instance) => TeamUnsafeAccessors.SmsEnabled(instance),
+                bool (Team instance) => TeamUnsafeAccessors.SmsEnabled(instance) == false);
+            smsEnabled.SetSetter(
+                Team (Team instance, bool value) =>
+                {
+                    TeamUnsafeAccessors.SmsEnabled(instance) = value;
+                    return instance;
+                });
+            smsEnabled.SetMaterializationSetter(
+                Team (Team instance, bool value) =>
+                {
+                    TeamUnsafeAccessors.SmsEnabled(instance) = value;
+                    return instance;
+                });
+            smsEnabled.SetAccessors(
+                bool (IInternalEntry entry) => TeamUnsafeAccessors.SmsEnabled(((Team)(entry.Entity))),
+                bool (IInternalEntry entry) => TeamUnsafeAccessors.SmsEnabled(((Team)(entry.Entity))),
+                bool (IInternalEntry entry) => entry.ReadOriginalValue<bool>(smsEnabled, 14),
+                bool (IInternalEntry entry) => entry.GetCurrentValue<bool>(smsEnabled));
+            smsEnabled.SetPropertyIndexes(
+                index: 14,
+                originalValueIndex: 14,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            smsEnabled.TypeMapping = BoolTypeMapping.Default.Clone(
+                comparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                keyComparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                providerValueComparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
 
             var version = runtimeEntityType.AddProperty(
                 "Version",
@@ -139,6 +712,47 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 fieldInfo: typeof(Team).GetField("<Version>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 concurrencyToken: true,
                 sentinel: 0);
+            version.SetGetter(
+                int (Team instance) => TeamUnsafeAccessors.Version(instance),
+                bool (Team instance) => TeamUnsafeAccessors.Version(instance) == 0);
+            version.SetSetter(
+                Team (Team instance, int value) =>
+                {
+                    TeamUnsafeAccessors.Version(instance) = value;
+                    return instance;
+                });
+            version.SetMaterializationSetter(
+                Team (Team instance, int value) =>
+                {
+                    TeamUnsafeAccessors.Version(instance) = value;
+                    return instance;
+                });
+            version.SetAccessors(
+                int (IInternalEntry entry) => TeamUnsafeAccessors.Version(((Team)(entry.Entity))),
+                int (IInternalEntry entry) => TeamUnsafeAccessors.Version(((Team)(entry.Entity))),
+                int (IInternalEntry entry) => entry.ReadOriginalValue<int>(version, 15),
+                int (IInternalEntry entry) => entry.GetCurrentValue<int>(version));
+            version.SetPropertyIndexes(
+                index: 15,
+                originalValueIndex: 15,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            version.TypeMapping = IntTypeMapping.Default.Clone(
+                comparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                keyComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                providerValueComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
 
             var key = runtimeEntityType.AddKey(
                 new[] { id });
@@ -164,6 +778,54 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
 
         public static void CreateAnnotations(RuntimeEntityType runtimeEntityType)
         {
+            var id = runtimeEntityType.FindProperty("Id");
+            var apiScopes = runtimeEntityType.FindProperty("ApiScopes");
+            var baseNumbers = runtimeEntityType.FindProperty("BaseNumbers");
+            var createdAt = runtimeEntityType.FindProperty("CreatedAt");
+            var createdBy = runtimeEntityType.FindProperty("CreatedBy");
+            var deletedAt = runtimeEntityType.FindProperty("DeletedAt");
+            var maxApiKeys = runtimeEntityType.FindProperty("MaxApiKeys");
+            var maxRequestsPerDay = runtimeEntityType.FindProperty("MaxRequestsPerDay");
+            var name = runtimeEntityType.FindProperty("Name");
+            var normalizedName = runtimeEntityType.FindProperty("NormalizedName");
+            var notificationsJson = runtimeEntityType.FindProperty("NotificationsJson");
+            var organizationId = runtimeEntityType.FindProperty("OrganizationId");
+            var recordingEnabled = runtimeEntityType.FindProperty("RecordingEnabled");
+            var serverGroups = runtimeEntityType.FindProperty("ServerGroups");
+            var smsEnabled = runtimeEntityType.FindProperty("SmsEnabled");
+            var version = runtimeEntityType.FindProperty("Version");
+            var key = runtimeEntityType.FindKey(new[] { id });
+            key.SetPrincipalKeyValueFactory(KeyValueFactoryFactory.CreateSimpleNonNullableFactory<Guid>(key));
+            key.SetIdentityMapFactory(IdentityMapFactoryFactory.CreateFactory<Guid>(key));
+            runtimeEntityType.SetOriginalValuesFactory(
+                ISnapshot (IInternalEntry sourceEntry) =>
+                {
+                    var structuralType = ((Team)(sourceEntry.Entity));
+                    return ((ISnapshot)(new Snapshot<Guid, List<string>, List<string>, DateTimeOffset, string, DateTimeOffset?, int, int?, string, string, string, Guid, bool, List<string>, bool, int>(((ValueComparer<Guid>)(((IProperty)id).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<Guid>(id)), (((object)(sourceEntry.GetCurrentValue<List<string>>(apiScopes))) == null ? null : ((List<string>)(((ValueComparer<object>)(((IProperty)apiScopes).GetValueComparer())).Snapshot(((object)(sourceEntry.GetCurrentValue<List<string>>(apiScopes))))))), (((object)(sourceEntry.GetCurrentValue<List<string>>(baseNumbers))) == null ? null : ((List<string>)(((ValueComparer<object>)(((IProperty)baseNumbers).GetValueComparer())).Snapshot(((object)(sourceEntry.GetCurrentValue<List<string>>(baseNumbers))))))), ((ValueComparer<DateTimeOffset>)(((IProperty)createdAt).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<DateTimeOffset>(createdAt)), (sourceEntry.GetCurrentValue<string>(createdBy) == null ? null : ((ValueComparer<string>)(((IProperty)createdBy).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(createdBy))), (sourceEntry.GetCurrentValue<DateTimeOffset?>(deletedAt) == null ? null : ((ValueComparer<DateTimeOffset?>)(((IProperty)deletedAt).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<DateTimeOffset?>(deletedAt))), ((ValueComparer<int>)(((IProperty)maxApiKeys).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<int>(maxApiKeys)), (sourceEntry.GetCurrentValue<int?>(maxRequestsPerDay) == null ? null : ((ValueComparer<int?>)(((IProperty)maxRequestsPerDay).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<int?>(maxRequestsPerDay))), (sourceEntry.GetCurrentValue<string>(name) == null ? null : ((ValueComparer<string>)(((IProperty)name).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(name))), (sourceEntry.GetCurrentValue<string>(normalizedName) == null ? null : ((ValueComparer<string>)(((IProperty)normalizedName).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(normalizedName))), (sourceEntry.GetCurrentValue<string>(notificationsJson) == null ? null : ((ValueComparer<string>)(((IProperty)notificationsJson).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(notificationsJson))), ((ValueComparer<Guid>)(((IProperty)organizationId).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<Guid>(organizationId)), ((ValueComparer<bool>)(((IProperty)recordingEnabled).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<bool>(recordingEnabled)), (((object)(sourceEntry.GetCurrentValue<List<string>>(serverGroups))) == null ? null : ((List<string>)(((ValueComparer<object>)(((IProperty)serverGroups).GetValueComparer())).Snapshot(((object)(sourceEntry.GetCurrentValue<List<string>>(serverGroups))))))), ((ValueComparer<bool>)(((IProperty)smsEnabled).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<bool>(smsEnabled)), ((ValueComparer<int>)(((IProperty)version).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<int>(version)))));
+                });
+            runtimeEntityType.SetStoreGeneratedValuesFactory(
+                ISnapshot () => ((ISnapshot)(new Snapshot<Guid, Guid>(((ValueComparer<Guid>)(((IProperty)id).GetValueComparer())).Snapshot(default(Guid)), ((ValueComparer<Guid>)(((IProperty)organizationId).GetValueComparer())).Snapshot(default(Guid))))));
+            runtimeEntityType.SetTemporaryValuesFactory(
+                ISnapshot (IInternalEntry sourceEntry) => ((ISnapshot)(new Snapshot<Guid, Guid>(default(Guid), default(Guid)))));
+            runtimeEntityType.SetShadowValuesFactory(
+                ISnapshot (IDictionary<string, object> source) => Snapshot.Empty);
+            runtimeEntityType.SetEmptyShadowValuesFactory(
+                ISnapshot () => Snapshot.Empty);
+            runtimeEntityType.SetRelationshipSnapshotFactory(
+                ISnapshot (IInternalEntry sourceEntry) =>
+                {
+                    var structuralType = ((Team)(sourceEntry.Entity));
+                    return ((ISnapshot)(new Snapshot<Guid, Guid>(((ValueComparer<Guid>)(((IProperty)id).GetKeyValueComparer())).Snapshot(sourceEntry.GetCurrentValue<Guid>(id)), ((ValueComparer<Guid>)(((IProperty)organizationId).GetKeyValueComparer())).Snapshot(sourceEntry.GetCurrentValue<Guid>(organizationId)))));
+                });
+            runtimeEntityType.SetCounts(new PropertyCounts(
+                propertyCount: 16,
+                navigationCount: 0,
+                complexPropertyCount: 0,
+                complexCollectionCount: 0,
+                originalValueCount: 16,
+                shadowCount: 0,
+                relationshipCount: 2,
+                storeGeneratedCount: 2));
             runtimeEntityType.AddAnnotation("Relational:FunctionName", null);
             runtimeEntityType.AddAnnotation("Relational:Schema", null);
             runtimeEntityType.AddAnnotation("Relational:SqlQuery", null);

@@ -3,8 +3,13 @@ using System;
 using System.Collections.Generic;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.ChangeTracking.Internal;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Metadata.Internal;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
+using Microsoft.EntityFrameworkCore.Storage;
 using ScimBridge.Model.Users;
 
 #pragma warning disable 219, 612, 618
@@ -34,6 +39,48 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0L);
+            id.SetGetter(
+                long (UserEmail instance) => UserEmailUnsafeAccessors.Id(instance),
+                bool (UserEmail instance) => UserEmailUnsafeAccessors.Id(instance) == 0L);
+            id.SetSetter(
+                UserEmail (UserEmail instance, long value) =>
+                {
+                    UserEmailUnsafeAccessors.Id(instance) = value;
+                    return instance;
+                });
+            id.SetMaterializationSetter(
+                UserEmail (UserEmail instance, long value) =>
+                {
+                    UserEmailUnsafeAccessors.Id(instance) = value;
+                    return instance;
+                });
+            id.SetAccessors(
+                long (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(0) ? entry.ReadStoreGeneratedValue<long>(0) : (entry.FlaggedAsTemporary(0) && UserEmailUnsafeAccessors.Id(((UserEmail)(entry.Entity))) == 0L ? entry.ReadTemporaryValue<long>(0) : UserEmailUnsafeAccessors.Id(((UserEmail)(entry.Entity))))),
+                long (IInternalEntry entry) => UserEmailUnsafeAccessors.Id(((UserEmail)(entry.Entity))),
+                long (IInternalEntry entry) => entry.ReadOriginalValue<long>(id, 0),
+                long (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<long>(id, 0));
+            id.SetPropertyIndexes(
+                index: 0,
+                originalValueIndex: 0,
+                shadowIndex: -1,
+                relationshipIndex: 0,
+                storeGenerationIndex: 0);
+            id.TypeMapping = LongTypeMapping.Default.Clone(
+                comparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                keyComparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                providerValueComparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
+            id.SetCurrentValueComparer(new EntryCurrentValueComparer<long>(id));
 
             var display = runtimeEntityType.AddProperty(
                 "Display",
@@ -41,12 +88,66 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(UserEmail).GetProperty("Display", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(UserEmail).GetField("<Display>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            display.SetGetter(
+                string (UserEmail instance) => UserEmailUnsafeAccessors.Display(instance),
+                bool (UserEmail instance) => UserEmailUnsafeAccessors.Display(instance) == null);
+            display.SetSetter(
+                UserEmail (UserEmail instance, string value) =>
+                {
+                    UserEmailUnsafeAccessors.Display(instance) = value;
+                    return instance;
+                });
+            display.SetMaterializationSetter(
+                UserEmail (UserEmail instance, string value) =>
+                {
+                    UserEmailUnsafeAccessors.Display(instance) = value;
+                    return instance;
+                });
+            display.SetAccessors(
+                string (IInternalEntry entry) => UserEmailUnsafeAccessors.Display(((UserEmail)(entry.Entity))),
+                string (IInternalEntry entry) => UserEmailUnsafeAccessors.Display(((UserEmail)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(display, 1),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(display));
+            display.SetPropertyIndexes(
+                index: 1,
+                originalValueIndex: 1,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            display.TypeMapping = SqliteStringTypeMapping.Default;
 
             var normalizedValue = runtimeEntityType.AddProperty(
                 "NormalizedValue",
                 typeof(string),
                 propertyInfo: typeof(UserEmail).GetProperty("NormalizedValue", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(UserEmail).GetField("<NormalizedValue>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            normalizedValue.SetGetter(
+                string (UserEmail instance) => UserEmailUnsafeAccessors.NormalizedValue(instance),
+                bool (UserEmail instance) => UserEmailUnsafeAccessors.NormalizedValue(instance) == null);
+            normalizedValue.SetSetter(
+                UserEmail (UserEmail instance, string value) =>
+                {
+                    UserEmailUnsafeAccessors.NormalizedValue(instance) = value;
+                    return instance;
+                });
+            normalizedValue.SetMaterializationSetter(
+                UserEmail (UserEmail instance, string value) =>
+                {
+                    UserEmailUnsafeAccessors.NormalizedValue(instance) = value;
+                    return instance;
+                });
+            normalizedValue.SetAccessors(
+                string (IInternalEntry entry) => UserEmailUnsafeAccessors.NormalizedValue(((UserEmail)(entry.Entity))),
+                string (IInternalEntry entry) => UserEmailUnsafeAccessors.NormalizedValue(((UserEmail)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(normalizedValue, 2),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(normalizedValue));
+            normalizedValue.SetPropertyIndexes(
+                index: 2,
+                originalValueIndex: 2,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            normalizedValue.TypeMapping = SqliteStringTypeMapping.Default;
 
             var primary = runtimeEntityType.AddProperty(
                 "Primary",
@@ -54,6 +155,47 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(UserEmail).GetProperty("Primary", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(UserEmail).GetField("<Primary>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+            primary.SetGetter(
+                bool (UserEmail instance) => UserEmailUnsafeAccessors.Primary(instance),
+                bool (UserEmail instance) => UserEmailUnsafeAccessors.Primary(instance) == false);
+            primary.SetSetter(
+                UserEmail (UserEmail instance, bool value) =>
+                {
+                    UserEmailUnsafeAccessors.Primary(instance) = value;
+                    return instance;
+                });
+            primary.SetMaterializationSetter(
+                UserEmail (UserEmail instance, bool value) =>
+                {
+                    UserEmailUnsafeAccessors.Primary(instance) = value;
+                    return instance;
+                });
+            primary.SetAccessors(
+                bool (IInternalEntry entry) => UserEmailUnsafeAccessors.Primary(((UserEmail)(entry.Entity))),
+                bool (IInternalEntry entry) => UserEmailUnsafeAccessors.Primary(((UserEmail)(entry.Entity))),
+                bool (IInternalEntry entry) => entry.ReadOriginalValue<bool>(primary, 3),
+                bool (IInternalEntry entry) => entry.GetCurrentValue<bool>(primary));
+            primary.SetPropertyIndexes(
+                index: 3,
+                originalValueIndex: 3,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            primary.TypeMapping = BoolTypeMapping.Default.Clone(
+                comparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                keyComparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                providerValueComparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
 
             var type = runtimeEntityType.AddProperty(
                 "Type",
@@ -61,6 +203,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(UserEmail).GetProperty("Type", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(UserEmail).GetField("<Type>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            type.SetGetter(
+                string (UserEmail instance) => UserEmailUnsafeAccessors.Type(instance),
+                bool (UserEmail instance) => UserEmailUnsafeAccessors.Type(instance) == null);
+            type.SetSetter(
+                UserEmail (UserEmail instance, string value) =>
+                {
+                    UserEmailUnsafeAccessors.Type(instance) = value;
+                    return instance;
+                });
+            type.SetMaterializationSetter(
+                UserEmail (UserEmail instance, string value) =>
+                {
+                    UserEmailUnsafeAccessors.Type(instance) = value;
+                    return instance;
+                });
+            type.SetAccessors(
+                string (IInternalEntry entry) => UserEmailUnsafeAccessors.Type(((UserEmail)(entry.Entity))),
+                string (IInternalEntry entry) => UserEmailUnsafeAccessors.Type(((UserEmail)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(type, 4),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(type));
+            type.SetPropertyIndexes(
+                index: 4,
+                originalValueIndex: 4,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            type.TypeMapping = SqliteStringTypeMapping.Default;
 
             var userId = runtimeEntityType.AddProperty(
                 "UserId",
@@ -68,12 +237,67 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(UserEmail).GetProperty("UserId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(UserEmail).GetField("<UserId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+            userId.SetGetter(
+                Guid (UserEmail instance) => UserEmailUnsafeAccessors.UserId(instance),
+                bool (UserEmail instance) => UserEmailUnsafeAccessors.UserId(instance) == new Guid("00000000-0000-0000-0000-000000000000"));
+            userId.SetSetter(
+                UserEmail (UserEmail instance, Guid value) =>
+                {
+                    UserEmailUnsafeAccessors.UserId(instance) = value;
+                    return instance;
+                });
+            userId.SetMaterializationSetter(
+                UserEmail (UserEmail instance, Guid value) =>
+                {
+                    UserEmailUnsafeAccessors.UserId(instance) = value;
+                    return instance;
+                });
+            userId.SetAccessors(
+                Guid (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(5) ? entry.ReadStoreGeneratedValue<Guid>(1) : (entry.FlaggedAsTemporary(5) && UserEmailUnsafeAccessors.UserId(((UserEmail)(entry.Entity))) == new Guid("00000000-0000-0000-0000-000000000000") ? entry.ReadTemporaryValue<Guid>(1) : UserEmailUnsafeAccessors.UserId(((UserEmail)(entry.Entity))))),
+                Guid (IInternalEntry entry) => UserEmailUnsafeAccessors.UserId(((UserEmail)(entry.Entity))),
+                Guid (IInternalEntry entry) => entry.ReadOriginalValue<Guid>(userId, 5),
+                Guid (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<Guid>(userId, 1));
+            userId.SetPropertyIndexes(
+                index: 5,
+                originalValueIndex: 5,
+                shadowIndex: -1,
+                relationshipIndex: 1,
+                storeGenerationIndex: 1);
+            userId.TypeMapping = SqliteGuidTypeMapping.Default;
+            userId.SetCurrentValueComparer(new EntryCurrentValueComparer<Guid>(userId));
 
             var value = runtimeEntityType.AddProperty(
                 "Value",
                 typeof(string),
                 propertyInfo: typeof(UserEmail).GetProperty("Value", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(UserEmail).GetField("<Value>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            value.SetGetter(
+                string (UserEmail instance) => UserEmailUnsafeAccessors.Value(instance),
+                bool (UserEmail instance) => UserEmailUnsafeAccessors.Value(instance) == null);
+            value.SetSetter(
+                UserEmail (UserEmail instance, string value) =>
+                {
+                    UserEmailUnsafeAccessors.Value(instance) = value;
+                    return instance;
+                });
+            value.SetMaterializationSetter(
+                UserEmail (UserEmail instance, string value) =>
+                {
+                    UserEmailUnsafeAccessors.Value(instance) = value;
+                    return instance;
+                });
+            value.SetAccessors(
+                string (IInternalEntry entry) => UserEmailUnsafeAccessors.Value(((UserEmail)(entry.Entity))),
+                string (IInternalEntry entry) => UserEmailUnsafeAccessors.Value(((UserEmail)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(value, 6),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(value));
+            value.SetPropertyIndexes(
+                index: 6,
+                originalValueIndex: 6,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            value.TypeMapping = SqliteStringTypeMapping.Default;
 
             var key = runtimeEntityType.AddKey(
                 new[] { id });
@@ -104,11 +328,82 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 fieldInfo: typeof(User).GetField("<Emails>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 eagerLoaded: true);
 
+            emails.SetGetter(
+                List<UserEmail> (User instance) => UserUnsafeAccessors.Emails(instance),
+                bool (User instance) => UserUnsafeAccessors.Emails(instance) == null);
+            emails.SetSetter(
+                User (User instance, List<UserEmail> value) =>
+                {
+                    UserUnsafeAccessors.Emails(instance) = value;
+                    return instance;
+                });
+            emails.SetMaterializationSetter(
+                User (User instance, List<UserEmail> value) =>
+                {
+                    UserUnsafeAccessors.Emails(instance) = value;
+                    return instance;
+                });
+            emails.SetAccessors(
+                List<UserEmail> (IInternalEntry entry) => UserUnsafeAccessors.Emails(((User)(entry.Entity))),
+                List<UserEmail> (IInternalEntry entry) => UserUnsafeAccessors.Emails(((User)(entry.Entity))),
+                null,
+                List<UserEmail> (IInternalEntry entry) => entry.GetCurrentValue<List<UserEmail>>(emails));
+            emails.SetPropertyIndexes(
+                index: 0,
+                originalValueIndex: -1,
+                shadowIndex: -1,
+                relationshipIndex: 2,
+                storeGenerationIndex: -1);
+            emails.SetCollectionAccessor<User, List<UserEmail>, UserEmail>(
+                List<UserEmail> (User entity) => UserUnsafeAccessors.Emails(entity),
+                (User entity, List<UserEmail> collection) => UserUnsafeAccessors.Emails(entity) = ((List<UserEmail>)collection),
+                (User entity, List<UserEmail> collection) => UserUnsafeAccessors.Emails(entity) = ((List<UserEmail>)collection),
+                List<UserEmail> (User entity, Action<User, List<UserEmail>> setter) => ClrCollectionAccessorFactory.CreateAndSet<User, List<UserEmail>, List<UserEmail>>(entity, setter),
+                List<UserEmail> () => new List<UserEmail>());
             return runtimeForeignKey;
         }
 
         public static void CreateAnnotations(RuntimeEntityType runtimeEntityType)
         {
+            var id = runtimeEntityType.FindProperty("Id");
+            var display = runtimeEntityType.FindProperty("Display");
+            var normalizedValue = runtimeEntityType.FindProperty("NormalizedValue");
+            var primary = runtimeEntityType.FindProperty("Primary");
+            var type = runtimeEntityType.FindProperty("Type");
+            var userId = runtimeEntityType.FindProperty("UserId");
+            var value = runtimeEntityType.FindProperty("Value");
+            var key = runtimeEntityType.FindKey(new[] { id });
+            key.SetPrincipalKeyValueFactory(KeyValueFactoryFactory.CreateSimpleNonNullableFactory<long>(key));
+            key.SetIdentityMapFactory(IdentityMapFactoryFactory.CreateFactory<long>(key));
+            runtimeEntityType.SetOriginalValuesFactory(
+                ISnapshot (IInternalEntry sourceEntry) =>
+                {
+                    var structuralType1 = ((UserEmail)(sourceEntry.Entity));
+                    return ((ISnapshot)(new Snapshot<long, string, string, bool, string, Guid, string>(((ValueComparer<long>)(((IProperty)id).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<long>(id)), (sourceEntry.GetCurrentValue<string>(display) == null ? null : ((ValueComparer<string>)(((IProperty)display).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(display))), (sourceEntry.GetCurrentValue<string>(normalizedValue) == null ? null : ((ValueComparer<string>)(((IProperty)normalizedValue).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(normalizedValue))), ((ValueComparer<bool>)(((IProperty)primary).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<bool>(primary)), (sourceEntry.GetCurrentValue<string>(type) == null ? null : ((ValueComparer<string>)(((IProperty)type).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(type))), ((ValueComparer<Guid>)(((IProperty)userId).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<Guid>(userId)), (sourceEntry.GetCurrentValue<string>(value) == null ? null : ((ValueComparer<string>)(((IProperty)value).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(value))))));
+                });
+            runtimeEntityType.SetStoreGeneratedValuesFactory(
+                ISnapshot () => ((ISnapshot)(new Snapshot<long, Guid>(((ValueComparer<long>)(((IProperty)id).GetValueComparer())).Snapshot(default(long)), ((ValueComparer<Guid>)(((IProperty)userId).GetValueComparer())).Snapshot(default(Guid))))));
+            runtimeEntityType.SetTemporaryValuesFactory(
+                ISnapshot (IInternalEntry sourceEntry) => ((ISnapshot)(new Snapshot<long, Guid>(default(long), default(Guid)))));
+            runtimeEntityType.SetShadowValuesFactory(
+                ISnapshot (IDictionary<string, object> source) => Snapshot.Empty);
+            runtimeEntityType.SetEmptyShadowValuesFactory(
+                ISnapshot () => Snapshot.Empty);
+            runtimeEntityType.SetRelationshipSnapshotFactory(
+                ISnapshot (IInternalEntry sourceEntry) =>
+                {
+                    var structuralType1 = ((UserEmail)(sourceEntry.Entity));
+                    return ((ISnapshot)(new Snapshot<long, Guid>(((ValueComparer<long>)(((IProperty)id).GetKeyValueComparer())).Snapshot(sourceEntry.GetCurrentValue<long>(id)), ((ValueComparer<Guid>)(((IProperty)userId).GetKeyValueComparer())).Snapshot(sourceEntry.GetCurrentValue<Guid>(userId)))));
+                });
+            runtimeEntityType.SetCounts(new PropertyCounts(
+                propertyCount: 7,
+                navigationCount: 0,
+                complexPropertyCount: 0,
+                complexCollectionCount: 0,
+                originalValueCount: 7,
+                shadowCount: 0,
+                relationshipCount: 2,
+                storeGeneratedCount: 2));
             runtimeEntityType.AddAnnotation("Relational:FunctionName", null);
             runtimeEntityType.AddAnnotation("Relational:Schema", null);
             runtimeEntityType.AddAnnotation("Relational:SqlQuery", null);

@@ -5,9 +5,15 @@ using System.Linq;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.ChangeTracking.Internal;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Metadata.Internal;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.Json;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion.Internal;
 using ScimBridge.Model.Organizations;
 using ScimBridge.Model.Users;
 
@@ -39,15 +45,87 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+            id.SetGetter(
+                Guid (User instance) => UserUnsafeAccessors.Id(instance),
+                bool (User instance) => UserUnsafeAccessors.Id(instance) == new Guid("00000000-0000-0000-0000-000000000000"));
+            id.SetSetter(
+                User (User instance, Guid value) =>
+                {
+                    UserUnsafeAccessors.Id(instance) = value;
+                    return instance;
+                });
+            id.SetMaterializationSetter(
+                User (User instance, Guid value) =>
+                {
+                    UserUnsafeAccessors.Id(instance) = value;
+                    return instance;
+                });
+            id.SetAccessors(
+                Guid (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(0) ? entry.ReadStoreGeneratedValue<Guid>(0) : (entry.FlaggedAsTemporary(0) && UserUnsafeAccessors.Id(((User)(entry.Entity))) == new Guid("00000000-0000-0000-0000-000000000000") ? entry.ReadTemporaryValue<Guid>(0) : UserUnsafeAccessors.Id(((User)(entry.Entity))))),
+                Guid (IInternalEntry entry) => UserUnsafeAccessors.Id(((User)(entry.Entity))),
+                Guid (IInternalEntry entry) => entry.ReadOriginalValue<Guid>(id, 0),
+                Guid (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<Guid>(id, 0));
+            id.SetPropertyIndexes(
+                index: 0,
+                originalValueIndex: 0,
+                shadowIndex: -1,
+                relationshipIndex: 0,
+                storeGenerationIndex: 0);
+            id.TypeMapping = SqliteGuidTypeMapping.Default;
+            id.SetCurrentValueComparer(new EntryCurrentValueComparer<Guid>(id));
 
             var addresses = runtimeEntityType.AddProperty(
                 "Addresses",
                 typeof(List<PostalAddress>),
                 propertyInfo: typeof(User).GetProperty("Addresses", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<Addresses>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
-            addresses.SetValueConverter(new ValueConverter<List<PostalAddress>, string>(
-                string (List<PostalAddress> list) => JsonColumn.Write(list),
-                List<PostalAddress> (string text) => JsonColumn.Read<PostalAddress>(text)));
+            addresses.SetGetter(
+                List<PostalAddress> (User instance) => UserUnsafeAccessors.Addresses(instance),
+                bool (User instance) => UserUnsafeAccessors.Addresses(instance) == null);
+            addresses.SetSetter(
+                User (User instance, List<PostalAddress> value) =>
+                {
+                    UserUnsafeAccessors.Addresses(instance) = value;
+                    return instance;
+                });
+            addresses.SetMaterializationSetter(
+                User (User instance, List<PostalAddress> value) =>
+                {
+                    UserUnsafeAccessors.Addresses(instance) = value;
+                    return instance;
+                });
+            addresses.SetAccessors(
+                List<PostalAddress> (IInternalEntry entry) => UserUnsafeAccessors.Addresses(((User)(entry.Entity))),
+                List<PostalAddress> (IInternalEntry entry) => UserUnsafeAccessors.Addresses(((User)(entry.Entity))),
+                List<PostalAddress> (IInternalEntry entry) => entry.ReadOriginalValue<List<PostalAddress>>(addresses, 1),
+                List<PostalAddress> (IInternalEntry entry) => entry.GetCurrentValue<List<PostalAddress>>(addresses));
+            addresses.SetPropertyIndexes(
+                index: 1,
+                originalValueIndex: 1,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            addresses.TypeMapping = SqliteStringTypeMapping.Default.Clone(
+                comparer: new ValueComparer<List<PostalAddress>>(
+                    bool (List<PostalAddress> v1, List<PostalAddress> v2) => object.Equals(v1, v2),
+                    int (List<PostalAddress> v) => ((object)v).GetHashCode(),
+                    List<PostalAddress> (List<PostalAddress> v) => v),
+                keyComparer: new ValueComparer<List<PostalAddress>>(
+                    bool (List<PostalAddress> v1, List<PostalAddress> v2) => object.Equals(v1, v2),
+                    int (List<PostalAddress> v) => ((object)v).GetHashCode(),
+                    List<PostalAddress> (List<PostalAddress> v) => v),
+                providerValueComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                converter: new ValueConverter<List<PostalAddress>, string>(
+                    string (List<PostalAddress> list) => JsonColumn.Write(list),
+                    List<PostalAddress> (string text) => JsonColumn.Read<PostalAddress>(text)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<List<PostalAddress>, string>(
+                    JsonStringReaderWriter.Instance,
+                    new ValueConverter<List<PostalAddress>, string>(
+                        string (List<PostalAddress> list) => JsonColumn.Write(list),
+                        List<PostalAddress> (string text) => JsonColumn.Read<PostalAddress>(text))));
             addresses.SetComparer(new ValueComparer<List<PostalAddress>>(
                 bool (List<PostalAddress> a, List<PostalAddress> b) => a.SequenceEqual(b),
                 int (List<PostalAddress> list) => list.Aggregate(0, int (int hash, PostalAddress item) => HashCode.Combine(hash, ((object)item).GetHashCode())),
@@ -59,6 +137,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("CompanyName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<CompanyName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            companyName.SetGetter(
+                string (User instance) => UserUnsafeAccessors.CompanyName(instance),
+                bool (User instance) => UserUnsafeAccessors.CompanyName(instance) == null);
+            companyName.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.CompanyName(instance) = value;
+                    return instance;
+                });
+            companyName.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.CompanyName(instance) = value;
+                    return instance;
+                });
+            companyName.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.CompanyName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.CompanyName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(companyName, 2),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(companyName));
+            companyName.SetPropertyIndexes(
+                index: 2,
+                originalValueIndex: 2,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            companyName.TypeMapping = SqliteStringTypeMapping.Default;
 
             var costCenter = runtimeEntityType.AddProperty(
                 "CostCenter",
@@ -66,6 +171,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("CostCenter", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<CostCenter>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            costCenter.SetGetter(
+                string (User instance) => UserUnsafeAccessors.CostCenter(instance),
+                bool (User instance) => UserUnsafeAccessors.CostCenter(instance) == null);
+            costCenter.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.CostCenter(instance) = value;
+                    return instance;
+                });
+            costCenter.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.CostCenter(instance) = value;
+                    return instance;
+                });
+            costCenter.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.CostCenter(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.CostCenter(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(costCenter, 3),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(costCenter));
+            costCenter.SetPropertyIndexes(
+                index: 3,
+                originalValueIndex: 3,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            costCenter.TypeMapping = SqliteStringTypeMapping.Default;
 
             var createdAt = runtimeEntityType.AddProperty(
                 "CreatedAt",
@@ -73,6 +205,55 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("CreatedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<CreatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new DateTimeOffsetTicksConverter());
+            createdAt.SetGetter(
+                DateTimeOffset (User instance) => UserUnsafeAccessors.CreatedAt(instance),
+                bool (User instance) => UserUnsafeAccessors.CreatedAt(instance).EqualsExact(default(DateTimeOffset)));
+            createdAt.SetSetter(
+                User (User instance, DateTimeOffset value) =>
+                {
+                    UserUnsafeAccessors.CreatedAt(instance) = value;
+                    return instance;
+                });
+            createdAt.SetMaterializationSetter(
+                User (User instance, DateTimeOffset value) =>
+                {
+                    UserUnsafeAccessors.CreatedAt(instance) = value;
+                    return instance;
+                });
+            createdAt.SetAccessors(
+                DateTimeOffset (IInternalEntry entry) => UserUnsafeAccessors.CreatedAt(((User)(entry.Entity))),
+                DateTimeOffset (IInternalEntry entry) => UserUnsafeAccessors.CreatedAt(((User)(entry.Entity))),
+                DateTimeOffset (IInternalEntry entry) => entry.ReadOriginalValue<DateTimeOffset>(createdAt, 4),
+                DateTimeOffset (IInternalEntry entry) => entry.GetCurrentValue<DateTimeOffset>(createdAt));
+            createdAt.SetPropertyIndexes(
+                index: 4,
+                originalValueIndex: 4,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            createdAt.TypeMapping = LongTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTimeOffset>(
+                    bool (DateTimeOffset v1, DateTimeOffset v2) => v1.EqualsExact(v2),
+                    int (DateTimeOffset v) => ((object)v).GetHashCode(),
+                    DateTimeOffset (DateTimeOffset v) => v),
+                keyComparer: new ValueComparer<DateTimeOffset>(
+                    bool (DateTimeOffset v1, DateTimeOffset v2) => v1.EqualsExact(v2),
+                    int (DateTimeOffset v) => ((object)v).GetHashCode(),
+                    DateTimeOffset (DateTimeOffset v) => v),
+                providerValueComparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"),
+                converter: new ValueConverter<DateTimeOffset, long>(
+                    long (DateTimeOffset value) => value.UtcTicks,
+                    DateTimeOffset (long ticks) => new DateTimeOffset(ticks, TimeSpan.Zero)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTimeOffset, long>(
+                    JsonInt64ReaderWriter.Instance,
+                    new ValueConverter<DateTimeOffset, long>(
+                        long (DateTimeOffset value) => value.UtcTicks,
+                        DateTimeOffset (long ticks) => new DateTimeOffset(ticks, TimeSpan.Zero))));
             createdAt.SetSentinelFromProviderValue(0L);
 
             var deactivatedAt = runtimeEntityType.AddProperty(
@@ -82,6 +263,57 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 fieldInfo: typeof(User).GetField("<DeactivatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 valueConverter: new DateTimeOffsetTicksConverter());
+            deactivatedAt.SetGetter(
+                DateTimeOffset? (User instance) => UserUnsafeAccessors.DeactivatedAt(instance),
+                bool (User instance) => !(UserUnsafeAccessors.DeactivatedAt(instance).HasValue));
+            deactivatedAt.SetSetter(
+                User (User instance, DateTimeOffset? value) =>
+                {
+                    UserUnsafeAccessors.DeactivatedAt(instance) = value;
+                    return instance;
+                });
+            deactivatedAt.SetMaterializationSetter(
+                User (User instance, DateTimeOffset? value) =>
+                {
+                    UserUnsafeAccessors.DeactivatedAt(instance) = value;
+                    return instance;
+                });
+            deactivatedAt.SetAccessors(
+                DateTimeOffset? (IInternalEntry entry) => UserUnsafeAccessors.DeactivatedAt(((User)(entry.Entity))),
+                DateTimeOffset? (IInternalEntry entry) => UserUnsafeAccessors.DeactivatedAt(((User)(entry.Entity))),
+                DateTimeOffset? (IInternalEntry entry) => entry.ReadOriginalValue<DateTimeOffset?>(deactivatedAt, 5),
+                DateTimeOffset? (IInternalEntry entry) => entry.GetCurrentValue<DateTimeOffset?>(deactivatedAt));
+            deactivatedAt.SetPropertyIndexes(
+                index: 5,
+                originalValueIndex: 5,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            deactivatedAt.TypeMapping = LongTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTimeOffset>(
+                    bool (DateTimeOffset v1, DateTimeOffset v2) => v1.EqualsExact(v2),
+                    int (DateTimeOffset v) => ((object)v).GetHashCode(),
+                    DateTimeOffset (DateTimeOffset v) => v),
+                keyComparer: new ValueComparer<DateTimeOffset>(
+                    bool (DateTimeOffset v1, DateTimeOffset v2) => v1.EqualsExact(v2),
+                    int (DateTimeOffset v) => ((object)v).GetHashCode(),
+                    DateTimeOffset (DateTimeOffset v) => v),
+                providerValueComparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"),
+                converter: new ValueConverter<DateTimeOffset, long>(
+                    long (DateTimeOffset value) => value.UtcTicks,
+                    DateTimeOffset (long ticks) => new DateTimeOffset(ticks, TimeSpan.Zero)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTimeOffset, long>(
+                    JsonInt64ReaderWriter.Instance,
+                    new ValueConverter<DateTimeOffset, long>(
+                        long (DateTimeOffset value) => value.UtcTicks,
+                        DateTimeOffset (long ticks) => new DateTimeOffset(ticks, TimeSpan.Zero))));
+            deactivatedAt.SetComparer(new NullableValueComparer<DateTimeOffset>(deactivatedAt.TypeMapping.Comparer));
+            deactivatedAt.SetKeyComparer(new NullableValueComparer<DateTimeOffset>(deactivatedAt.TypeMapping.KeyComparer));
 
             var deactivatedBy = runtimeEntityType.AddProperty(
                 "DeactivatedBy",
@@ -89,6 +321,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("DeactivatedBy", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<DeactivatedBy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            deactivatedBy.SetGetter(
+                string (User instance) => UserUnsafeAccessors.DeactivatedBy(instance),
+                bool (User instance) => UserUnsafeAccessors.DeactivatedBy(instance) == null);
+            deactivatedBy.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.DeactivatedBy(instance) = value;
+                    return instance;
+                });
+            deactivatedBy.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.DeactivatedBy(instance) = value;
+                    return instance;
+                });
+            deactivatedBy.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.DeactivatedBy(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.DeactivatedBy(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(deactivatedBy, 6),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(deactivatedBy));
+            deactivatedBy.SetPropertyIndexes(
+                index: 6,
+                originalValueIndex: 6,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            deactivatedBy.TypeMapping = SqliteStringTypeMapping.Default;
 
             var defaultTeamId = runtimeEntityType.AddProperty(
                 "DefaultTeamId",
@@ -96,6 +355,35 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("DefaultTeamId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<DefaultTeamId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            defaultTeamId.SetGetter(
+                Guid? (User instance) => UserUnsafeAccessors.DefaultTeamId(instance),
+                bool (User instance) => !(UserUnsafeAccessors.DefaultTeamId(instance).HasValue));
+            defaultTeamId.SetSetter(
+                User (User instance, Guid? value) =>
+                {
+                    UserUnsafeAccessors.DefaultTeamId(instance) = value;
+                    return instance;
+                });
+            defaultTeamId.SetMaterializationSetter(
+                User (User instance, Guid? value) =>
+                {
+                    UserUnsafeAccessors.DefaultTeamId(instance) = value;
+                    return instance;
+                });
+            defaultTeamId.SetAccessors(
+                Guid? (IInternalEntry entry) => UserUnsafeAccessors.DefaultTeamId(((User)(entry.Entity))),
+                Guid? (IInternalEntry entry) => UserUnsafeAccessors.DefaultTeamId(((User)(entry.Entity))),
+                Guid? (IInternalEntry entry) => entry.ReadOriginalValue<Guid?>(defaultTeamId, 7),
+                Guid? (IInternalEntry entry) => entry.GetCurrentValue<Guid?>(defaultTeamId));
+            defaultTeamId.SetPropertyIndexes(
+                index: 7,
+                originalValueIndex: 7,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            defaultTeamId.TypeMapping = SqliteGuidTypeMapping.Default;
+            defaultTeamId.SetComparer(new NullableValueComparer<Guid>(defaultTeamId.TypeMapping.Comparer));
+            defaultTeamId.SetKeyComparer(new NullableValueComparer<Guid>(defaultTeamId.TypeMapping.KeyComparer));
 
             var deletedAt = runtimeEntityType.AddProperty(
                 "DeletedAt",
@@ -104,6 +392,57 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 fieldInfo: typeof(User).GetField("<DeletedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 valueConverter: new DateTimeOffsetTicksConverter());
+            deletedAt.SetGetter(
+                DateTimeOffset? (User instance) => UserUnsafeAccessors.DeletedAt(instance),
+                bool (User instance) => !(UserUnsafeAccessors.DeletedAt(instance).HasValue));
+            deletedAt.SetSetter(
+                User (User instance, DateTimeOffset? value) =>
+                {
+                    UserUnsafeAccessors.DeletedAt(instance) = value;
+                    return instance;
+                });
+            deletedAt.SetMaterializationSetter(
+                User (User instance, DateTimeOffset? value) =>
+                {
+                    UserUnsafeAccessors.DeletedAt(instance) = value;
+                    return instance;
+                });
+            deletedAt.SetAccessors(
+                DateTimeOffset? (IInternalEntry entry) => UserUnsafeAccessors.DeletedAt(((User)(entry.Entity))),
+                DateTimeOffset? (IInternalEntry entry) => UserUnsafeAccessors.DeletedAt(((User)(entry.Entity))),
+                DateTimeOffset? (IInternalEntry entry) => entry.ReadOriginalValue<DateTimeOffset?>(deletedAt, 8),
+                DateTimeOffset? (IInternalEntry entry) => entry.GetCurrentValue<DateTimeOffset?>(deletedAt));
+            deletedAt.SetPropertyIndexes(
+                index: 8,
+                originalValueIndex: 8,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            deletedAt.TypeMapping = LongTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTimeOffset>(
+                    bool (DateTimeOffset v1, DateTimeOffset v2) => v1.EqualsExact(v2),
+                    int (DateTimeOffset v) => ((object)v).GetHashCode(),
+                    DateTimeOffset (DateTimeOffset v) => v),
+                keyComparer: new ValueComparer<DateTimeOffset>(
+                    bool (DateTimeOffset v1, DateTimeOffset v2) => v1.EqualsExact(v2),
+                    int (DateTimeOffset v) => ((object)v).GetHashCode(),
+                    DateTimeOffset (DateTimeOffset v) => v),
+                providerValueComparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"),
+                converter: new ValueConverter<DateTimeOffset, long>(
+                    long (DateTimeOffset value) => value.UtcTicks,
+                    DateTimeOffset (long ticks) => new DateTimeOffset(ticks, TimeSpan.Zero)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTimeOffset, long>(
+                    JsonInt64ReaderWriter.Instance,
+                    new ValueConverter<DateTimeOffset, long>(
+                        long (DateTimeOffset value) => value.UtcTicks,
+                        DateTimeOffset (long ticks) => new DateTimeOffset(ticks, TimeSpan.Zero))));
+            deletedAt.SetComparer(new NullableValueComparer<DateTimeOffset>(deletedAt.TypeMapping.Comparer));
+            deletedAt.SetKeyComparer(new NullableValueComparer<DateTimeOffset>(deletedAt.TypeMapping.KeyComparer));
 
             var department = runtimeEntityType.AddProperty(
                 "Department",
@@ -111,6 +450,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("Department", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<Department>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            department.SetGetter(
+                string (User instance) => UserUnsafeAccessors.Department(instance),
+                bool (User instance) => UserUnsafeAccessors.Department(instance) == null);
+            department.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.Department(instance) = value;
+                    return instance;
+                });
+            department.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.Department(instance) = value;
+                    return instance;
+                });
+            department.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.Department(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.Department(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(department, 9),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(department));
+            department.SetPropertyIndexes(
+                index: 9,
+                originalValueIndex: 9,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            department.TypeMapping = SqliteStringTypeMapping.Default;
 
             var displayName = runtimeEntityType.AddProperty(
                 "DisplayName",
@@ -118,6 +484,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("DisplayName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<DisplayName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            displayName.SetGetter(
+                string (User instance) => UserUnsafeAccessors.DisplayName(instance),
+                bool (User instance) => UserUnsafeAccessors.DisplayName(instance) == null);
+            displayName.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.DisplayName(instance) = value;
+                    return instance;
+                });
+            displayName.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.DisplayName(instance) = value;
+                    return instance;
+                });
+            displayName.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.DisplayName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.DisplayName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(displayName, 10),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(displayName));
+            displayName.SetPropertyIndexes(
+                index: 10,
+                originalValueIndex: 10,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            displayName.TypeMapping = SqliteStringTypeMapping.Default;
 
             var division = runtimeEntityType.AddProperty(
                 "Division",
@@ -125,6 +518,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("Division", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<Division>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            division.SetGetter(
+                string (User instance) => UserUnsafeAccessors.Division(instance),
+                bool (User instance) => UserUnsafeAccessors.Division(instance) == null);
+            division.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.Division(instance) = value;
+                    return instance;
+                });
+            division.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.Division(instance) = value;
+                    return instance;
+                });
+            division.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.Division(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.Division(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(division, 11),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(division));
+            division.SetPropertyIndexes(
+                index: 11,
+                originalValueIndex: 11,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            division.TypeMapping = SqliteStringTypeMapping.Default;
 
             var employeeNumber = runtimeEntityType.AddProperty(
                 "EmployeeNumber",
@@ -132,6 +552,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("EmployeeNumber", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<EmployeeNumber>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            employeeNumber.SetGetter(
+                string (User instance) => UserUnsafeAccessors.EmployeeNumber(instance),
+                bool (User instance) => UserUnsafeAccessors.EmployeeNumber(instance) == null);
+            employeeNumber.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.EmployeeNumber(instance) = value;
+                    return instance;
+                });
+            employeeNumber.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.EmployeeNumber(instance) = value;
+                    return instance;
+                });
+            employeeNumber.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.EmployeeNumber(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.EmployeeNumber(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(employeeNumber, 12),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(employeeNumber));
+            employeeNumber.SetPropertyIndexes(
+                index: 12,
+                originalValueIndex: 12,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            employeeNumber.TypeMapping = SqliteStringTypeMapping.Default;
 
             var enterpriseOrganization = runtimeEntityType.AddProperty(
                 "EnterpriseOrganization",
@@ -139,6 +586,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("EnterpriseOrganization", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<EnterpriseOrganization>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            enterpriseOrganization.SetGetter(
+                string (User instance) => UserUnsafeAccessors.EnterpriseOrganization(instance),
+                bool (User instance) => UserUnsafeAccessors.EnterpriseOrganization(instance) == null);
+            enterpriseOrganization.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.EnterpriseOrganization(instance) = value;
+                    return instance;
+                });
+            enterpriseOrganization.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.EnterpriseOrganization(instance) = value;
+                    return instance;
+                });
+            enterpriseOrganization.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.EnterpriseOrganization(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.EnterpriseOrganization(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(enterpriseOrganization, 13),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(enterpriseOrganization));
+            enterpriseOrganization.SetPropertyIndexes(
+                index: 13,
+                originalValueIndex: 13,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            enterpriseOrganization.TypeMapping = SqliteStringTypeMapping.Default;
 
             var externalId = runtimeEntityType.AddProperty(
                 "ExternalId",
@@ -146,6 +620,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("ExternalId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<ExternalId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            externalId.SetGetter(
+                string (User instance) => UserUnsafeAccessors.ExternalId(instance),
+                bool (User instance) => UserUnsafeAccessors.ExternalId(instance) == null);
+            externalId.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.ExternalId(instance) = value;
+                    return instance;
+                });
+            externalId.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.ExternalId(instance) = value;
+                    return instance;
+                });
+            externalId.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.ExternalId(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.ExternalId(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(externalId, 14),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(externalId));
+            externalId.SetPropertyIndexes(
+                index: 14,
+                originalValueIndex: 14,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            externalId.TypeMapping = SqliteStringTypeMapping.Default;
 
             var familyName = runtimeEntityType.AddProperty(
                 "FamilyName",
@@ -153,6 +654,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("FamilyName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<FamilyName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            familyName.SetGetter(
+                string (User instance) => UserUnsafeAccessors.FamilyName(instance),
+                bool (User instance) => UserUnsafeAccessors.FamilyName(instance) == null);
+            familyName.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.FamilyName(instance) = value;
+                    return instance;
+                });
+            familyName.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.FamilyName(instance) = value;
+                    return instance;
+                });
+            familyName.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.FamilyName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.FamilyName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(familyName, 15),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(familyName));
+            familyName.SetPropertyIndexes(
+                index: 15,
+                originalValueIndex: 15,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            familyName.TypeMapping = SqliteStringTypeMapping.Default;
 
             var formattedName = runtimeEntityType.AddProperty(
                 "FormattedName",
@@ -160,6 +688,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("FormattedName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<FormattedName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            formattedName.SetGetter(
+                string (User instance) => UserUnsafeAccessors.FormattedName(instance),
+                bool (User instance) => UserUnsafeAccessors.FormattedName(instance) == null);
+            formattedName.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.FormattedName(instance) = value;
+                    return instance;
+                });
+            formattedName.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.FormattedName(instance) = value;
+                    return instance;
+                });
+            formattedName.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.FormattedName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.FormattedName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(formattedName, 16),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(formattedName));
+            formattedName.SetPropertyIndexes(
+                index: 16,
+                originalValueIndex: 16,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            formattedName.TypeMapping = SqliteStringTypeMapping.Default;
 
             var givenName = runtimeEntityType.AddProperty(
                 "GivenName",
@@ -167,6 +722,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("GivenName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<GivenName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            givenName.SetGetter(
+                string (User instance) => UserUnsafeAccessors.GivenName(instance),
+                bool (User instance) => UserUnsafeAccessors.GivenName(instance) == null);
+            givenName.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.GivenName(instance) = value;
+                    return instance;
+                });
+            givenName.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.GivenName(instance) = value;
+                    return instance;
+                });
+            givenName.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.GivenName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.GivenName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(givenName, 17),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(givenName));
+            givenName.SetPropertyIndexes(
+                index: 17,
+                originalValueIndex: 17,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            givenName.TypeMapping = SqliteStringTypeMapping.Default;
 
             var honorificPrefix = runtimeEntityType.AddProperty(
                 "HonorificPrefix",
@@ -174,6 +756,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("HonorificPrefix", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<HonorificPrefix>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            honorificPrefix.SetGetter(
+                string (User instance) => UserUnsafeAccessors.HonorificPrefix(instance),
+                bool (User instance) => UserUnsafeAccessors.HonorificPrefix(instance) == null);
+            honorificPrefix.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.HonorificPrefix(instance) = value;
+                    return instance;
+                });
+            honorificPrefix.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.HonorificPrefix(instance) = value;
+                    return instance;
+                });
+            honorificPrefix.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.HonorificPrefix(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.HonorificPrefix(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(honorificPrefix, 18),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(honorificPrefix));
+            honorificPrefix.SetPropertyIndexes(
+                index: 18,
+                originalValueIndex: 18,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            honorificPrefix.TypeMapping = SqliteStringTypeMapping.Default;
 
             var honorificSuffix = runtimeEntityType.AddProperty(
                 "HonorificSuffix",
@@ -181,6 +790,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("HonorificSuffix", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<HonorificSuffix>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            honorificSuffix.SetGetter(
+                string (User instance) => UserUnsafeAccessors.HonorificSuffix(instance),
+                bool (User instance) => UserUnsafeAccessors.HonorificSuffix(instance) == null);
+            honorificSuffix.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.HonorificSuffix(instance) = value;
+                    return instance;
+                });
+            honorificSuffix.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.HonorificSuffix(instance) = value;
+                    return instance;
+                });
+            honorificSuffix.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.HonorificSuffix(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.HonorificSuffix(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(honorificSuffix, 19),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(honorificSuffix));
+            honorificSuffix.SetPropertyIndexes(
+                index: 19,
+                originalValueIndex: 19,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            honorificSuffix.TypeMapping = SqliteStringTypeMapping.Default;
 
             var locale = runtimeEntityType.AddProperty(
                 "Locale",
@@ -188,12 +824,66 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("Locale", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<Locale>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            locale.SetGetter(
+                string (User instance) => UserUnsafeAccessors.Locale(instance),
+                bool (User instance) => UserUnsafeAccessors.Locale(instance) == null);
+            locale.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.Locale(instance) = value;
+                    return instance;
+                });
+            locale.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.Locale(instance) = value;
+                    return instance;
+                });
+            locale.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.Locale(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.Locale(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(locale, 20),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(locale));
+            locale.SetPropertyIndexes(
+                index: 20,
+                originalValueIndex: 20,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            locale.TypeMapping = SqliteStringTypeMapping.Default;
 
             var managedBy = runtimeEntityType.AddProperty(
                 "ManagedBy",
                 typeof(string),
                 propertyInfo: typeof(User).GetProperty("ManagedBy", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<ManagedBy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            managedBy.SetGetter(
+                string (User instance) => UserUnsafeAccessors.ManagedBy(instance),
+                bool (User instance) => UserUnsafeAccessors.ManagedBy(instance) == null);
+            managedBy.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.ManagedBy(instance) = value;
+                    return instance;
+                });
+            managedBy.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.ManagedBy(instance) = value;
+                    return instance;
+                });
+            managedBy.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.ManagedBy(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.ManagedBy(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(managedBy, 21),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(managedBy));
+            managedBy.SetPropertyIndexes(
+                index: 21,
+                originalValueIndex: 21,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            managedBy.TypeMapping = SqliteStringTypeMapping.Default;
 
             var managerId = runtimeEntityType.AddProperty(
                 "ManagerId",
@@ -201,6 +891,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("ManagerId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<ManagerId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            managerId.SetGetter(
+                string (User instance) => UserUnsafeAccessors.ManagerId(instance),
+                bool (User instance) => UserUnsafeAccessors.ManagerId(instance) == null);
+            managerId.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.ManagerId(instance) = value;
+                    return instance;
+                });
+            managerId.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.ManagerId(instance) = value;
+                    return instance;
+                });
+            managerId.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.ManagerId(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.ManagerId(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(managerId, 22),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(managerId));
+            managerId.SetPropertyIndexes(
+                index: 22,
+                originalValueIndex: 22,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            managerId.TypeMapping = SqliteStringTypeMapping.Default;
 
             var middleName = runtimeEntityType.AddProperty(
                 "MiddleName",
@@ -208,6 +925,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("MiddleName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<MiddleName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            middleName.SetGetter(
+                string (User instance) => UserUnsafeAccessors.MiddleName(instance),
+                bool (User instance) => UserUnsafeAccessors.MiddleName(instance) == null);
+            middleName.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.MiddleName(instance) = value;
+                    return instance;
+                });
+            middleName.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.MiddleName(instance) = value;
+                    return instance;
+                });
+            middleName.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.MiddleName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.MiddleName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(middleName, 23),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(middleName));
+            middleName.SetPropertyIndexes(
+                index: 23,
+                originalValueIndex: 23,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            middleName.TypeMapping = SqliteStringTypeMapping.Default;
 
             var nickName = runtimeEntityType.AddProperty(
                 "NickName",
@@ -215,12 +959,67 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("NickName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<NickName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            nickName.SetGetter(
+                string (User instance) => UserUnsafeAccessors.NickName(instance),
+                bool (User instance) => UserUnsafeAccessors.NickName(instance) == null);
+            nickName.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.NickName(instance) = value;
+                    return instance;
+                });
+            nickName.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.NickName(instance) = value;
+                    return instance;
+                });
+            nickName.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.NickName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.NickName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(nickName, 24),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(nickName));
+            nickName.SetPropertyIndexes(
+                index: 24,
+                originalValueIndex: 24,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            nickName.TypeMapping = SqliteStringTypeMapping.Default;
 
             var normalizedUserName = runtimeEntityType.AddProperty(
                 "NormalizedUserName",
                 typeof(string),
                 propertyInfo: typeof(User).GetProperty("NormalizedUserName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<NormalizedUserName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            normalizedUserName.SetGetter(
+                string (User instance) => UserUnsafeAccessors.NormalizedUserName(instance),
+                bool (User instance) => UserUnsafeAccessors.NormalizedUserName(instance) == null);
+            normalizedUserName.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.NormalizedUserName(instance) = value;
+                    return instance;
+                });
+            normalizedUserName.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.NormalizedUserName(instance) = value;
+                    return instance;
+                });
+            normalizedUserName.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.NormalizedUserName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.NormalizedUserName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(normalizedUserName, 25),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(normalizedUserName));
+            normalizedUserName.SetPropertyIndexes(
+                index: 25,
+                originalValueIndex: 25,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            normalizedUserName.TypeMapping = SqliteStringTypeMapping.Default;
+            normalizedUserName.SetCurrentValueComparer(new EntryCurrentValueComparer<string>(normalizedUserName));
 
             var organizationId = runtimeEntityType.AddProperty(
                 "OrganizationId",
@@ -228,6 +1027,34 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("OrganizationId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<OrganizationId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+            organizationId.SetGetter(
+                Guid (User instance) => UserUnsafeAccessors.OrganizationId(instance),
+                bool (User instance) => UserUnsafeAccessors.OrganizationId(instance) == new Guid("00000000-0000-0000-0000-000000000000"));
+            organizationId.SetSetter(
+                User (User instance, Guid value) =>
+                {
+                    UserUnsafeAccessors.OrganizationId(instance) = value;
+                    return instance;
+                });
+            organizationId.SetMaterializationSetter(
+                User (User instance, Guid value) =>
+                {
+                    UserUnsafeAccessors.OrganizationId(instance) = value;
+                    return instance;
+                });
+            organizationId.SetAccessors(
+                Guid (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(26) ? entry.ReadStoreGeneratedValue<Guid>(1) : (entry.FlaggedAsTemporary(26) && UserUnsafeAccessors.OrganizationId(((User)(entry.Entity))) == new Guid("00000000-0000-0000-0000-000000000000") ? entry.ReadTemporaryValue<Guid>(1) : UserUnsafeAccessors.OrganizationId(((User)(entry.Entity))))),
+                Guid (IInternalEntry entry) => UserUnsafeAccessors.OrganizationId(((User)(entry.Entity))),
+                Guid (IInternalEntry entry) => entry.ReadOriginalValue<Guid>(organizationId, 26),
+                Guid (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<Guid>(organizationId, 1));
+            organizationId.SetPropertyIndexes(
+                index: 26,
+                originalValueIndex: 26,
+                shadowIndex: -1,
+                relationshipIndex: 1,
+                storeGenerationIndex: 1);
+            organizationId.TypeMapping = SqliteGuidTypeMapping.Default;
+            organizationId.SetCurrentValueComparer(new EntryCurrentValueComparer<Guid>(organizationId));
 
             var organizationRole = runtimeEntityType.AddProperty(
                 "OrganizationRole",
@@ -237,6 +1064,55 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 nullable: true,
                 maxLength: 10,
                 providerPropertyType: typeof(string));
+            organizationRole.SetGetter(
+                OrganizationRole? (User instance) => UserUnsafeAccessors.OrganizationRole(instance),
+                bool (User instance) => !(UserUnsafeAccessors.OrganizationRole(instance).HasValue));
+            organizationRole.SetSetter(
+                User (User instance, OrganizationRole? value) =>
+                {
+                    UserUnsafeAccessors.OrganizationRole(instance) = (value == null ? value : ((OrganizationRole? )(((OrganizationRole)value))));
+                    return instance;
+                });
+            organizationRole.SetMaterializationSetter(
+                User (User instance, OrganizationRole? value) =>
+                {
+                    UserUnsafeAccessors.OrganizationRole(instance) = (value == null ? value : ((OrganizationRole? )(((OrganizationRole)value))));
+                    return instance;
+                });
+            organizationRole.SetAccessors(
+                OrganizationRole? (IInternalEntry entry) => UserUnsafeAccessors.OrganizationRole(((User)(entry.Entity))),
+                OrganizationRole? (IInternalEntry entry) => UserUnsafeAccessors.OrganizationRole(((User)(entry.Entity))),
+                OrganizationRole? (IInternalEntry entry) => entry.ReadOriginalValue<OrganizationRole?>(organizationRole, 27),
+                OrganizationRole? (IInternalEntry entry) => entry.GetCurrentValue<OrganizationRole?>(organizationRole));
+            organizationRole.SetPropertyIndexes(
+                index: 27,
+                originalValueIndex: 27,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            organizationRole.TypeMapping = SqliteStringTypeMapping.Default.Clone(
+                comparer: new ValueComparer<OrganizationRole>(
+                    bool (OrganizationRole v1, OrganizationRole v2) => object.Equals(((object)v1), ((object)v2)),
+                    int (OrganizationRole v) => ((object)v).GetHashCode(),
+                    OrganizationRole (OrganizationRole v) => v),
+                keyComparer: new ValueComparer<OrganizationRole>(
+                    bool (OrganizationRole v1, OrganizationRole v2) => object.Equals(((object)v1), ((object)v2)),
+                    int (OrganizationRole v) => ((object)v).GetHashCode(),
+                    OrganizationRole (OrganizationRole v) => v),
+                providerValueComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                converter: new ValueConverter<OrganizationRole, string>(
+                    string (OrganizationRole v) => ((object)v).ToString(),
+                    OrganizationRole (string v) => StringEnumConverter<OrganizationRole, string, OrganizationRole>.ConvertToEnum(v)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<OrganizationRole, string>(
+                    JsonStringReaderWriter.Instance,
+                    new ValueConverter<OrganizationRole, string>(
+                        string (OrganizationRole v) => ((object)v).ToString(),
+                        OrganizationRole (string v) => StringEnumConverter<OrganizationRole, string, OrganizationRole>.ConvertToEnum(v))));
+            organizationRole.SetComparer(new NullableValueComparer<OrganizationRole>(organizationRole.TypeMapping.Comparer));
+            organizationRole.SetKeyComparer(new NullableValueComparer<OrganizationRole>(organizationRole.TypeMapping.KeyComparer));
 
             var organizationRoleFromMapping = runtimeEntityType.AddProperty(
                 "OrganizationRoleFromMapping",
@@ -244,6 +1120,47 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("OrganizationRoleFromMapping", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<OrganizationRoleFromMapping>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+            organizationRoleFromMapping.SetGetter(
+                bool (User instance) => UserUnsafeAccessors.OrganizationRoleFromMapping(instance),
+                bool (User instance) => UserUnsafeAccessors.OrganizationRoleFromMapping(instance) == false);
+            organizationRoleFromMapping.SetSetter(
+                User (User instance, bool value) =>
+                {
+                    UserUnsafeAccessors.OrganizationRoleFromMapping(instance) = value;
+                    return instance;
+                });
+            organizationRoleFromMapping.SetMaterializationSetter(
+                User (User instance, bool value) =>
+                {
+                    UserUnsafeAccessors.OrganizationRoleFromMapping(instance) = value;
+                    return instance;
+                });
+            organizationRoleFromMapping.SetAccessors(
+                bool (IInternalEntry entry) => UserUnsafeAccessors.OrganizationRoleFromMapping(((User)(entry.Entity))),
+                bool (IInternalEntry entry) => UserUnsafeAccessors.OrganizationRoleFromMapping(((User)(entry.Entity))),
+                bool (IInternalEntry entry) => entry.ReadOriginalValue<bool>(organizationRoleFromMapping, 28),
+                bool (IInternalEntry entry) => entry.GetCurrentValue<bool>(organizationRoleFromMapping));
+            organizationRoleFromMapping.SetPropertyIndexes(
+                index: 28,
+                originalValueIndex: 28,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            organizationRoleFromMapping.TypeMapping = BoolTypeMapping.Default.Clone(
+                comparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                keyComparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                providerValueComparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
 
             var outboundCallerId = runtimeEntityType.AddProperty(
                 "OutboundCallerId",
@@ -251,6 +1168,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("OutboundCallerId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<OutboundCallerId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            outboundCallerId.SetGetter(
+                string (User instance) => UserUnsafeAccessors.OutboundCallerId(instance),
+                bool (User instance) => UserUnsafeAccessors.OutboundCallerId(instance) == null);
+            outboundCallerId.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.OutboundCallerId(instance) = value;
+                    return instance;
+                });
+            outboundCallerId.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.OutboundCallerId(instance) = value;
+                    return instance;
+                });
+            outboundCallerId.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.OutboundCallerId(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.OutboundCallerId(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(outboundCallerId, 29),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(outboundCallerId));
+            outboundCallerId.SetPropertyIndexes(
+                index: 29,
+                originalValueIndex: 29,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            outboundCallerId.TypeMapping = SqliteStringTypeMapping.Default;
 
             var phoneExtension = runtimeEntityType.AddProperty(
                 "PhoneExtension",
@@ -258,6 +1202,34 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("PhoneExtension", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<PhoneExtension>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            phoneExtension.SetGetter(
+                string (User instance) => UserUnsafeAccessors.PhoneExtension(instance),
+                bool (User instance) => UserUnsafeAccessors.PhoneExtension(instance) == null);
+            phoneExtension.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.PhoneExtension(instance) = value;
+                    return instance;
+                });
+            phoneExtension.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.PhoneExtension(instance) = value;
+                    return instance;
+                });
+            phoneExtension.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.PhoneExtension(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.PhoneExtension(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(phoneExtension, 30),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(phoneExtension));
+            phoneExtension.SetPropertyIndexes(
+                index: 30,
+                originalValueIndex: 30,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            phoneExtension.TypeMapping = SqliteStringTypeMapping.Default;
+            phoneExtension.SetCurrentValueComparer(new EntryCurrentValueComparer<string>(phoneExtension));
 
             var preferredLanguage = runtimeEntityType.AddProperty(
                 "PreferredLanguage",
@@ -265,6 +1237,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("PreferredLanguage", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<PreferredLanguage>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            preferredLanguage.SetGetter(
+                string (User instance) => UserUnsafeAccessors.PreferredLanguage(instance),
+                bool (User instance) => UserUnsafeAccessors.PreferredLanguage(instance) == null);
+            preferredLanguage.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.PreferredLanguage(instance) = value;
+                    return instance;
+                });
+            preferredLanguage.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.PreferredLanguage(instance) = value;
+                    return instance;
+                });
+            preferredLanguage.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.PreferredLanguage(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.PreferredLanguage(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(preferredLanguage, 31),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(preferredLanguage));
+            preferredLanguage.SetPropertyIndexes(
+                index: 31,
+                originalValueIndex: 31,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            preferredLanguage.TypeMapping = SqliteStringTypeMapping.Default;
 
             var profileUrl = runtimeEntityType.AddProperty(
                 "ProfileUrl",
@@ -272,15 +1271,86 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("ProfileUrl", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<ProfileUrl>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            profileUrl.SetGetter(
+                string (User instance) => UserUnsafeAccessors.ProfileUrl(instance),
+                bool (User instance) => UserUnsafeAccessors.ProfileUrl(instance) == null);
+            profileUrl.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.ProfileUrl(instance) = value;
+                    return instance;
+                });
+            profileUrl.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.ProfileUrl(instance) = value;
+                    return instance;
+                });
+            profileUrl.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.ProfileUrl(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.ProfileUrl(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(profileUrl, 32),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(profileUrl));
+            profileUrl.SetPropertyIndexes(
+                index: 32,
+                originalValueIndex: 32,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            profileUrl.TypeMapping = SqliteStringTypeMapping.Default;
 
             var roles = runtimeEntityType.AddProperty(
                 "Roles",
                 typeof(List<UserRole>),
                 propertyInfo: typeof(User).GetProperty("Roles", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<Roles>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
-            roles.SetValueConverter(new ValueConverter<List<UserRole>, string>(
-                string (List<UserRole> list) => JsonColumn.Write(list),
-                List<UserRole> (string text) => JsonColumn.Read<UserRole>(text)));
+            roles.SetGetter(
+                List<UserRole> (User instance) => UserUnsafeAccessors.Roles(instance),
+                bool (User instance) => UserUnsafeAccessors.Roles(instance) == null);
+            roles.SetSetter(
+                User (User instance, List<UserRole> value) =>
+                {
+                    UserUnsafeAccessors.Roles(instance) = value;
+                    return instance;
+                });
+            roles.SetMaterializationSetter(
+                User (User instance, List<UserRole> value) =>
+                {
+                    UserUnsafeAccessors.Roles(instance) = value;
+                    return instance;
+                });
+            roles.SetAccessors(
+                List<UserRole> (IInternalEntry entry) => UserUnsafeAccessors.Roles(((User)(entry.Entity))),
+                List<UserRole> (IInternalEntry entry) => UserUnsafeAccessors.Roles(((User)(entry.Entity))),
+                List<UserRole> (IInternalEntry entry) => entry.ReadOriginalValue<List<UserRole>>(roles, 33),
+                List<UserRole> (IInternalEntry entry) => entry.GetCurrentValue<List<UserRole>>(roles));
+            roles.SetPropertyIndexes(
+                index: 33,
+                originalValueIndex: 33,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            roles.TypeMapping = SqliteStringTypeMapping.Default.Clone(
+                comparer: new ValueComparer<List<UserRole>>(
+                    bool (List<UserRole> v1, List<UserRole> v2) => object.Equals(v1, v2),
+                    int (List<UserRole> v) => ((object)v).GetHashCode(),
+                    List<UserRole> (List<UserRole> v) => v),
+                keyComparer: new ValueComparer<List<UserRole>>(
+                    bool (List<UserRole> v1, List<UserRole> v2) => object.Equals(v1, v2),
+                    int (List<UserRole> v) => ((object)v).GetHashCode(),
+                    List<UserRole> (List<UserRole> v) => v),
+                providerValueComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                converter: new ValueConverter<List<UserRole>, string>(
+                    string (List<UserRole> list) => JsonColumn.Write(list),
+                    List<UserRole> (string text) => JsonColumn.Read<UserRole>(text)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<List<UserRole>, string>(
+                    JsonStringReaderWriter.Instance,
+                    new ValueConverter<List<UserRole>, string>(
+                        string (List<UserRole> list) => JsonColumn.Write(list),
+                        List<UserRole> (string text) => JsonColumn.Read<UserRole>(text))));
             roles.SetComparer(new ValueComparer<List<UserRole>>(
                 bool (List<UserRole> a, List<UserRole> b) => a.SequenceEqual(b),
                 int (List<UserRole> list) => list.Aggregate(0, int (int hash, UserRole item) => HashCode.Combine(hash, ((object)item).GetHashCode())),
@@ -292,6 +1362,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("SourceFingerprint", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<SourceFingerprint>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            sourceFingerprint.SetGetter(
+                string (User instance) => UserUnsafeAccessors.SourceFingerprint(instance),
+                bool (User instance) => UserUnsafeAccessors.SourceFingerprint(instance) == null);
+            sourceFingerprint.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.SourceFingerprint(instance) = value;
+                    return instance;
+                });
+            sourceFingerprint.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.SourceFingerprint(instance) = value;
+                    return instance;
+                });
+            sourceFingerprint.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.SourceFingerprint(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.SourceFingerprint(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(sourceFingerprint, 34),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(sourceFingerprint));
+            sourceFingerprint.SetPropertyIndexes(
+                index: 34,
+                originalValueIndex: 34,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            sourceFingerprint.TypeMapping = SqliteStringTypeMapping.Default;
 
             var sourceKey = runtimeEntityType.AddProperty(
                 "SourceKey",
@@ -299,6 +1396,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("SourceKey", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<SourceKey>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            sourceKey.SetGetter(
+                string (User instance) => UserUnsafeAccessors.SourceKey(instance),
+                bool (User instance) => UserUnsafeAccessors.SourceKey(instance) == null);
+            sourceKey.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.SourceKey(instance) = value;
+                    return instance;
+                });
+            sourceKey.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.SourceKey(instance) = value;
+                    return instance;
+                });
+            sourceKey.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.SourceKey(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.SourceKey(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(sourceKey, 35),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(sourceKey));
+            sourceKey.SetPropertyIndexes(
+                index: 35,
+                originalValueIndex: 35,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            sourceKey.TypeMapping = SqliteStringTypeMapping.Default;
 
             var status = runtimeEntityType.AddProperty(
                 "Status",
@@ -307,6 +1431,53 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 fieldInfo: typeof(User).GetField("<Status>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 20,
                 providerPropertyType: typeof(string));
+            status.SetGetter(
+                UserStatus (User instance) => UserUnsafeAccessors.Status(instance),
+                bool (User instance) => object.Equals(((object)(UserUnsafeAccessors.Status(instance))), ((object)(UserStatus.Prepared))));
+            status.SetSetter(
+                User (User instance, UserStatus value) =>
+                {
+                    UserUnsafeAccessors.Status(instance) = value;
+                    return instance;
+                });
+            status.SetMaterializationSetter(
+                User (User instance, UserStatus value) =>
+                {
+                    UserUnsafeAccessors.Status(instance) = value;
+                    return instance;
+                });
+            status.SetAccessors(
+                UserStatus (IInternalEntry entry) => UserUnsafeAccessors.Status(((User)(entry.Entity))),
+                UserStatus (IInternalEntry entry) => UserUnsafeAccessors.Status(((User)(entry.Entity))),
+                UserStatus (IInternalEntry entry) => entry.ReadOriginalValue<UserStatus>(status, 36),
+                UserStatus (IInternalEntry entry) => entry.GetCurrentValue<UserStatus>(status));
+            status.SetPropertyIndexes(
+                index: 36,
+                originalValueIndex: 36,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            status.TypeMapping = SqliteStringTypeMapping.Default.Clone(
+                comparer: new ValueComparer<UserStatus>(
+                    bool (UserStatus v1, UserStatus v2) => object.Equals(((object)v1), ((object)v2)),
+                    int (UserStatus v) => ((object)v).GetHashCode(),
+                    UserStatus (UserStatus v) => v),
+                keyComparer: new ValueComparer<UserStatus>(
+                    bool (UserStatus v1, UserStatus v2) => object.Equals(((object)v1), ((object)v2)),
+                    int (UserStatus v) => ((object)v).GetHashCode(),
+                    UserStatus (UserStatus v) => v),
+                providerValueComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                converter: new ValueConverter<UserStatus, string>(
+                    string (UserStatus v) => ((object)v).ToString(),
+                    UserStatus (string v) => StringEnumConverter<UserStatus, string, UserStatus>.ConvertToEnum(v)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<UserStatus, string>(
+                    JsonStringReaderWriter.Instance,
+                    new ValueConverter<UserStatus, string>(
+                        string (UserStatus v) => ((object)v).ToString(),
+                        UserStatus (string v) => StringEnumConverter<UserStatus, string, UserStatus>.ConvertToEnum(v))));
             status.SetSentinelFromProviderValue("Prepared");
 
             var statusBeforeDeactivation = runtimeEntityType.AddProperty(
@@ -316,6 +1487,53 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 fieldInfo: typeof(User).GetField("<StatusBeforeDeactivation>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 20,
                 providerPropertyType: typeof(string));
+            statusBeforeDeactivation.SetGetter(
+                UserStatus (User instance) => UserUnsafeAccessors.StatusBeforeDeactivation(instance),
+                bool (User instance) => object.Equals(((object)(UserUnsafeAccessors.StatusBeforeDeactivation(instance))), ((object)(UserStatus.Prepared))));
+            statusBeforeDeactivation.SetSetter(
+                User (User instance, UserStatus value) =>
+                {
+                    UserUnsafeAccessors.StatusBeforeDeactivation(instance) = value;
+                    return instance;
+                });
+            statusBeforeDeactivation.SetMaterializationSetter(
+                User (User instance, UserStatus value) =>
+                {
+                    UserUnsafeAccessors.StatusBeforeDeactivation(instance) = value;
+                    return instance;
+                });
+            statusBeforeDeactivation.SetAccessors(
+                UserStatus (IInternalEntry entry) => UserUnsafeAccessors.StatusBeforeDeactivation(((User)(entry.Entity))),
+                UserStatus (IInternalEntry entry) => UserUnsafeAccessors.StatusBeforeDeactivation(((User)(entry.Entity))),
+                UserStatus (IInternalEntry entry) => entry.ReadOriginalValue<UserStatus>(statusBeforeDeactivation, 37),
+                UserStatus (IInternalEntry entry) => entry.GetCurrentValue<UserStatus>(statusBeforeDeactivation));
+            statusBeforeDeactivation.SetPropertyIndexes(
+                index: 37,
+                originalValueIndex: 37,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            statusBeforeDeactivation.TypeMapping = SqliteStringTypeMapping.Default.Clone(
+                comparer: new ValueComparer<UserStatus>(
+                    bool (UserStatus v1, UserStatus v2) => object.Equals(((object)v1), ((object)v2)),
+                    int (UserStatus v) => ((object)v).GetHashCode(),
+                    UserStatus (UserStatus v) => v),
+                keyComparer: new ValueComparer<UserStatus>(
+                    bool (UserStatus v1, UserStatus v2) => object.Equals(((object)v1), ((object)v2)),
+                    int (UserStatus v) => ((object)v).GetHashCode(),
+                    UserStatus (UserStatus v) => v),
+                providerValueComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                converter: new ValueConverter<UserStatus, string>(
+                    string (UserStatus v) => ((object)v).ToString(),
+                    UserStatus (string v) => StringEnumConverter<UserStatus, string, UserStatus>.ConvertToEnum(v)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<UserStatus, string>(
+                    JsonStringReaderWriter.Instance,
+                    new ValueConverter<UserStatus, string>(
+                        string (UserStatus v) => ((object)v).ToString(),
+                        UserStatus (string v) => StringEnumConverter<UserStatus, string, UserStatus>.ConvertToEnum(v))));
             statusBeforeDeactivation.SetSentinelFromProviderValue("Prepared");
 
             var subscriptionTier = runtimeEntityType.AddProperty(
@@ -324,6 +1542,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("SubscriptionTier", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<SubscriptionTier>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            subscriptionTier.SetGetter(
+                string (User instance) => UserUnsafeAccessors.SubscriptionTier(instance),
+                bool (User instance) => UserUnsafeAccessors.SubscriptionTier(instance) == null);
+            subscriptionTier.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.SubscriptionTier(instance) = value;
+                    return instance;
+                });
+            subscriptionTier.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.SubscriptionTier(instance) = value;
+                    return instance;
+                });
+            subscriptionTier.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.SubscriptionTier(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.SubscriptionTier(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(subscriptionTier, 38),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(subscriptionTier));
+            subscriptionTier.SetPropertyIndexes(
+                index: 38,
+                originalValueIndex: 38,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            subscriptionTier.TypeMapping = SqliteStringTypeMapping.Default;
 
             var timeZone = runtimeEntityType.AddProperty(
                 "TimeZone",
@@ -331,6 +1576,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("TimeZone", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<TimeZone>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            timeZone.SetGetter(
+                string (User instance) => UserUnsafeAccessors.TimeZone(instance),
+                bool (User instance) => UserUnsafeAccessors.TimeZone(instance) == null);
+            timeZone.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.TimeZone(instance) = value;
+                    return instance;
+                });
+            timeZone.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.TimeZone(instance) = value;
+                    return instance;
+                });
+            timeZone.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.TimeZone(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.TimeZone(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(timeZone, 39),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(timeZone));
+            timeZone.SetPropertyIndexes(
+                index: 39,
+                originalValueIndex: 39,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            timeZone.TypeMapping = SqliteStringTypeMapping.Default;
 
             var title = runtimeEntityType.AddProperty(
                 "Title",
@@ -338,6 +1610,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("Title", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<Title>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            title.SetGetter(
+                string (User instance) => UserUnsafeAccessors.Title(instance),
+                bool (User instance) => UserUnsafeAccessors.Title(instance) == null);
+            title.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.Title(instance) = value;
+                    return instance;
+                });
+            title.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.Title(instance) = value;
+                    return instance;
+                });
+            title.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.Title(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.Title(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(title, 40),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(title));
+            title.SetPropertyIndexes(
+                index: 40,
+                originalValueIndex: 40,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            title.TypeMapping = SqliteStringTypeMapping.Default;
 
             var updatedAt = runtimeEntityType.AddProperty(
                 "UpdatedAt",
@@ -345,6 +1644,55 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("UpdatedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<UpdatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new DateTimeOffsetTicksConverter());
+            updatedAt.SetGetter(
+                DateTimeOffset (User instance) => UserUnsafeAccessors.UpdatedAt(instance),
+                bool (User instance) => UserUnsafeAccessors.UpdatedAt(instance).EqualsExact(default(DateTimeOffset)));
+            updatedAt.SetSetter(
+                User (User instance, DateTimeOffset value) =>
+                {
+                    UserUnsafeAccessors.UpdatedAt(instance) = value;
+                    return instance;
+                });
+            updatedAt.SetMaterializationSetter(
+                User (User instance, DateTimeOffset value) =>
+                {
+                    UserUnsafeAccessors.UpdatedAt(instance) = value;
+                    return instance;
+                });
+            updatedAt.SetAccessors(
+                DateTimeOffset (IInternalEntry entry) => UserUnsafeAccessors.UpdatedAt(((User)(entry.Entity))),
+                DateTimeOffset (IInternalEntry entry) => UserUnsafeAccessors.UpdatedAt(((User)(entry.Entity))),
+                DateTimeOffset (IInternalEntry entry) => entry.ReadOriginalValue<DateTimeOffset>(updatedAt, 41),
+                DateTimeOffset (IInternalEntry entry) => entry.GetCurrentValue<DateTimeOffset>(updatedAt));
+            updatedAt.SetPropertyIndexes(
+                index: 41,
+                originalValueIndex: 41,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            updatedAt.TypeMapping = LongTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTimeOffset>(
+                    bool (DateTimeOffset v1, DateTimeOffset v2) => v1.EqualsExact(v2),
+                    int (DateTimeOffset v) => ((object)v).GetHashCode(),
+                    DateTimeOffset (DateTimeOffset v) => v),
+                keyComparer: new ValueComparer<DateTimeOffset>(
+                    bool (DateTimeOffset v1, DateTimeOffset v2) => v1.EqualsExact(v2),
+                    int (DateTimeOffset v) => ((object)v).GetHashCode(),
+                    DateTimeOffset (DateTimeOffset v) => v),
+                providerValueComparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"),
+                converter: new ValueConverter<DateTimeOffset, long>(
+                    long (DateTimeOffset value) => value.UtcTicks,
+                    DateTimeOffset (long ticks) => new DateTimeOffset(ticks, TimeSpan.Zero)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTimeOffset, long>(
+                    JsonInt64ReaderWriter.Instance,
+                    new ValueConverter<DateTimeOffset, long>(
+                        long (DateTimeOffset value) => value.UtcTicks,
+                        DateTimeOffset (long ticks) => new DateTimeOffset(ticks, TimeSpan.Zero))));
             updatedAt.SetSentinelFromProviderValue(0L);
 
             var userName = runtimeEntityType.AddProperty(
@@ -352,6 +1700,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 typeof(string),
                 propertyInfo: typeof(User).GetProperty("UserName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<UserName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            userName.SetGetter(
+                string (User instance) => UserUnsafeAccessors.UserName(instance),
+                bool (User instance) => UserUnsafeAccessors.UserName(instance) == null);
+            userName.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.UserName(instance) = value;
+                    return instance;
+                });
+            userName.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.UserName(instance) = value;
+                    return instance;
+                });
+            userName.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.UserName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.UserName(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(userName, 42),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(userName));
+            userName.SetPropertyIndexes(
+                index: 42,
+                originalValueIndex: 42,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            userName.TypeMapping = SqliteStringTypeMapping.Default;
 
             var userType = runtimeEntityType.AddProperty(
                 "UserType",
@@ -359,6 +1734,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(User).GetProperty("UserType", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<UserType>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            userType.SetGetter(
+                string (User instance) => UserUnsafeAccessors.UserType(instance),
+                bool (User instance) => UserUnsafeAccessors.UserType(instance) == null);
+            userType.SetSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.UserType(instance) = value;
+                    return instance;
+                });
+            userType.SetMaterializationSetter(
+                User (User instance, string value) =>
+                {
+                    UserUnsafeAccessors.UserType(instance) = value;
+                    return instance;
+                });
+            userType.SetAccessors(
+                string (IInternalEntry entry) => UserUnsafeAccessors.UserType(((User)(entry.Entity))),
+                string (IInternalEntry entry) => UserUnsafeAccessors.UserType(((User)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(userType, 43),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(userType));
+            userType.SetPropertyIndexes(
+                index: 43,
+                originalValueIndex: 43,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            userType.TypeMapping = SqliteStringTypeMapping.Default;
 
             var version = runtimeEntityType.AddProperty(
                 "Version",
@@ -367,6 +1769,47 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 fieldInfo: typeof(User).GetField("<Version>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 concurrencyToken: true,
                 sentinel: 0);
+            version.SetGetter(
+                int (User instance) => UserUnsafeAccessors.Version(instance),
+                bool (User instance) => UserUnsafeAccessors.Version(instance) == 0);
+            version.SetSetter(
+                User (User instance, int value) =>
+                {
+                    UserUnsafeAccessors.Version(instance) = value;
+                    return instance;
+                });
+            version.SetMaterializationSetter(
+                User (User instance, int value) =>
+                {
+                    UserUnsafeAccessors.Version(instance) = value;
+                    return instance;
+                });
+            version.SetAccessors(
+                int (IInternalEntry entry) => UserUnsafeAccessors.Version(((User)(entry.Entity))),
+                int (IInternalEntry entry) => UserUnsafeAccessors.Version(((User)(entry.Entity))),
+                int (IInternalEntry entry) => entry.ReadOriginalValue<int>(version, 44),
+                int (IInternalEntry entry) => entry.GetCurrentValue<int>(version));
+            version.SetPropertyIndexes(
+                index: 44,
+                originalValueIndex: 44,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            version.TypeMapping = IntTypeMapping.Default.Clone(
+                comparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                keyComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                providerValueComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
 
             var key = runtimeEntityType.AddKey(
                 new[] { id });
@@ -408,6 +1851,87 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
 
         public static void CreateAnnotations(RuntimeEntityType runtimeEntityType)
         {
+            var id = runtimeEntityType.FindProperty("Id");
+            var addresses = runtimeEntityType.FindProperty("Addresses");
+            var companyName = runtimeEntityType.FindProperty("CompanyName");
+            var costCenter = runtimeEntityType.FindProperty("CostCenter");
+            var createdAt = runtimeEntityType.FindProperty("CreatedAt");
+            var deactivatedAt = runtimeEntityType.FindProperty("DeactivatedAt");
+            var deactivatedBy = runtimeEntityType.FindProperty("DeactivatedBy");
+            var defaultTeamId = runtimeEntityType.FindProperty("DefaultTeamId");
+            var deletedAt = runtimeEntityType.FindProperty("DeletedAt");
+            var department = runtimeEntityType.FindProperty("Department");
+            var displayName = runtimeEntityType.FindProperty("DisplayName");
+            var division = runtimeEntityType.FindProperty("Division");
+            var employeeNumber = runtimeEntityType.FindProperty("EmployeeNumber");
+            var enterpriseOrganization = runtimeEntityType.FindProperty("EnterpriseOrganization");
+            var externalId = runtimeEntityType.FindProperty("ExternalId");
+            var familyName = runtimeEntityType.FindProperty("FamilyName");
+            var formattedName = runtimeEntityType.FindProperty("FormattedName");
+            var givenName = runtimeEntityType.FindProperty("GivenName");
+            var honorificPrefix = runtimeEntityType.FindProperty("HonorificPrefix");
+            var honorificSuffix = runtimeEntityType.FindProperty("HonorificSuffix");
+            var locale = runtimeEntityType.FindProperty("Locale");
+            var managedBy = runtimeEntityType.FindProperty("ManagedBy");
+            var managerId = runtimeEntityType.FindProperty("ManagerId");
+            var middleName = runtimeEntityType.FindProperty("MiddleName");
+            var nickName = runtimeEntityType.FindProperty("NickName");
+            var normalizedUserName = runtimeEntityType.FindProperty("NormalizedUserName");
+            var organizationId = runtimeEntityType.FindProperty("OrganizationId");
+            var organizationRole = runtimeEntityType.FindProperty("OrganizationRole");
+            var organizationRoleFromMapping = runtimeEntityType.FindProperty("OrganizationRoleFromMapping");
+            var outboundCallerId = runtimeEntityType.FindProperty("OutboundCallerId");
+            var phoneExtension = runtimeEntityType.FindProperty("PhoneExtension");
+            var preferredLanguage = runtimeEntityType.FindProperty("PreferredLanguage");
+            var profileUrl = runtimeEntityType.FindProperty("ProfileUrl");
+            var roles = runtimeEntityType.FindProperty("Roles");
+            var sourceFingerprint = runtimeEntityType.FindProperty("SourceFingerprint");
+            var sourceKey = runtimeEntityType.FindProperty("SourceKey");
+            var status = runtimeEntityType.FindProperty("Status");
+            var statusBeforeDeactivation = runtimeEntityType.FindProperty("StatusBeforeDeactivation");
+            var subscriptionTier = runtimeEntityType.FindProperty("SubscriptionTier");
+            var timeZone = runtimeEntityType.FindProperty("TimeZone");
+            var title = runtimeEntityType.FindProperty("Title");
+            var updatedAt = runtimeEntityType.FindProperty("UpdatedAt");
+            var userName = runtimeEntityType.FindProperty("UserName");
+            var userType = runtimeEntityType.FindProperty("UserType");
+            var version = runtimeEntityType.FindProperty("Version");
+            var key = runtimeEntityType.FindKey(new[] { id });
+            key.SetPrincipalKeyValueFactory(KeyValueFactoryFactory.CreateSimpleNonNullableFactory<Guid>(key));
+            key.SetIdentityMapFactory(IdentityMapFactoryFactory.CreateFactory<Guid>(key));
+            var emails = runtimeEntityType.FindNavigation("Emails");
+            var phoneNumbers = runtimeEntityType.FindNavigation("PhoneNumbers");
+            runtimeEntityType.SetOriginalValuesFactory(
+                ISnapshot (IInternalEntry sourceEntry) =>
+                {
+                    var structuralType = ((User)(sourceEntry.Entity));
+                    var liftedArg = ((ISnapshot)(new Snapshot<Guid, List<PostalAddress>, string, string, DateTimeOffset, DateTimeOffset?, string, Guid?, DateTimeOffset?, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, string, Guid, OrganizationRole?, bool, string>(((ValueComparer<Guid>)(((IProperty)id).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<Guid>(id)), (sourceEntry.GetCurrentValue<List<PostalAddress>>(addresses) == null ? null : ((ValueComparer<List<PostalAddress>>)(((IProperty)addresses).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<List<PostalAddress>>(addresses))), (sourceEntry.GetCurrentValue<string>(companyName) == null ? null : ((ValueComparer<string>)(((IProperty)companyName).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(companyName))), (sourceEntry.GetCurrentValue<string>(costCenter) == null ? null : ((ValueComparer<string>)(((IProperty)costCenter).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(costCenter))), ((ValueComparer<DateTimeOffset>)(((IProperty)createdAt).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<DateTimeOffset>(createdAt)), (sourceEntry.GetCurrentValue<DateTimeOffset?>(deactivatedAt) == null ? null : ((ValueComparer<DateTimeOffset?>)(((IProperty)deactivatedAt).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<DateTimeOffset?>(deactivatedAt))), (sourceEntry.GetCurrentValue<string>(deactivatedBy) == null ? null : ((ValueComparer<string>)(((IProperty)deactivatedBy).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(deactivatedBy))), (sourceEntry.GetCurrentValue<Guid?>(defaultTeamId) == null ? null : ((ValueComparer<Guid?>)(((IProperty)defaultTeamId).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<Guid?>(defaultTeamId))), (sourceEntry.GetCurrentValue<DateTimeOffset?>(deletedAt) == null ? null : ((ValueComparer<DateTimeOffset?>)(((IProperty)deletedAt).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<DateTimeOffset?>(deletedAt))), (sourceEntry.GetCurrentValue<string>(department) == null ? null : ((ValueComparer<string>)(((IProperty)department).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(department))), (sourceEntry.GetCurrentValue<string>(displayName) == null ? null : ((ValueComparer<string>)(((IProperty)displayName).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(displayName))), (sourceEntry.GetCurrentValue<string>(division) == null ? null : ((ValueComparer<string>)(((IProperty)division).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(division))), (sourceEntry.GetCurrentValue<string>(employeeNumber) == null ? null : ((ValueComparer<string>)(((IProperty)employeeNumber).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(employeeNumber))), (sourceEntry.GetCurrentValue<string>(enterpriseOrganization) == null ? null : ((ValueComparer<string>)(((IProperty)enterpriseOrganization).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(enterpriseOrganization))), (sourceEntry.GetCurrentValue<string>(externalId) == null ? null : ((ValueComparer<string>)(((IProperty)externalId).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(externalId))), (sourceEntry.GetCurrentValue<string>(familyName) == null ? null : ((ValueComparer<string>)(((IProperty)familyName).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(familyName))), (sourceEntry.GetCurrentValue<string>(formattedName) == null ? null : ((ValueComparer<string>)(((IProperty)formattedName).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(formattedName))), (sourceEntry.GetCurrentValue<string>(givenName) == null ? null : ((ValueComparer<string>)(((IProperty)givenName).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(givenName))), (sourceEntry.GetCurrentValue<string>(honorificPrefix) == null ? null : ((ValueComparer<string>)(((IProperty)honorificPrefix).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(honorificPrefix))), (sourceEntry.GetCurrentValue<string>(honorificSuffix) == null ? null : ((ValueComparer<string>)(((IProperty)honorificSuffix).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(honorificSuffix))), (sourceEntry.GetCurrentValue<string>(locale) == null ? null : ((ValueComparer<string>)(((IProperty)locale).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(locale))), (sourceEntry.GetCurrentValue<string>(managedBy) == null ? null : ((ValueComparer<string>)(((IProperty)managedBy).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(managedBy))), (sourceEntry.GetCurrentValue<string>(managerId) == null ? null : ((ValueComparer<string>)(((IProperty)managerId).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(managerId))), (sourceEntry.GetCurrentValue<string>(middleName) == null ? null : ((ValueComparer<string>)(((IProperty)middleName).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(middleName))), (sourceEntry.GetCurrentValue<string>(nickName) == null ? null : ((ValueComparer<string>)(((IProperty)nickName).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(nickName))), (sourceEntry.GetCurrentValue<string>(normalizedUserName) == null ? null : ((ValueComparer<string>)(((IProperty)normalizedUserName).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(normalizedUserName))), ((ValueComparer<Guid>)(((IProperty)organizationId).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<Guid>(organizationId)), (sourceEntry.GetCurrentValue<OrganizationRole?>(organizationRole) == null ? null : ((ValueComparer<OrganizationRole?>)(((IProperty)organizationRole).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<OrganizationRole?>(organizationRole))), ((ValueComparer<bool>)(((IProperty)organizationRoleFromMapping).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<bool>(organizationRoleFromMapping)), (sourceEntry.GetCurrentValue<string>(outboundCallerId) == null ? null : ((ValueComparer<string>)(((IProperty)outboundCallerId).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(outboundCallerId))))));
+                    var structuralType0 = ((User)(sourceEntry.Entity));
+                    return ((ISnapshot)(new MultiSnapshot(new ISnapshot[] { liftedArg, ((ISnapshot)(new Snapshot<string, string, string, List<UserRole>, string, string, UserStatus, UserStatus, string, string, string, DateTimeOffset, string, string, int>((sourceEntry.GetCurrentValue<string>(phoneExtension) == null ? null : ((ValueComparer<string>)(((IProperty)phoneExtension).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(phoneExtension))), (sourceEntry.GetCurrentValue<string>(preferredLanguage) == null ? null : ((ValueComparer<string>)(((IProperty)preferredLanguage).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(preferredLanguage))), (sourceEntry.GetCurrentValue<string>(profileUrl) == null ? null : ((ValueComparer<string>)(((IProperty)profileUrl).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(profileUrl))), (sourceEntry.GetCurrentValue<List<UserRole>>(roles) == null ? null : ((ValueComparer<List<UserRole>>)(((IProperty)roles).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<List<UserRole>>(roles))), (sourceEntry.GetCurrentValue<string>(sourceFingerprint) == null ? null : ((ValueComparer<string>)(((IProperty)sourceFingerprint).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(sourceFingerprint))), (sourceEntry.GetCurrentValue<string>(sourceKey) == null ? null : ((ValueComparer<string>)(((IProperty)sourceKey).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(sourceKey))), ((ValueComparer<UserStatus>)(((IProperty)status).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<UserStatus>(status)), ((ValueComparer<UserStatus>)(((IProperty)statusBeforeDeactivation).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<UserStatus>(statusBeforeDeactivation)), (sourceEntry.GetCurrentValue<string>(subscriptionTier) == null ? null : ((ValueComparer<string>)(((IProperty)subscriptionTier).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(subscriptionTier))), (sourceEntry.GetCurrentValue<string>(timeZone) == null ? null : ((ValueComparer<string>)(((IProperty)timeZone).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(timeZone))), (sourceEntry.GetCurrentValue<string>(title) == null ? null : ((ValueComparer<string>)(((IProperty)title).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(title))), ((ValueComparer<DateTimeOffset>)(((IProperty)updatedAt).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<DateTimeOffset>(updatedAt)), (sourceEntry.GetCurrentValue<string>(userName) == null ? null : ((ValueComparer<string>)(((IProperty)userName).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(userName))), (sourceEntry.GetCurrentValue<string>(userType) == null ? null : ((ValueComparer<string>)(((IProperty)userType).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(userType))), ((ValueComparer<int>)(((IProperty)version).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<int>(version))))) })));
+                });
+            runtimeEntityType.SetStoreGeneratedValuesFactory(
+                ISnapshot () => ((ISnapshot)(new Snapshot<Guid, Guid>(((ValueComparer<Guid>)(((IProperty)id).GetValueComparer())).Snapshot(default(Guid)), ((ValueComparer<Guid>)(((IProperty)organizationId).GetValueComparer())).Snapshot(default(Guid))))));
+            runtimeEntityType.SetTemporaryValuesFactory(
+                ISnapshot (IInternalEntry sourceEntry) => ((ISnapshot)(new Snapshot<Guid, Guid>(default(Guid), default(Guid)))));
+            runtimeEntityType.SetShadowValuesFactory(
+                ISnapshot (IDictionary<string, object> source) => Snapshot.Empty);
+            runtimeEntityType.SetEmptyShadowValuesFactory(
+                ISnapshot () => Snapshot.Empty);
+            runtimeEntityType.SetRelationshipSnapshotFactory(
+                ISnapshot (IInternalEntry sourceEntry) =>
+                {
+                    var structuralType1 = ((User)(sourceEntry.Entity));
+                    return ((ISnapshot)(new Snapshot<Guid, Guid, object, object>(((ValueComparer<Guid>)(((IProperty)id).GetKeyValueComparer())).Snapshot(sourceEntry.GetCurrentValue<Guid>(id)), ((ValueComparer<Guid>)(((IProperty)organizationId).GetKeyValueComparer())).Snapshot(sourceEntry.GetCurrentValue<Guid>(organizationId)), SnapshotFactoryFactory.SnapshotCollection(sourceEntry.GetCurrentValue<List<UserEmail>>(emails)), SnapshotFactoryFactory.SnapshotCollection(sourceEntry.GetCurrentValue<List<UserPhoneNumber>>(phoneNumbers)))));
+                });
+            runtimeEntityType.SetCounts(new PropertyCounts(
+                propertyCount: 45,
+                navigationCount: 2,
+                complexPropertyCount: 0,
+                complexCollectionCount: 0,
+                originalValueCount: 45,
+                shadowCount: 0,
+                relationshipCount: 4,
+                storeGeneratedCount: 2));
             runtimeEntityType.AddAnnotation("Relational:FunctionName", null);
             runtimeEntityType.AddAnnotation("Relational:Schema", null);
             runtimeEntityType.AddAnnotation("Relational:SqlQuery", null);

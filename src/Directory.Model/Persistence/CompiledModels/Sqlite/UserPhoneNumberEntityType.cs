@@ -3,8 +3,13 @@ using System;
 using System.Collections.Generic;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.ChangeTracking.Internal;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Metadata.Internal;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
+using Microsoft.EntityFrameworkCore.Storage;
 using ScimBridge.Model.Users;
 
 #pragma warning disable 219, 612, 618
@@ -34,6 +39,48 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0L);
+            id.SetGetter(
+                long (UserPhoneNumber instance) => UserPhoneNumberUnsafeAccessors.Id(instance),
+                bool (UserPhoneNumber instance) => UserPhoneNumberUnsafeAccessors.Id(instance) == 0L);
+            id.SetSetter(
+                UserPhoneNumber (UserPhoneNumber instance, long value) =>
+                {
+                    UserPhoneNumberUnsafeAccessors.Id(instance) = value;
+                    return instance;
+                });
+            id.SetMaterializationSetter(
+                UserPhoneNumber (UserPhoneNumber instance, long value) =>
+                {
+                    UserPhoneNumberUnsafeAccessors.Id(instance) = value;
+                    return instance;
+                });
+            id.SetAccessors(
+                long (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(0) ? entry.ReadStoreGeneratedValue<long>(0) : (entry.FlaggedAsTemporary(0) && UserPhoneNumberUnsafeAccessors.Id(((UserPhoneNumber)(entry.Entity))) == 0L ? entry.ReadTemporaryValue<long>(0) : UserPhoneNumberUnsafeAccessors.Id(((UserPhoneNumber)(entry.Entity))))),
+                long (IInternalEntry entry) => UserPhoneNumberUnsafeAccessors.Id(((UserPhoneNumber)(entry.Entity))),
+                long (IInternalEntry entry) => entry.ReadOriginalValue<long>(id, 0),
+                long (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<long>(id, 0));
+            id.SetPropertyIndexes(
+                index: 0,
+                originalValueIndex: 0,
+                shadowIndex: -1,
+                relationshipIndex: 0,
+                storeGenerationIndex: 0);
+            id.TypeMapping = LongTypeMapping.Default.Clone(
+                comparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                keyComparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                providerValueComparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
+            id.SetCurrentValueComparer(new EntryCurrentValueComparer<long>(id));
 
             var display = runtimeEntityType.AddProperty(
                 "Display",
@@ -41,6 +88,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(UserPhoneNumber).GetProperty("Display", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(UserPhoneNumber).GetField("<Display>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            display.SetGetter(
+                string (UserPhoneNumber instance) => UserPhoneNumberUnsafeAccessors.Display(instance),
+                bool (UserPhoneNumber instance) => UserPhoneNumberUnsafeAccessors.Display(instance) == null);
+            display.SetSetter(
+                UserPhoneNumber (UserPhoneNumber instance, string value) =>
+                {
+                    UserPhoneNumberUnsafeAccessors.Display(instance) = value;
+                    return instance;
+                });
+            display.SetMaterializationSetter(
+                UserPhoneNumber (UserPhoneNumber instance, string value) =>
+                {
+                    UserPhoneNumberUnsafeAccessors.Display(instance) = value;
+                    return instance;
+                });
+            display.SetAccessors(
+                string (IInternalEntry entry) => UserPhoneNumberUnsafeAccessors.Display(((UserPhoneNumber)(entry.Entity))),
+                string (IInternalEntry entry) => UserPhoneNumberUnsafeAccessors.Display(((UserPhoneNumber)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(display, 1),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(display));
+            display.SetPropertyIndexes(
+                index: 1,
+                originalValueIndex: 1,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            display.TypeMapping = SqliteStringTypeMapping.Default;
 
             var primary = runtimeEntityType.AddProperty(
                 "Primary",
@@ -48,6 +122,47 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(UserPhoneNumber).GetProperty("Primary", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(UserPhoneNumber).GetField("<Primary>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+            primary.SetGetter(
+                bool (UserPhoneNumber instance) => UserPhoneNumberUnsafeAccessors.Primary(instance),
+                bool (UserPhoneNumber instance) => UserPhoneNumberUnsafeAccessors.Primary(instance) == false);
+            primary.SetSetter(
+                UserPhoneNumber (UserPhoneNumber instance, bool value) =>
+                {
+                    UserPhoneNumberUnsafeAccessors.Primary(instance) = value;
+                    return instance;
+                });
+            primary.SetMaterializationSetter(
+                UserPhoneNumber (UserPhoneNumber instance, bool value) =>
+                {
+                    UserPhoneNumberUnsafeAccessors.Primary(instance) = value;
+                    return instance;
+                });
+            primary.SetAccessors(
+                bool (IInternalEntry entry) => UserPhoneNumberUnsafeAccessors.Primary(((UserPhoneNumber)(entry.Entity))),
+                bool (IInternalEntry entry) => UserPhoneNumberUnsafeAccessors.Primary(((UserPhoneNumber)(entry.Entity))),
+                bool (IInternalEntry entry) => entry.ReadOriginalValue<bool>(primary, 2),
+                bool (IInternalEntry entry) => entry.GetCurrentValue<bool>(primary));
+            primary.SetPropertyIndexes(
+                index: 2,
+                originalValueIndex: 2,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            primary.TypeMapping = BoolTypeMapping.Default.Clone(
+                comparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                keyComparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                providerValueComparer: new ValueComparer<bool>(
+                    bool (bool v1, bool v2) => v1 == v2,
+                    int (bool v) => ((object)v).GetHashCode(),
+                    bool (bool v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
 
             var type = runtimeEntityType.AddProperty(
                 "Type",
@@ -55,6 +170,33 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(UserPhoneNumber).GetProperty("Type", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(UserPhoneNumber).GetField("<Type>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            type.SetGetter(
+                string (UserPhoneNumber instance) => UserPhoneNumberUnsafeAccessors.Type(instance),
+                bool (UserPhoneNumber instance) => UserPhoneNumberUnsafeAccessors.Type(instance) == null);
+            type.SetSetter(
+                UserPhoneNumber (UserPhoneNumber instance, string value) =>
+                {
+                    UserPhoneNumberUnsafeAccessors.Type(instance) = value;
+                    return instance;
+                });
+            type.SetMaterializationSetter(
+                UserPhoneNumber (UserPhoneNumber instance, string value) =>
+                {
+                    UserPhoneNumberUnsafeAccessors.Type(instance) = value;
+                    return instance;
+                });
+            type.SetAccessors(
+                string (IInternalEntry entry) => UserPhoneNumberUnsafeAccessors.Type(((UserPhoneNumber)(entry.Entity))),
+                string (IInternalEntry entry) => UserPhoneNumberUnsafeAccessors.Type(((UserPhoneNumber)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(type, 3),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(type));
+            type.SetPropertyIndexes(
+                index: 3,
+                originalValueIndex: 3,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            type.TypeMapping = SqliteStringTypeMapping.Default;
 
             var userId = runtimeEntityType.AddProperty(
                 "UserId",
@@ -62,12 +204,67 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 propertyInfo: typeof(UserPhoneNumber).GetProperty("UserId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(UserPhoneNumber).GetField("<UserId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+            userId.SetGetter(
+                Guid (UserPhoneNumber instance) => UserPhoneNumberUnsafeAccessors.UserId(instance),
+                bool (UserPhoneNumber instance) => UserPhoneNumberUnsafeAccessors.UserId(instance) == new Guid("00000000-0000-0000-0000-000000000000"));
+            userId.SetSetter(
+                UserPhoneNumber (UserPhoneNumber instance, Guid value) =>
+                {
+                    UserPhoneNumberUnsafeAccessors.UserId(instance) = value;
+                    return instance;
+                });
+            userId.SetMaterializationSetter(
+                UserPhoneNumber (UserPhoneNumber instance, Guid value) =>
+                {
+                    UserPhoneNumberUnsafeAccessors.UserId(instance) = value;
+                    return instance;
+                });
+            userId.SetAccessors(
+                Guid (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(4) ? entry.ReadStoreGeneratedValue<Guid>(1) : (entry.FlaggedAsTemporary(4) && UserPhoneNumberUnsafeAccessors.UserId(((UserPhoneNumber)(entry.Entity))) == new Guid("00000000-0000-0000-0000-000000000000") ? entry.ReadTemporaryValue<Guid>(1) : UserPhoneNumberUnsafeAccessors.UserId(((UserPhoneNumber)(entry.Entity))))),
+                Guid (IInternalEntry entry) => UserPhoneNumberUnsafeAccessors.UserId(((UserPhoneNumber)(entry.Entity))),
+                Guid (IInternalEntry entry) => entry.ReadOriginalValue<Guid>(userId, 4),
+                Guid (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<Guid>(userId, 1));
+            userId.SetPropertyIndexes(
+                index: 4,
+                originalValueIndex: 4,
+                shadowIndex: -1,
+                relationshipIndex: 1,
+                storeGenerationIndex: 1);
+            userId.TypeMapping = SqliteGuidTypeMapping.Default;
+            userId.SetCurrentValueComparer(new EntryCurrentValueComparer<Guid>(userId));
 
             var value = runtimeEntityType.AddProperty(
                 "Value",
                 typeof(string),
                 propertyInfo: typeof(UserPhoneNumber).GetProperty("Value", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(UserPhoneNumber).GetField("<Value>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            value.SetGetter(
+                string (UserPhoneNumber instance) => UserPhoneNumberUnsafeAccessors.Value(instance),
+                bool (UserPhoneNumber instance) => UserPhoneNumberUnsafeAccessors.Value(instance) == null);
+            value.SetSetter(
+                UserPhoneNumber (UserPhoneNumber instance, string value) =>
+                {
+                    UserPhoneNumberUnsafeAccessors.Value(instance) = value;
+                    return instance;
+                });
+            value.SetMaterializationSetter(
+                UserPhoneNumber (UserPhoneNumber instance, string value) =>
+                {
+                    UserPhoneNumberUnsafeAccessors.Value(instance) = value;
+                    return instance;
+                });
+            value.SetAccessors(
+                string (IInternalEntry entry) => UserPhoneNumberUnsafeAccessors.Value(((UserPhoneNumber)(entry.Entity))),
+                string (IInternalEntry entry) => UserPhoneNumberUnsafeAccessors.Value(((UserPhoneNumber)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(value, 5),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(value));
+            value.SetPropertyIndexes(
+                index: 5,
+                originalValueIndex: 5,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            value.TypeMapping = SqliteStringTypeMapping.Default;
 
             var key = runtimeEntityType.AddKey(
                 new[] { id });
@@ -95,11 +292,81 @@ namespace ScimBridge.Model.Persistence.CompiledModels.Sqlite
                 fieldInfo: typeof(User).GetField("<PhoneNumbers>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 eagerLoaded: true);
 
+            phoneNumbers.SetGetter(
+                List<UserPhoneNumber> (User instance) => UserUnsafeAccessors.PhoneNumbers(instance),
+                bool (User instance) => UserUnsafeAccessors.PhoneNumbers(instance) == null);
+            phoneNumbers.SetSetter(
+                User (User instance, List<UserPhoneNumber> value) =>
+                {
+                    UserUnsafeAccessors.PhoneNumbers(instance) = value;
+                    return instance;
+                });
+            phoneNumbers.SetMaterializationSetter(
+                User (User instance, List<UserPhoneNumber> value) =>
+                {
+                    UserUnsafeAccessors.PhoneNumbers(instance) = value;
+                    return instance;
+                });
+            phoneNumbers.SetAccessors(
+                List<UserPhoneNumber> (IInternalEntry entry) => UserUnsafeAccessors.PhoneNumbers(((User)(entry.Entity))),
+                List<UserPhoneNumber> (IInternalEntry entry) => UserUnsafeAccessors.PhoneNumbers(((User)(entry.Entity))),
+                null,
+                List<UserPhoneNumber> (IInternalEntry entry) => entry.GetCurrentValue<List<UserPhoneNumber>>(phoneNumbers));
+            phoneNumbers.SetPropertyIndexes(
+                index: 1,
+                originalValueIndex: -1,
+                shadowIndex: -1,
+                relationshipIndex: 3,
+                storeGenerationIndex: -1);
+            phoneNumbers.SetCollectionAccessor<User, List<UserPhoneNumber>, UserPhoneNumber>(
+                List<UserPhoneNumber> (User entity) => UserUnsafeAccessors.PhoneNumbers(entity),
+                (User entity, List<UserPhoneNumber> collection) => UserUnsafeAccessors.PhoneNumbers(entity) = ((List<UserPhoneNumber>)collection),
+                (User entity, List<UserPhoneNumber> collection) => UserUnsafeAccessors.PhoneNumbers(entity) = ((List<UserPhoneNumber>)collection),
+                List<UserPhoneNumber> (User entity, Action<User, List<UserPhoneNumber>> setter) => ClrCollectionAccessorFactory.CreateAndSet<User, List<UserPhoneNumber>, List<UserPhoneNumber>>(entity, setter),
+                List<UserPhoneNumber> () => new List<UserPhoneNumber>());
             return runtimeForeignKey;
         }
 
         public static void CreateAnnotations(RuntimeEntityType runtimeEntityType)
         {
+            var id = runtimeEntityType.FindProperty("Id");
+            var display = runtimeEntityType.FindProperty("Display");
+            var primary = runtimeEntityType.FindProperty("Primary");
+            var type = runtimeEntityType.FindProperty("Type");
+            var userId = runtimeEntityType.FindProperty("UserId");
+            var value = runtimeEntityType.FindProperty("Value");
+            var key = runtimeEntityType.FindKey(new[] { id });
+            key.SetPrincipalKeyValueFactory(KeyValueFactoryFactory.CreateSimpleNonNullableFactory<long>(key));
+            key.SetIdentityMapFactory(IdentityMapFactoryFactory.CreateFactory<long>(key));
+            runtimeEntityType.SetOriginalValuesFactory(
+                ISnapshot (IInternalEntry sourceEntry) =>
+                {
+                    var structuralType1 = ((UserPhoneNumber)(sourceEntry.Entity));
+                    return ((ISnapshot)(new Snapshot<long, string, bool, string, Guid, string>(((ValueComparer<long>)(((IProperty)id).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<long>(id)), (sourceEntry.GetCurrentValue<string>(display) == null ? null : ((ValueComparer<string>)(((IProperty)display).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(display))), ((ValueComparer<bool>)(((IProperty)primary).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<bool>(primary)), (sourceEntry.GetCurrentValue<string>(type) == null ? null : ((ValueComparer<string>)(((IProperty)type).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(type))), ((ValueComparer<Guid>)(((IProperty)userId).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<Guid>(userId)), (sourceEntry.GetCurrentValue<string>(value) == null ? null : ((ValueComparer<string>)(((IProperty)value).GetValueComparer())).Snapshot(sourceEntry.GetCurrentValue<string>(value))))));
+                });
+            runtimeEntityType.SetStoreGeneratedValuesFactory(
+                ISnapshot () => ((ISnapshot)(new Snapshot<long, Guid>(((ValueComparer<long>)(((IProperty)id).GetValueComparer())).Snapshot(default(long)), ((ValueComparer<Guid>)(((IProperty)userId).GetValueComparer())).Snapshot(default(Guid))))));
+            runtimeEntityType.SetTemporaryValuesFactory(
+                ISnapshot (IInternalEntry sourceEntry) => ((ISnapshot)(new Snapshot<long, Guid>(default(long), default(Guid)))));
+            runtimeEntityType.SetShadowValuesFactory(
+                ISnapshot (IDictionary<string, object> source) => Snapshot.Empty);
+            runtimeEntityType.SetEmptyShadowValuesFactory(
+                ISnapshot () => Snapshot.Empty);
+            runtimeEntityType.SetRelationshipSnapshotFactory(
+                ISnapshot (IInternalEntry sourceEntry) =>
+                {
+                    var structuralType1 = ((UserPhoneNumber)(sourceEntry.Entity));
+                    return ((ISnapshot)(new Snapshot<long, Guid>(((ValueComparer<long>)(((IProperty)id).GetKeyValueComparer())).Snapshot(sourceEntry.GetCurrentValue<long>(id)), ((ValueComparer<Guid>)(((IProperty)userId).GetKeyValueComparer())).Snapshot(sourceEntry.GetCurrentValue<Guid>(userId)))));
+                });
+            runtimeEntityType.SetCounts(new PropertyCounts(
+                propertyCount: 6,
+                navigationCount: 0,
+                complexPropertyCount: 0,
+                complexCollectionCount: 0,
+                originalValueCount: 6,
+                shadowCount: 0,
+                relationshipCount: 2,
+                storeGeneratedCount: 2));
             runtimeEntityType.AddAnnotation("Relational:FunctionName", null);
             runtimeEntityType.AddAnnotation("Relational:Schema", null);
             runtimeEntityType.AddAnnotation("Relational:SqlQuery", null);
