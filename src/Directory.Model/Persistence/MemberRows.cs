@@ -267,20 +267,33 @@ internal static class MemberRows
     /// </summary>
     private static async Task FindAsync(ScimBridgeDbContext db, MemberKeyCache cache, List<Guid> ids, CancellationToken ct)
     {
+        if (!await ReadTableAsync(db, cache, ids.Count, ct))
+        {
+            await LookUpAsync(db, cache, ids, ct);
+        }
+    }
+
+    /// <summary>
+    /// Brings the cache up to date through the table itself when that is the cheaper way to learn <paramref name="wanted"/>
+    /// numbers: only the rows added since when it holds the whole table already, all rows when a large share of the table
+    /// is wanted. False when neither holds and the numbers are to be looked up one batch at a time.
+    /// </summary>
+    private static async Task<bool> ReadTableAsync(ScimBridgeDbContext db, MemberKeyCache cache, int wanted, CancellationToken ct)
+    {
         if (cache.CompleteThrough is { } through)
         {
             await ReadAfterAsync(db, cache, through, ct);
-            return;
+            return true;
         }
 
-        if (ids.Count * 4L >= await LastKeyAsync(db, ct))
+        if (wanted * 4L >= await LastKeyAsync(db, ct))
         {
             cache.CompleteThrough = 0;
             await ReadAfterAsync(db, cache, 0, ct);
-            return;
+            return true;
         }
 
-        await LookUpAsync(db, cache, ids, ct);
+        return false;
     }
 
     /// <summary>Reads every number above <paramref name="after"/> into the cache; a complete cache stays complete.</summary>
@@ -410,15 +423,7 @@ internal static class MemberRows
             return cache.Ids;
         }
 
-        if (cache.CompleteThrough is { } through)
-        {
-            await ReadAfterAsync(db, cache, through, ct);
-        }
-        else if (unknown.Count * 4L >= await LastKeyAsync(db, ct))
-        {
-            cache.CompleteThrough = 0;
-            await ReadAfterAsync(db, cache, 0, ct);
-        }
+        await ReadTableAsync(db, cache, unknown.Count, ct);
 
         // PostgreSQL: a concurrent writer may have committed a number below the highest one the cache had read.
         unknown.RemoveWhere(cache.Ids.ContainsKey);
