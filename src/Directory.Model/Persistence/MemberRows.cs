@@ -1,7 +1,11 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using ScimBridge.Model.Groups;
+using ScimBridge.Model.Persistence.Sqlite;
 
 namespace ScimBridge.Model.Persistence;
 
@@ -18,8 +22,8 @@ internal static class MemberRows
     /// <summary>Ids looked up per query when only some of the table is wanted.</summary>
     private const int LookupBatch = 1000;
 
-    /// <summary>Rows per PostgreSQL statement (arrays through unnest).</summary>
-    private const int PostgresBatch = 10_000;
+    /// <summary>Rows per statement that carries its rows in one parameter (PostgreSQL arrays through unnest, SQLite JSON).</summary>
+    private const int RowsPerStatement = 10_000;
 
     /// <summary>
     /// Deletes <paramref name="removes"/>, then inserts <paramref name="adds"/>; an add of a row that exists and a
@@ -101,7 +105,7 @@ internal static class MemberRows
         var sql = $"INSERT INTO {table} ({column(nameof(GroupMember.GroupKey))}, {column(nameof(GroupMember.MemberKey))}, " +
                   $"{column(nameof(GroupMember.MemberType))}, {column(nameof(GroupMember.AddedAt))}) " +
                   "SELECT * FROM unnest(@g, @m, @t, @a) ON CONFLICT DO NOTHING";
-        foreach (var chunk in rows.Chunk(PostgresBatch))
+        foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
             await db.Database.ExecuteSqlRawAsync(sql,
                 [
@@ -135,15 +139,25 @@ internal static class MemberRows
             .ToList();
         rows.Sort();
         var (table, column) = BulkCommand.Names<GroupMember>(db);
-        if (db.IsSqlite)
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
         {
-            // One row per execution of a prepared statement: a change round's removals run to tens of thousands.
-            await using var delete = await BulkCommand.PrepareAsync(db,
-                $"DELETE FROM {table} WHERE {column(nameof(GroupMember.GroupKey))} = @p0 AND {column(nameof(GroupMember.MemberKey))} = @p1",
-                [BulkCommand.Column<GroupMember>(db, nameof(GroupMember.GroupKey)), BulkCommand.Column<GroupMember>(db, nameof(GroupMember.MemberKey))], ct);
-            foreach (var (group, member) in rows)
+            // One statement per slice, its pairs in one JSON parameter: SQLite seeks each pair by the primary key, in key
+            // order, without a statement execution (and its cursors) per row; a change round removes tens of thousands.
+            using var delete = SqlitePositionalStatement.Prepare(sqlite,
+                $"DELETE FROM {table} WHERE ({column(nameof(GroupMember.GroupKey))}, {column(nameof(GroupMember.MemberKey))}) IN " +
+                "(SELECT value ->> 0, value ->> 1 FROM json_each(@p0))");
+            var pairs = new StringBuilder();
+            foreach (var chunk in rows.Chunk(RowsPerStatement))
             {
-                await delete.ExecuteAsync(ct, group, member);
+                ct.ThrowIfCancellationRequested();
+                pairs.Clear().Append('[');
+                foreach (var (group, member) in chunk)
+                {
+                    pairs.Append(CultureInfo.InvariantCulture, $"[{group},{member}],");
+                }
+
+                pairs[^1] = ']';
+                delete.Execute([pairs.ToString()]);
             }
 
             return;
@@ -151,7 +165,7 @@ internal static class MemberRows
 
         var sql = $"DELETE FROM {table} m USING unnest(@g, @m) AS d(g, k) " +
                   $"WHERE m.{column(nameof(GroupMember.GroupKey))} = d.g AND m.{column(nameof(GroupMember.MemberKey))} = d.k";
-        foreach (var chunk in rows.Chunk(PostgresBatch))
+        foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
             await db.Database.ExecuteSqlRawAsync(sql,
                 [ArrayOf("g", chunk.Select(r => r.Group), NpgsqlDbType.Bigint), ArrayOf("m", chunk.Select(r => r.Member), NpgsqlDbType.Bigint)], ct);
@@ -203,7 +217,7 @@ internal static class MemberRows
         else
         {
             var sql = $"INSERT INTO {table} ({column(nameof(MemberKey.EntityId))}) SELECT i FROM unnest(@i) WITH ORDINALITY AS n(i, o) ORDER BY o ON CONFLICT DO NOTHING";
-            foreach (var chunk in missing.Chunk(PostgresBatch))
+            foreach (var chunk in missing.Chunk(RowsPerStatement))
             {
                 await db.Database.ExecuteSqlRawAsync(sql, [ArrayOf("i", chunk, NpgsqlDbType.Uuid)], ct);
             }
