@@ -133,42 +133,56 @@ internal static class MemberRows
 
         // An id without a number was never in a member row, so there is nothing of it to delete.
         var keys = await ResolveAsync(db, [.. ids], create: false, ct);
+        var (table, column) = BulkCommand.Names<GroupMember>(db);
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            // One statement per slice, its pairs in one JSON parameter: SQLite seeks each pair by the primary key, in key
+            // order (the IN list is sorted into a temporary index), without a statement execution and its cursors per row;
+            // a change round removes tens of thousands.
+            using var delete = SqlitePositionalStatement.Prepare(sqlite,
+                $"DELETE FROM {table} WHERE ({column(nameof(GroupMember.GroupKey))}, {column(nameof(GroupMember.MemberKey))}) IN " +
+                "(SELECT value ->> 0, value ->> 1 FROM json_each(@p0))");
+            var pairs = new StringBuilder("[");
+            var count = 0;
+            foreach (var (groupId, memberId) in removes)
+            {
+                if (keys.TryGetValue(groupId, out var group) && keys.TryGetValue(memberId, out var member))
+                {
+                    pairs.Append(CultureInfo.InvariantCulture, $"[{group},{member}],");
+                    if (++count % RowsPerStatement == 0)
+                    {
+                        Delete(delete, pairs, ct);
+                    }
+                }
+            }
+
+            Delete(delete, pairs, ct);
+            return;
+        }
+
         var rows = removes
             .Where(r => keys.ContainsKey(r.GroupId) && keys.ContainsKey(r.MemberId))
             .Select(r => (Group: keys[r.GroupId], Member: keys[r.MemberId]))
             .ToList();
         rows.Sort();
-        var (table, column) = BulkCommand.Names<GroupMember>(db);
-        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
-        {
-            // One statement per slice, its pairs in one JSON parameter: SQLite seeks each pair by the primary key, in key
-            // order, without a statement execution (and its cursors) per row; a change round removes tens of thousands.
-            using var delete = SqlitePositionalStatement.Prepare(sqlite,
-                $"DELETE FROM {table} WHERE ({column(nameof(GroupMember.GroupKey))}, {column(nameof(GroupMember.MemberKey))}) IN " +
-                "(SELECT value ->> 0, value ->> 1 FROM json_each(@p0))");
-            var pairs = new StringBuilder();
-            foreach (var chunk in rows.Chunk(RowsPerStatement))
-            {
-                ct.ThrowIfCancellationRequested();
-                pairs.Clear().Append('[');
-                foreach (var (group, member) in chunk)
-                {
-                    pairs.Append(CultureInfo.InvariantCulture, $"[{group},{member}],");
-                }
-
-                pairs[^1] = ']';
-                delete.Execute([pairs.ToString()]);
-            }
-
-            return;
-        }
-
         var sql = $"DELETE FROM {table} m USING unnest(@g, @m) AS d(g, k) " +
                   $"WHERE m.{column(nameof(GroupMember.GroupKey))} = d.g AND m.{column(nameof(GroupMember.MemberKey))} = d.k";
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
             await db.Database.ExecuteSqlRawAsync(sql,
                 [ArrayOf("g", chunk.Select(r => r.Group), NpgsqlDbType.Bigint), ArrayOf("m", chunk.Select(r => r.Member), NpgsqlDbType.Bigint)], ct);
+        }
+    }
+
+    /// <summary>Runs the JSON-driven delete with the pairs written so far (<c>[g,m],</c>…) and starts a new list.</summary>
+    private static void Delete(SqlitePositionalStatement delete, StringBuilder pairs, CancellationToken ct)
+    {
+        if (pairs.Length > 1)
+        {
+            ct.ThrowIfCancellationRequested();
+            pairs[^1] = ']';
+            delete.Execute([pairs.ToString()]);
+            pairs.Clear().Append('[');
         }
     }
 
