@@ -22,8 +22,8 @@ internal static class MemberRows
     /// <summary>Ids looked up per query when only some of the table is wanted.</summary>
     private const int LookupBatch = 1000;
 
-    /// <summary>Rows per statement that carries its rows in one parameter (PostgreSQL arrays through unnest, SQLite JSON).</summary>
-    private const int RowsPerStatement = 10_000;
+    /// <summary>Rows per PostgreSQL statement (arrays through unnest).</summary>
+    private const int PostgresBatch = 10_000;
 
     /// <summary>
     /// Deletes <paramref name="removes"/>, then inserts <paramref name="adds"/>; an add of a row that exists and a
@@ -105,7 +105,7 @@ internal static class MemberRows
         var sql = $"INSERT INTO {table} ({column(nameof(GroupMember.GroupKey))}, {column(nameof(GroupMember.MemberKey))}, " +
                   $"{column(nameof(GroupMember.MemberType))}, {column(nameof(GroupMember.AddedAt))}) " +
                   "SELECT * FROM unnest(@g, @m, @t, @a) ON CONFLICT DO NOTHING";
-        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        foreach (var chunk in rows.Chunk(PostgresBatch))
         {
             await db.Database.ExecuteSqlRawAsync(sql,
                 [
@@ -133,56 +133,45 @@ internal static class MemberRows
 
         // An id without a number was never in a member row, so there is nothing of it to delete.
         var keys = await ResolveAsync(db, [.. ids], create: false, ct);
-        var (table, column) = BulkCommand.Names<GroupMember>(db);
-        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
-        {
-            // One statement per slice, its pairs in one JSON parameter: SQLite seeks each pair by the primary key, in key
-            // order (the IN list is sorted into a temporary index), without a statement execution and its cursors per row;
-            // a change round removes tens of thousands.
-            using var delete = SqlitePositionalStatement.Prepare(sqlite,
-                $"DELETE FROM {table} WHERE ({column(nameof(GroupMember.GroupKey))}, {column(nameof(GroupMember.MemberKey))}) IN " +
-                "(SELECT value ->> 0, value ->> 1 FROM json_each(@p0))");
-            var pairs = new StringBuilder("[");
-            var count = 0;
-            foreach (var (groupId, memberId) in removes)
-            {
-                if (keys.TryGetValue(groupId, out var group) && keys.TryGetValue(memberId, out var member))
-                {
-                    pairs.Append(CultureInfo.InvariantCulture, $"[{group},{member}],");
-                    if (++count % RowsPerStatement == 0)
-                    {
-                        Delete(delete, pairs, ct);
-                    }
-                }
-            }
-
-            Delete(delete, pairs, ct);
-            return;
-        }
-
         var rows = removes
             .Where(r => keys.ContainsKey(r.GroupId) && keys.ContainsKey(r.MemberId))
             .Select(r => (Group: keys[r.GroupId], Member: keys[r.MemberId]))
             .ToList();
         rows.Sort();
+        var (table, column) = BulkCommand.Names<GroupMember>(db);
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            // One statement per group, its members in one JSON parameter: a change round removes tens of thousands of rows,
+            // and a statement execution per row cost about as much again as SQLite's work on the row.
+            using var delete = SqlitePositionalStatement.Prepare(sqlite,
+                $"DELETE FROM {table} WHERE {column(nameof(GroupMember.GroupKey))} = @p0 AND {column(nameof(GroupMember.MemberKey))} IN " +
+                "(SELECT value FROM json_each(@p1))");
+            var members = new StringBuilder();
+            for (var start = 0; start < rows.Count;)
+            {
+                ct.ThrowIfCancellationRequested();
+                var group = rows[start].Group;
+                members.Clear().Append('[');
+                var end = start;
+                for (; end < rows.Count && rows[end].Group == group; end++)
+                {
+                    members.Append(CultureInfo.InvariantCulture, $"{rows[end].Member},");
+                }
+
+                members[^1] = ']';
+                delete.Execute([group, members.ToString()]);
+                start = end;
+            }
+
+            return;
+        }
+
         var sql = $"DELETE FROM {table} m USING unnest(@g, @m) AS d(g, k) " +
                   $"WHERE m.{column(nameof(GroupMember.GroupKey))} = d.g AND m.{column(nameof(GroupMember.MemberKey))} = d.k";
-        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        foreach (var chunk in rows.Chunk(PostgresBatch))
         {
             await db.Database.ExecuteSqlRawAsync(sql,
                 [ArrayOf("g", chunk.Select(r => r.Group), NpgsqlDbType.Bigint), ArrayOf("m", chunk.Select(r => r.Member), NpgsqlDbType.Bigint)], ct);
-        }
-    }
-
-    /// <summary>Runs the JSON-driven delete with the pairs written so far (<c>[g,m],</c>…) and starts a new list.</summary>
-    private static void Delete(SqlitePositionalStatement delete, StringBuilder pairs, CancellationToken ct)
-    {
-        if (pairs.Length > 1)
-        {
-            ct.ThrowIfCancellationRequested();
-            pairs[^1] = ']';
-            delete.Execute([pairs.ToString()]);
-            pairs.Clear().Append('[');
         }
     }
 
@@ -231,7 +220,7 @@ internal static class MemberRows
         else
         {
             var sql = $"INSERT INTO {table} ({column(nameof(MemberKey.EntityId))}) SELECT i FROM unnest(@i) WITH ORDINALITY AS n(i, o) ORDER BY o ON CONFLICT DO NOTHING";
-            foreach (var chunk in missing.Chunk(RowsPerStatement))
+            foreach (var chunk in missing.Chunk(PostgresBatch))
             {
                 await db.Database.ExecuteSqlRawAsync(sql, [ArrayOf("i", chunk, NpgsqlDbType.Uuid)], ct);
             }
