@@ -15,18 +15,52 @@ internal sealed class MemberKeyCache
     private Guid _lastGivenId;
 
     private readonly Dictionary<Guid, long> _keys = [];
-    private readonly Dictionary<long, Guid> _ids = [];
+
+    // Number → id. Numbers are given in sequence, so most of them index an array (a sync looks up hundreds of
+    // thousands of numbers, and an array needs no hashing); a number far beyond the count known goes to the dictionary.
+    private Guid[] _ids = [];
+    private readonly Dictionary<long, Guid> _sparseIds = [];
 
     /// <summary>Id → number of every number known.</summary>
     public IReadOnlyDictionary<Guid, long> Keys => _keys;
 
-    /// <summary>Number → id, the same pairs the other way round.</summary>
-    public IReadOnlyDictionary<long, Guid> Ids => _ids;
+    /// <summary>Room for <paramref name="count"/> numbers in all (when about to read that many).</summary>
+    public void EnsureCapacity(int count)
+    {
+        _keys.EnsureCapacity(count);
+        if (_ids.Length <= count)
+        {
+            System.Array.Resize(ref _ids, count + 1);
+        }
+    }
 
     public void Add(Guid id, long key)
     {
         _keys[id] = key;
-        _ids[key] = id;
+        if (key >= 0 && key < _ids.Length)
+        {
+            _ids[key] = id;
+        }
+        else if (key >= 0 && key <= 2L * _keys.Count + 1024)
+        {
+            System.Array.Resize(ref _ids, (int)Math.Max(key + 1, Math.Min(2L * _ids.Length, 2L * _keys.Count + 1024)));
+            _ids[key] = id;
+        }
+        else
+        {
+            _sparseIds[key] = id;
+        }
+    }
+
+    /// <summary>The id of number <paramref name="key"/>, when known.</summary>
+    public bool TryGetId(long key, out Guid id)
+    {
+        if (key >= 0 && key < _ids.Length)
+        {
+            id = _ids[key];
+            return id != Guid.Empty || (_sparseIds.Count > 0 && _sparseIds.TryGetValue(key, out id));
+        }
+        return _sparseIds.TryGetValue(key, out id);
     }
 
     /// <summary>Every number up to this one is in <see cref="Keys"/> (the table was read whole); null when not so.</summary>
@@ -53,7 +87,8 @@ internal sealed class MemberKeyCache
         if (!await db.MemberKeys.AnyAsync(k => k.Key == key && k.EntityId == id, ct))
         {
             _keys.Clear();
-            _ids.Clear();
+            _ids = [];
+            _sparseIds.Clear();
             CompleteThrough = null;
         }
     }

@@ -303,8 +303,10 @@ internal static class MemberRows
             return true;
         }
 
-        if (wanted * 4L >= await LastKeyAsync(db, ct))
+        var last = await LastKeyAsync(db, ct);
+        if (wanted * 4L >= last)
         {
+            cache.EnsureCapacity((int)last);
             cache.CompleteThrough = 0;
             await ReadAfterAsync(db, cache, 0, ct);
             return true;
@@ -355,58 +357,89 @@ internal static class MemberRows
 
     /// <summary>
     /// The member rows of <paramref name="groupIds"/>, by ids: the rows are read as numbers (a range of the primary key per
-    /// group), and each number is turned into its id once, not once per row. Translated as the result is enumerated.
+    /// group), and each number is turned into its id once, not once per row.
     /// </summary>
-    public static async Task<IEnumerable<(Guid GroupId, Guid MemberId, GroupMemberType MemberType)>> ReadOfGroupsAsync(
+    public static async Task<List<(Guid GroupId, Guid MemberId, GroupMemberType MemberType)>> ReadOfGroupsAsync(
         ScimBridgeDbContext db, IEnumerable<Guid> groupIds, CancellationToken ct) =>
         await ReadAsync(db, [.. groupIds.Distinct()], [], [], ct);
 
+    /// <inheritdoc cref="ReadAsync{T}"/>
+    public static Task<List<(Guid GroupId, Guid MemberId, GroupMemberType MemberType)>> ReadAsync(
+        ScimBridgeDbContext db, IReadOnlyCollection<Guid> wholeGroupIds, IReadOnlyCollection<Guid> userIds,
+        IReadOnlyCollection<Guid> memberGroupIds, CancellationToken ct) =>
+        ReadAsync(db, wholeGroupIds, userIds, memberGroupIds, (group, member, type) => (group, member, type), ct);
+
     /// <summary>
-    /// Every member row of the groups <paramref name="wholeGroupIds"/>, and the rows of the members
-    /// <paramref name="memberIds"/> in the other groups of <paramref name="memberGroupIds"/>: each row once. The rows are
-    /// read as numbers (by the primary key for groups, by the member number's index for members) and every number is
+    /// Every member row of the groups <paramref name="wholeGroupIds"/>, and the rows of the users <paramref name="userIds"/>
+    /// in the other groups of <paramref name="memberGroupIds"/>: each row once, as <paramref name="row"/> makes it. The rows
+    /// are read as numbers (by the primary key for groups, by the member number's index for users) and every number is
     /// turned into its id once, through the context's <see cref="MemberKeyCache"/>.
     /// </summary>
-    public static async Task<List<(Guid GroupId, Guid MemberId, GroupMemberType MemberType)>> ReadAsync(
-        ScimBridgeDbContext db, IReadOnlyCollection<Guid> wholeGroupIds, IReadOnlyCollection<Guid> memberIds,
-        IReadOnlyCollection<Guid> memberGroupIds, CancellationToken ct)
+    public static async Task<List<T>> ReadAsync<T>(
+        ScimBridgeDbContext db, IReadOnlyCollection<Guid> wholeGroupIds, IReadOnlyCollection<Guid> userIds,
+        IReadOnlyCollection<Guid> memberGroupIds, Func<Guid, Guid, GroupMemberType, T> row, CancellationToken ct)
     {
-        var keys = await ResolveAsync(db, [.. wholeGroupIds.Concat(memberIds).Concat(memberGroupIds).Distinct()], create: false, ct);
-        var whole = KeysOf(wholeGroupIds, keys);
-        var rows = new List<(long Group, long Member, GroupMemberType Type)>();
-        await ReadRowsAsync(db, nameof(GroupMember.GroupKey), whole, _ => true, rows, ct);
-        var within = KeysOf(memberGroupIds, keys);
+        var groupKeys = await ResolveAsync(db, [.. wholeGroupIds.Concat(memberGroupIds).Distinct()], create: false, ct);
+        var whole = KeysOf(wholeGroupIds, groupKeys);
+        var rows = new List<NumberRow>();
+        await ReadRowsAsync(db, whole, rows, ct);
+
+        // The whole groups' members first: when they are much of the table, the table is read whole and the users'
+        // numbers are then known without a query.
+        await LearnIdsAsync(db, rows, 0, ct);
+        var within = KeysOf(memberGroupIds, groupKeys);
         within.ExceptWith(whole);
-        if (within.Count > 0)
+        if (within.Count > 0 && userIds.Count > 0)
         {
-            await ReadRowsAsync(db, nameof(GroupMember.MemberKey), KeysOf(memberIds, keys), within.Contains, rows, ct);
+            var first = rows.Count;
+            var userKeys = await ResolveAsync(db, [.. userIds.Distinct()], create: false, ct);
+            await ReadUserRowsAsync(db, userKeys.Values, within, rows, ct);
+            await LearnIdsAsync(db, rows, first, ct);
         }
 
-        var ids = await IdsOfAsync(db, rows.Select(r => r.Group).Concat(rows.Select(r => r.Member)), ct);
-        var edges = new List<(Guid, Guid, GroupMemberType)>(rows.Count);
+        var cache = db.MemberKeyCache;
+        var result = new List<T>(rows.Count);
         foreach (var (group, member, type) in rows)
         {
-            edges.Add((ids[group], ids[member], type));
+            result.Add(row(IdOf(cache, group), IdOf(cache, member), type));
         }
-
-        return edges;
+        return result;
     }
 
-    /// <summary>The member rows whose <paramref name="column"/> is one of <paramref name="keys"/> and whose group <paramref name="wanted"/> accepts.</summary>
-    private static async Task ReadRowsAsync(ScimBridgeDbContext db, string column, IEnumerable<long> keys, Func<long, bool> wanted,
-        List<(long Group, long Member, GroupMemberType Type)> rows, CancellationToken ct)
+    private static Guid IdOf(MemberKeyCache cache, long key) =>
+        cache.TryGetId(key, out var id) ? id : throw new InvalidOperationException($"Member number {key} has no id.");
+
+    /// <summary>Every member row of the groups numbered <paramref name="groupKeys"/>.</summary>
+    private static async Task ReadRowsAsync(ScimBridgeDbContext db, IEnumerable<long> groupKeys, List<NumberRow> rows, CancellationToken ct)
     {
         var (table, c) = BulkCommand.Names<GroupMember>(db);
-        foreach (var batch in keys.Order().Chunk(LookupBatch))
+        foreach (var batch in groupKeys.Order().Chunk(LookupBatch))
         {
             var sql = $"SELECT {c(nameof(GroupMember.GroupKey))}, {c(nameof(GroupMember.MemberKey))}, {c(nameof(GroupMember.MemberType))} " +
-                      $"FROM {table} WHERE {c(column)} IN ({DbRows.List(batch)})";
+                      $"FROM {table} WHERE {c(nameof(GroupMember.GroupKey))} IN ({DbRows.List(batch)})";
+            await DbRows.ReadAsync(db, sql, [], reader => rows.Add(new(reader.GetInt64(0), reader.GetInt64(1), (GroupMemberType)reader.GetInt32(2))), ct);
+        }
+    }
+
+    /// <summary>
+    /// The member rows of the users numbered <paramref name="userKeys"/> in the groups numbered <paramref name="groupKeys"/>.
+    /// The member number's index holds both numbers but not the type, which is known (a user); reading it would cost a
+    /// lookup of the row for every membership.
+    /// </summary>
+    private static async Task ReadUserRowsAsync(
+        ScimBridgeDbContext db, IEnumerable<long> userKeys, HashSet<long> groupKeys, List<NumberRow> rows, CancellationToken ct)
+    {
+        var (table, c) = BulkCommand.Names<GroupMember>(db);
+        foreach (var batch in userKeys.Order().Chunk(LookupBatch))
+        {
+            var sql = $"SELECT {c(nameof(GroupMember.GroupKey))}, {c(nameof(GroupMember.MemberKey))} " +
+                      $"FROM {table} WHERE {c(nameof(GroupMember.MemberKey))} IN ({DbRows.List(batch)})";
             await DbRows.ReadAsync(db, sql, [], reader =>
             {
                 var group = reader.GetInt64(0);
-                if (wanted(group))
+                if (groupKeys.Contains(group))
                 {
-                    rows.Add((group, reader.GetInt64(1), (GroupMemberType)reader.GetInt32(2)));
+                    rows.Add(new(group, reader.GetInt64(1), GroupMemberType.User));
                 }
             }, ct);
         }
@@ -427,32 +460,45 @@ internal static class MemberRows
     }
 
     /// <summary>
-    /// Number → id for <paramref name="keys"/> and every number the cache knew already. A large share of the table is read
-    /// whole once (and the cache then knows it all, for later writes too); a few numbers are looked up.
+    /// Brings the ids of the numbers in <paramref name="rows"/> from <paramref name="from"/> on into the cache. A large share
+    /// of the table is read whole once (and the cache then knows it all, for later writes too); a few numbers are looked up.
     /// </summary>
-    private static async Task<IReadOnlyDictionary<long, Guid>> IdsOfAsync(ScimBridgeDbContext db, IEnumerable<long> keys, CancellationToken ct)
+    private static async Task LearnIdsAsync(ScimBridgeDbContext db, List<NumberRow> rows, int from, CancellationToken ct)
     {
         var cache = db.MemberKeyCache;
         await cache.ValidateAsync(db, ct);
-        var unknown = keys.Where(k => !cache.Ids.ContainsKey(k)).ToHashSet();
+        var unknown = new HashSet<long>();
+        for (var i = from; i < rows.Count; i++)
+        {
+            var (group, member, _) = rows[i];
+            if (!cache.TryGetId(group, out _))
+            {
+                unknown.Add(group);
+            }
+            if (!cache.TryGetId(member, out _))
+            {
+                unknown.Add(member);
+            }
+        }
         if (unknown.Count == 0)
         {
-            return cache.Ids;
+            return;
         }
 
         await ReadTableAsync(db, cache, unknown.Count, ct);
 
         // PostgreSQL: a concurrent writer may have committed a number below the highest one the cache had read.
-        unknown.RemoveWhere(cache.Ids.ContainsKey);
+        unknown.RemoveWhere(key => cache.TryGetId(key, out _));
         var (table, column) = BulkCommand.Names<MemberKey>(db);
         foreach (var batch in unknown.Order().Chunk(LookupBatch))
         {
             var sql = $"SELECT {column(nameof(MemberKey.Key))}, {column(nameof(MemberKey.EntityId))} FROM {table} WHERE {column(nameof(MemberKey.Key))} IN ({DbRows.List(batch)})";
             await DbRows.ReadAsync(db, sql, [], reader => cache.Add(reader.GetGuid(1), reader.GetInt64(0)), ct);
         }
-
-        return cache.Ids;
     }
+
+    /// <summary>A member row by numbers, as read.</summary>
+    private readonly record struct NumberRow(long Group, long Member, GroupMemberType Type);
 
     private static NpgsqlParameter ArrayOf<T>(string name, IEnumerable<T> values, NpgsqlDbType type) =>
         new(name, NpgsqlDbType.Array | type) { Value = values.ToArray() };

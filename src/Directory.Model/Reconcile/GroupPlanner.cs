@@ -8,7 +8,7 @@ namespace ScimBridge.Model.Reconcile;
 /// by display name, for the diff.
 /// </summary>
 internal sealed class GroupPlanner(
-    DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan, Dictionary<string, Guid> userIds, HashSet<Guid> departed)
+    DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan, UserIds userIds, HashSet<Guid> departed)
 {
     // Built at the first member change that needs a name: a run without member changes skips a table of every user.
     private Dictionary<Guid, string>? _names;
@@ -26,23 +26,33 @@ internal sealed class GroupPlanner(
             _groupIds.TryAdd(group.SourceKey, group.Id);
             _groups.Add(group.Id);
         }
-        // Each group's set sized once: a group of 50,000 grown from empty spends more on resizing than on adding.
+        // Each group's set sized once: a group of 50,000 grown from empty spends more on resizing than on adding. The
+        // loader hands each group's members one after another, so both passes look a group up once per run of them.
+        var members = state.Members;
         var sizes = new Dictionary<Guid, int>();
-        foreach (var member in state.Members)
+        for (var start = 0; start < members.Count;)
         {
-            sizes[member.GroupId] = sizes.GetValueOrDefault(member.GroupId) + 1;
+            var end = RunEnd(members, start);
+            sizes[members[start].GroupId] = sizes.GetValueOrDefault(members[start].GroupId) + end - start;
+            start = end;
         }
         foreach (var (groupId, size) in sizes)
         {
             _members[groupId] = new HashSet<Guid>(size);
         }
-        foreach (var member in state.Members)
+        for (var start = 0; start < members.Count;)
         {
-            _members[member.GroupId].Add(member.MemberId);
-            if (member.IsGroup)
+            var end = RunEnd(members, start);
+            var set = _members[members[start].GroupId];
+            for (var i = start; i < end; i++)
             {
-                _groups.Add(member.MemberId);
+                set.Add(members[i].MemberId);
+                if (members[i].IsGroup)
+                {
+                    _groups.Add(members[i].MemberId);
+                }
             }
+            start = end;
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -76,6 +86,17 @@ internal sealed class GroupPlanner(
             PlanMembers(group, id);
         }
         RemoveDeparted();
+    }
+
+    /// <summary>Where the run of members of the group of <paramref name="members"/>[<paramref name="start"/>] ends.</summary>
+    private static int RunEnd(IReadOnlyList<ManagedMember> members, int start)
+    {
+        var end = start + 1;
+        while (end < members.Count && members[end].GroupId == members[start].GroupId)
+        {
+            end++;
+        }
+        return end;
     }
 
     /// <summary>Users that left keep no membership, even in groups the read did not report changed.</summary>

@@ -5,9 +5,6 @@ using ScimBridge.Model.Users;
 
 namespace ScimBridge.Model.Reconcile;
 
-/// <summary>A source's user as the state loader needs it: a few columns, no profile.</summary>
-internal readonly record struct ManagedUserRow(Guid Id, string SourceKey, string UserName, bool Active, string? DeactivatedBy, bool Deleted, string? Fingerprint);
-
 /// <summary>
 /// The users and groups a source manages as <see cref="ReconcileStateLoader"/> reads them: plain statements
 /// (<see cref="DbRows"/>), on SQLite and PostgreSQL alike. Every run reads all of a source's users (100,000 rows in a
@@ -16,23 +13,35 @@ internal readonly record struct ManagedUserRow(Guid Id, string SourceKey, string
 /// </summary>
 internal static class ManagedRows
 {
-    /// <summary>The users <paramref name="source"/> manages (those with a source key), deleted ones included.</summary>
-    public static async Task<List<ManagedUserRow>> ReadAsync(ScimBridgeDbContext db, Guid organizationId, string source, CancellationToken ct)
+    private const int Active = 1;
+    private const int Deleted = 2;
+
+    /// <summary>
+    /// The users <paramref name="source"/> manages (those with a source key), deleted ones included, in the order read.
+    /// The stored fingerprint is read only for the users whose keys <paramref name="incoming"/> holds: the only ones
+    /// the planner compares.
+    /// </summary>
+    public static async Task<List<ManagedUser>> ReadAsync(
+        ScimBridgeDbContext db, Guid organizationId, string source, IReadOnlyDictionary<string, string> incoming, CancellationToken ct)
     {
         var (users, c) = BulkCommand.Names<User>(db);
-        var sql = $"SELECT {c(nameof(User.Id))}, {c(nameof(User.SourceKey))}, {c(nameof(User.UserName))}, {c(nameof(User.Status))}, " +
-                  $"{c(nameof(User.DeactivatedBy))}, {c(nameof(User.DeletedAt))} IS NOT NULL, {c(nameof(User.SourceFingerprint))} FROM {users} " +
+        // Activation and deletion come as the bits of one number: each column read is a call into SQLite.
+        var sql = $"SELECT {c(nameof(User.Id))}, {c(nameof(User.SourceKey))}, {c(nameof(User.UserName))}, " +
+                  $"CASE WHEN {c(nameof(User.Status))} = '{nameof(UserStatus.Deactivated)}' THEN 0 ELSE {Active} END + " +
+                  $"CASE WHEN {c(nameof(User.DeletedAt))} IS NULL THEN 0 ELSE {Deleted} END, " +
+                  $"{c(nameof(User.DeactivatedBy))}, {c(nameof(User.SourceFingerprint))} FROM {users} " +
                   $"WHERE {c(nameof(User.OrganizationId))} = @p0 AND {c(nameof(User.ManagedBy))} = @p1 AND {c(nameof(User.SourceKey))} IS NOT NULL";
-        var rows = new List<ManagedUserRow>();
-        var deactivated = nameof(UserStatus.Deactivated);
-        await ReadAsync(db, sql, organizationId, source, reader => rows.Add(new ManagedUserRow(
-            reader.GetGuid(0),
-            reader.GetString(1),
-            reader.GetString(2),
-            !string.Equals(reader.GetString(3), deactivated, StringComparison.Ordinal),
-            reader.IsDBNull(4) ? null : reader.GetString(4),
-            reader.GetBoolean(5),
-            reader.IsDBNull(6) ? null : reader.GetString(6))), ct);
+        var rows = new List<ManagedUser>();
+        await ReadAsync(db, sql, organizationId, source, reader =>
+        {
+            var key = reader.GetString(1);
+            var state = reader.GetInt32(3);
+            rows.Add(new ManagedUser(reader.GetGuid(0), key, reader.GetString(2), (state & Active) != 0,
+                reader.IsDBNull(4) ? null : reader.GetString(4), (state & Deleted) != 0)
+            {
+                Fingerprint = incoming.ContainsKey(key) && !reader.IsDBNull(5) ? reader.GetString(5) : null,
+            });
+        }, ct);
         return rows;
     }
 

@@ -29,17 +29,11 @@ public static class ReconcilePlanner
     }
 
     /// <summary>Plans user changes; returns source key → user id for every user that will exist after the run, and the users that left.</summary>
-    private static (Dictionary<string, Guid> Ids, HashSet<Guid> Departed) PlanUsers(string source, DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan)
+    private static (UserIds Ids, HashSet<Guid> Departed) PlanUsers(string source, DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan)
     {
-        var current = new Dictionary<string, ManagedUser>(state.Users.Count, StringComparer.Ordinal);
-        var ids = new Dictionary<string, Guid>(state.Users.Count + snapshot.Users.Count, StringComparer.Ordinal);
-        foreach (var user in state.Users)
-        {
-            if (current.TryAdd(user.SourceKey, user))
-            {
-                ids.Add(user.SourceKey, user.Id);
-            }
-        }
+        var lookup = state.LookupFor(snapshot);
+        var current = lookup?.ByKey ?? ByKey(state.Users);
+        var created = new Dictionary<string, Guid>(StringComparer.Ordinal);
 
         // Final userName of each source key, so that two users swapping names are not reported as a collision.
         var incomingNames = new Dictionary<string, string>(snapshot.Users.Count, StringComparer.Ordinal);
@@ -88,7 +82,7 @@ public static class ReconcilePlanner
             if (existing is null)
             {
                 var id = EntityIds.New();
-                ids[incoming.Key] = id;
+                created[incoming.Key] = id;
                 owners.Value[User.Normalize(incoming.Profile.UserName)] = incoming.Key;
                 plan.Creates.Add(new UserCreate(id, incoming.Key, incoming.Profile with { Active = incoming.Enabled }, incoming.Enabled, fingerprint));
                 continue;
@@ -111,7 +105,7 @@ public static class ReconcilePlanner
             }
         }
 
-        var departed = Departed(snapshot, state, seen, current);
+        var departed = lookup?.Departed ?? Departed(snapshot, state.Users, seen, current);
         foreach (var (user, reason) in departed)
         {
             if (user.Active && !user.Deleted)
@@ -119,20 +113,32 @@ public static class ReconcilePlanner
                 plan.Deactivations.Add(new UserDeactivation(user.Id, user.SourceKey, user.UserName, reason));
             }
         }
-        return (ids, departed.Select(d => d.User.Id).ToHashSet());
+        return (new UserIds(current, created), departed.Select(d => d.User.Id).ToHashSet());
+    }
+
+    /// <summary>The users by source key; of two users with one key, the first.</summary>
+    internal static Dictionary<string, ManagedUser> ByKey(IReadOnlyList<ManagedUser> users)
+    {
+        var byKey = new Dictionary<string, ManagedUser>(users.Count, StringComparer.Ordinal);
+        foreach (var user in users)
+        {
+            byKey.TryAdd(user.SourceKey, user);
+        }
+        return byKey;
     }
 
     /// <summary>
     /// Managed users that have left the source, active or not: absent from a full read, reported removed by a delta, or
     /// missing from the complete list of keys in scope an incremental read took. They keep their ids (a delta may still
-    /// name them as removed members) and lose every membership of the source's groups in this run.
+    /// name them as removed members) and lose every membership of the source's groups in this run. <paramref name="seen"/>
+    /// holds the keys of the users read, <paramref name="current"/> the <paramref name="users"/> by key (see <see cref="ByKey"/>).
     /// </summary>
-    private static List<(ManagedUser User, DeactivationReason Reason)> Departed(
-        DirectorySnapshot snapshot, ReconcileState state, HashSet<string> seen, Dictionary<string, ManagedUser> current)
+    internal static List<(ManagedUser User, DeactivationReason Reason)> Departed(
+        DirectorySnapshot snapshot, IReadOnlyList<ManagedUser> users, HashSet<string> seen, Dictionary<string, ManagedUser> current)
     {
         if (snapshot.IsFull)
         {
-            return [.. state.Users.Where(u => !seen.Contains(u.SourceKey)).Select(u => (u, DeactivationReason.AbsentFromFullRead))];
+            return [.. users.Where(u => !seen.Contains(u.SourceKey)).Select(u => (u, DeactivationReason.AbsentFromFullRead))];
         }
 
         var departed = new List<(ManagedUser, DeactivationReason)>();
@@ -153,7 +159,7 @@ public static class ReconcilePlanner
         }
         if (snapshot.UserKeysInScope is { } inScope)
         {
-            foreach (var user in state.Users)
+            foreach (var user in users)
             {
                 if (!seen.Contains(user.SourceKey) && !inScope.Contains(user.SourceKey) && named.Add(user.SourceKey))
                 {
@@ -198,5 +204,19 @@ public static class ReconcilePlanner
             }
         }
         return null;
+    }
+}
+
+/// <summary>Source key → id of every user that will exist after a run: the stored users and those the plan creates.</summary>
+internal sealed class UserIds(Dictionary<string, ManagedUser> stored, Dictionary<string, Guid> created)
+{
+    public bool TryGetValue(string key, out Guid id)
+    {
+        if (stored.TryGetValue(key, out var user))
+        {
+            id = user.Id;
+            return true;
+        }
+        return created.TryGetValue(key, out id);
     }
 }

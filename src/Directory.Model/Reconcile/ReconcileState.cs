@@ -23,13 +23,31 @@ public sealed record ReconcileState
     /// <summary>Source key → <see cref="ProfileFingerprint"/> of the incoming profile, when the loader computed them already.</summary>
     public IReadOnlyDictionary<string, string> IncomingFingerprints { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The users by source key and the users that left, as the loader worked them out for the snapshot it read (it needs
+    /// the departed users to read their memberships); the planner works them out itself for any other pairing.
+    /// </summary>
+    internal UserLookup? Lookup { get; init; }
+
+    internal UserLookup? LookupFor(DirectorySnapshot snapshot) =>
+        Lookup is { } lookup && ReferenceEquals(lookup.Snapshot, snapshot) && ReferenceEquals(lookup.Users, Users) ? lookup : null;
+
     internal string FingerprintOf(SourceUser user) =>
         IncomingFingerprints.TryGetValue(user.Key, out var fingerprint) ? fingerprint : ProfileFingerprint.Of(user.Profile);
 }
 
 /// <summary>
+/// <paramref name="Users"/> by source key (the first user of each key), and those of them that left the source by
+/// <paramref name="Snapshot"/> (see <see cref="ReconcilePlanner.Departed"/>).
+/// </summary>
+internal sealed record UserLookup(
+    DirectorySnapshot Snapshot, IReadOnlyList<ManagedUser> Users, Dictionary<string, ManagedUser> ByKey,
+    List<(ManagedUser User, DeactivationReason Reason)> Departed);
+
+/// <summary>
 /// A user the source manages, as stored. <see cref="Profile"/> is null when the loader found the stored
-/// <see cref="Fingerprint"/> equal to the incoming one (nothing to compare); otherwise it is the stored profile.
+/// <see cref="Fingerprint"/> equal to the incoming one (nothing to compare); otherwise it is the stored profile. The
+/// loader reads <see cref="Fingerprint"/> only for the users the source returned (null for the others).
 /// </summary>
 public sealed record ManagedUser(Guid Id, string SourceKey, string UserName, bool Active, string? DeactivatedBy, bool Deleted)
 {

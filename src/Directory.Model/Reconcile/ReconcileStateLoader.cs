@@ -19,28 +19,23 @@ public static class ReconcileStateLoader
     /// nothing else: a dense directory's million other member rows stay unread.
     /// </summary>
     private static async Task<List<ManagedMember>> MembersForDeltaAsync(
-        ScimBridgeDbContext db, DirectorySnapshot snapshot, List<ManagedGroup> groups, IEnumerable<(Guid Id, string Key)> users, CancellationToken ct)
+        ScimBridgeDbContext db, DirectorySnapshot snapshot, List<ManagedGroup> groups, UserLookup users, CancellationToken ct)
     {
         var named = snapshot.Groups.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var groupIds = groups.Where(g => named.Contains(g.SourceKey)).Select(g => g.Id).ToList();
-        var seen = snapshot.Users.Select(u => u.Key).ToHashSet(StringComparer.Ordinal);
-        var removed = snapshot.RemovedUserKeys.Concat(snapshot.UserKeysLeftScope).ToHashSet(StringComparer.Ordinal);
-        var departed = users
-            .Where(u => !seen.Contains(u.Key) && (removed.Contains(u.Key) || snapshot.UserKeysInScope is { } inScope && !inScope.Contains(u.Key)))
-            .Select(u => u.Id)
-            .ToList();
-
-        if (groupIds.Count == 0 && departed.Count == 0)
+        if (groupIds.Count == 0 && users.Departed.Count == 0)
         {
             return [];
         }
-        var rows = await MemberRows.ReadAsync(db, groupIds, departed, [.. groups.Select(g => g.Id)], ct);
-        return [.. rows.Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group))];
+        return await ReadMembersAsync(db, groupIds, [.. users.Departed.Select(d => d.User.Id)], [.. groups.Select(g => g.Id)], ct);
     }
 
-    /// <summary>The stored members of these groups, read as numbers and turned into ids once per number.</summary>
-    private static async Task<List<ManagedMember>> ReadMembersAsync(ScimBridgeDbContext db, IEnumerable<Guid> groupIds, CancellationToken ct) =>
-        [.. (await MemberRows.ReadOfGroupsAsync(db, groupIds, ct)).Select(m => new ManagedMember(m.GroupId, m.MemberId, m.MemberType == GroupMemberType.Group))];
+    /// <summary>The stored members of these groups (see <see cref="MemberRows.ReadAsync{T}"/>).</summary>
+    private static Task<List<ManagedMember>> ReadMembersAsync(
+        ScimBridgeDbContext db, IReadOnlyCollection<Guid> wholeGroupIds, IReadOnlyCollection<Guid> userIds, IReadOnlyCollection<Guid> memberGroupIds,
+        CancellationToken ct) =>
+        MemberRows.ReadAsync(db, wholeGroupIds, userIds, memberGroupIds,
+            (group, member, type) => new ManagedMember(group, member, type == GroupMemberType.Group), ct);
 
     public static async Task<ReconcileState> LoadAsync(
         ScimBridgeDbContext db, Guid organizationId, string source, DirectorySnapshot snapshot, CancellationToken ct)
@@ -62,43 +57,53 @@ public static class ReconcileStateLoader
     private static async Task<ReconcileState> ReadAsync(
         ScimBridgeDbContext db, Guid organizationId, string source, DirectorySnapshot snapshot, CancellationToken ct)
     {
-        var rows = await ManagedRows.ReadAsync(db, organizationId, source, ct);
-
         var incoming = new Dictionary<string, string>(snapshot.Users.Count, StringComparer.Ordinal);
         foreach (var user in snapshot.Users)
         {
             incoming.TryAdd(user.Key, ProfileFingerprint.Of(user.Profile));
         }
-        var stale = rows
-            .Where(r => incoming.TryGetValue(r.SourceKey, out var fingerprint) && fingerprint != r.Fingerprint)
-            .Select(r => r.Id)
-            .ToList();
-        var profiles = new Dictionary<Guid, UserProfile>(stale.Count);
-        foreach (var batch in stale.Chunk(ProfileBatch))
-        {
-            await foreach (var user in db.Users.AsNoTracking().AsSplitQuery().Where(u => EF.Parameter(batch).Contains(u.Id)).AsAsyncEnumerable().WithCancellation(ct))
-            {
-                profiles[user.Id] = user.ToProfile();
-            }
-        }
+        var users = await ManagedRows.ReadAsync(db, organizationId, source, incoming, ct);
+        await ReadStaleProfilesAsync(db, users, incoming, ct);
+        var byKey = ReconcilePlanner.ByKey(users);
+        var seen = snapshot.Users.Select(u => u.Key).ToHashSet(StringComparer.Ordinal);
+        var lookup = new UserLookup(snapshot, users, byKey, ReconcilePlanner.Departed(snapshot, users, seen, byKey));
 
         var otherNames = await ManagedRows.OthersAsync(db, organizationId, source, ct);
         var groups = await ManagedRows.GroupsAsync(db, organizationId, source, ct);
         var members = snapshot.IsFull
-            ? await ReadMembersAsync(db, groups.Select(g => g.Id), ct)
-            : await MembersForDeltaAsync(db, snapshot, groups, rows.Select(r => (r.Id, r.SourceKey)), ct);
+            ? await ReadMembersAsync(db, [.. groups.Select(g => g.Id)], [], [], ct)
+            : await MembersForDeltaAsync(db, snapshot, groups, lookup, ct);
 
         return new ReconcileState
         {
-            Users = [.. rows.Select(r => new ManagedUser(r.Id, r.SourceKey, r.UserName, r.Active, r.DeactivatedBy, r.Deleted)
-            {
-                Fingerprint = r.Fingerprint,
-                Profile = profiles.GetValueOrDefault(r.Id),
-            })],
+            Users = users,
             Groups = groups,
             Members = members,
             OtherUserNames = otherNames,
             IncomingFingerprints = incoming,
+            Lookup = lookup,
         };
+    }
+
+    /// <summary>Gives the users whose stored fingerprint differs from the incoming one their stored profiles.</summary>
+    private static async Task ReadStaleProfilesAsync(
+        ScimBridgeDbContext db, List<ManagedUser> users, Dictionary<string, string> incoming, CancellationToken ct)
+    {
+        var stale = new Dictionary<Guid, int>();
+        for (var i = 0; i < users.Count; i++)
+        {
+            if (incoming.TryGetValue(users[i].SourceKey, out var fingerprint) && fingerprint != users[i].Fingerprint)
+            {
+                stale[users[i].Id] = i;
+            }
+        }
+        foreach (var batch in stale.Keys.Chunk(ProfileBatch))
+        {
+            await foreach (var user in db.Users.AsNoTracking().AsSplitQuery().Where(u => EF.Parameter(batch).Contains(u.Id)).AsAsyncEnumerable().WithCancellation(ct))
+            {
+                var index = stale[user.Id];
+                users[index] = users[index] with { Profile = user.ToProfile() };
+            }
+        }
     }
 }
