@@ -315,6 +315,17 @@ internal static class MemberRows
         return false;
     }
 
+    /// <summary>
+    /// Brings the context's cache up to date when it holds the whole table, or reads the whole table into it when
+    /// <paramref name="expected"/> numbers are about to be wanted and that is much of it (see <see cref="ReadTableAsync"/>).
+    /// </summary>
+    public static async Task ReadNumbersAsync(ScimBridgeDbContext db, int expected, CancellationToken ct)
+    {
+        var cache = db.MemberKeyCache;
+        await cache.ValidateAsync(db, ct);
+        await ReadTableAsync(db, cache, expected, ct);
+    }
+
     /// <summary>Reads every number above <paramref name="after"/> into the cache; a complete cache stays complete.</summary>
     private static async Task ReadAfterAsync(ScimBridgeDbContext db, MemberKeyCache cache, long after, CancellationToken ct)
     {
