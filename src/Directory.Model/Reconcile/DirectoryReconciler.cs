@@ -16,6 +16,9 @@ public sealed record ReconcileRequest(Guid OrganizationId, string Source, AuditA
 
     /// <summary>Users or groups written per transaction (see <see cref="ReconcileApplier.BatchSize"/>).</summary>
     public int ChangesPerTransaction { get; init; } = ReconcileApplier.DefaultBatchSize;
+
+    /// <summary>What the directory holds for the source, when the run read it already (while it read the source).</summary>
+    public StoredSourceState? Stored { get; init; }
 }
 
 /// <summary>The plan, the guard's verdict, and whether the plan was written.</summary>
@@ -32,7 +35,7 @@ public sealed class DirectoryReconciler(ScimBridgeDbContext db, ReconcileApplier
         ArgumentNullException.ThrowIfNull(request);
         var started = clock.GetTimestamp();
         var cpu = Environment.CpuUsage.TotalTime;
-        var state = await ReconcileStateLoader.LoadAsync(db, request.OrganizationId, request.Source, snapshot, ct);
+        var state = await ReconcileStateLoader.LoadAsync(db, request.OrganizationId, request.Source, snapshot, request.Stored, ct);
         var loaded = clock.GetTimestamp();
         var loadCpu = Environment.CpuUsage.TotalTime - cpu;
         var plan = ReconcilePlanner.Plan(request.Source, snapshot, state);

@@ -8,9 +8,9 @@ namespace ScimBridge.Model.Reconcile;
 /// by display name, for the diff.
 /// </summary>
 internal sealed class GroupPlanner(
-    DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan, UserIds userIds, HashSet<Guid> departed)
+    DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan, UserIds userIds, StoredIndex index, HashSet<Guid> departed)
 {
-    // Built at the first member change that needs a name: a run without member changes skips a table of every user.
+    // The names this run gives (taken at the first member change that needs a name), over the stored ones.
     private Dictionary<Guid, string>? _names;
     private readonly HashSet<(Guid Group, Guid Member)> _removing = [];
     private readonly Dictionary<string, Guid> _groupIds = new(StringComparer.Ordinal);
@@ -118,13 +118,9 @@ internal sealed class GroupPlanner(
         }
     }
 
-    private Dictionary<Guid, string> NameEveryone()
+    private Dictionary<Guid, string> NamesGiven()
     {
-        var names = new Dictionary<Guid, string>(state.Users.Count + state.Groups.Count + plan.Creates.Count + plan.GroupCreates.Count);
-        foreach (var user in state.Users)
-        {
-            names[user.Id] = user.UserName;
-        }
+        var names = new Dictionary<Guid, string>(plan.Updates.Count + plan.Creates.Count + plan.GroupUpdates.Count + plan.GroupCreates.Count);
         foreach (var update in plan.Updates)
         {
             names[update.Id] = update.After.UserName;
@@ -132,10 +128,6 @@ internal sealed class GroupPlanner(
         foreach (var create in plan.Creates)
         {
             names[create.Id] = create.Profile.UserName;
-        }
-        foreach (var group in state.Groups)
-        {
-            names[group.Id] = group.DisplayName;
         }
         foreach (var group in plan.GroupUpdates)
         {
@@ -148,7 +140,8 @@ internal sealed class GroupPlanner(
         return names;
     }
 
-    private string? NameOf(Guid id) => (_names ??= NameEveryone()).GetValueOrDefault(id);
+    private string? NameOf(Guid id) =>
+        (_names ??= NamesGiven()).TryGetValue(id, out var name) ? name : index.Names.GetValueOrDefault(id);
 
     private Guid PlanGroup(SourceGroup group, ManagedGroup? existing)
     {

@@ -18,11 +18,11 @@ internal static class ManagedRows
 
     /// <summary>
     /// The users <paramref name="source"/> manages (those with a source key), deleted ones included, in the order read.
-    /// The stored fingerprint is read only for the users whose keys <paramref name="incoming"/> holds: the only ones
-    /// the planner compares.
+    /// The stored fingerprint is read only for the users whose keys <paramref name="fingerprintOf"/> accepts (the ones
+    /// the planner compares, when the read is known), for every user when it is null.
     /// </summary>
     public static async Task<List<ManagedUser>> ReadAsync(
-        ScimBridgeDbContext db, Guid organizationId, string source, IReadOnlyDictionary<string, string> incoming, CancellationToken ct)
+        ScimBridgeDbContext db, Guid organizationId, string source, Func<string, bool>? fingerprintOf, CancellationToken ct)
     {
         var (users, c) = BulkCommand.Names<User>(db);
         // Activation and deletion come as the bits of one number: each column read is a call into SQLite.
@@ -39,7 +39,7 @@ internal static class ManagedRows
             rows.Add(new ManagedUser(reader.GetGuid(0), key, reader.GetString(2), (state & Active) != 0,
                 reader.IsDBNull(4) ? null : reader.GetString(4), (state & Deleted) != 0)
             {
-                Fingerprint = incoming.ContainsKey(key) && !reader.IsDBNull(5) ? reader.GetString(5) : null,
+                Fingerprint = (fingerprintOf is null || fingerprintOf(key)) && !reader.IsDBNull(5) ? reader.GetString(5) : null,
             });
         }, ct);
         return rows;

@@ -23,16 +23,17 @@ public static class ReconcilePlanner
             ManagedActiveUsers = state.Users.Count(u => u.Active && !u.Deleted),
             UsersInScope = snapshot.IsFull ? null : snapshot.UserKeysInScope?.Count,
         };
-        var (userIds, departed) = PlanUsers(source, snapshot, state, plan);
-        new GroupPlanner(snapshot, state, plan, userIds, departed).Plan();
+        var (userIds, index, departed) = PlanUsers(source, snapshot, state, plan);
+        new GroupPlanner(snapshot, state, plan, userIds, index, departed).Plan();
         return plan;
     }
 
     /// <summary>Plans user changes; returns source key → user id for every user that will exist after the run, and the users that left.</summary>
-    private static (UserIds Ids, HashSet<Guid> Departed) PlanUsers(string source, DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan)
+    private static (UserIds Ids, StoredIndex Index, HashSet<Guid> Departed) PlanUsers(string source, DirectorySnapshot snapshot, ReconcileState state, ReconcilePlan plan)
     {
         var lookup = state.LookupFor(snapshot);
-        var current = lookup?.ByKey ?? ByKey(state.Users);
+        var index = lookup?.Index ?? new StoredIndex([.. state.Users], state.Groups);
+        var current = index.ByKey;
         var created = new Dictionary<string, Guid>(StringComparer.Ordinal);
 
         // Final userName of each source key, so that two users swapping names are not reported as a collision.
@@ -41,17 +42,9 @@ public static class ReconcilePlanner
         {
             incomingNames.TryAdd(user.Key, User.Normalize(user.Profile.UserName));
         }
-        // Normalized userName → source key, built when a new or renamed user first needs it: an incremental run of
-        // unchanged users skips normalizing every stored name.
-        var owners = new Lazy<Dictionary<string, string>>(() =>
-        {
-            var names = new Dictionary<string, string>(state.Users.Count + snapshot.Users.Count, StringComparer.Ordinal);
-            foreach (var user in state.Users)
-            {
-                names.TryAdd(User.Normalize(user.UserName), user.SourceKey);
-            }
-            return names;
-        }, LazyThreadSafetyMode.None);
+        // Normalized userName → source key; the stored names are normalized only when a new or renamed user first
+        // needs them (an incremental run of unchanged users skips every stored name), unless the run did so already.
+        var owners = new NameOwners(index);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var incoming in snapshot.Users)
@@ -83,7 +76,7 @@ public static class ReconcilePlanner
             {
                 var id = EntityIds.New();
                 created[incoming.Key] = id;
-                owners.Value[User.Normalize(incoming.Profile.UserName)] = incoming.Key;
+                owners.Give(User.Normalize(incoming.Profile.UserName), incoming.Key);
                 plan.Creates.Add(new UserCreate(id, incoming.Key, incoming.Profile with { Active = incoming.Enabled }, incoming.Enabled, fingerprint));
                 continue;
             }
@@ -92,7 +85,7 @@ public static class ReconcilePlanner
             var changed = existing.Profile is null ? existing.Fingerprint != fingerprint : !existing.Profile.SameAs(desired);
             if (problem is null && changed)
             {
-                owners.Value[User.Normalize(desired.UserName)] = incoming.Key;
+                owners.Give(User.Normalize(desired.UserName), incoming.Key);
                 plan.Updates.Add(new UserUpdate(existing.Id, existing.SourceKey, existing.Profile, desired, fingerprint));
             }
             if (!incoming.Enabled && existing.Active)
@@ -113,25 +106,14 @@ public static class ReconcilePlanner
                 plan.Deactivations.Add(new UserDeactivation(user.Id, user.SourceKey, user.UserName, reason));
             }
         }
-        return (new UserIds(current, created), departed.Select(d => d.User.Id).ToHashSet());
-    }
-
-    /// <summary>The users by source key; of two users with one key, the first.</summary>
-    internal static Dictionary<string, ManagedUser> ByKey(IReadOnlyList<ManagedUser> users)
-    {
-        var byKey = new Dictionary<string, ManagedUser>(users.Count, StringComparer.Ordinal);
-        foreach (var user in users)
-        {
-            byKey.TryAdd(user.SourceKey, user);
-        }
-        return byKey;
+        return (new UserIds(current, created), index, departed.Select(d => d.User.Id).ToHashSet());
     }
 
     /// <summary>
     /// Managed users that have left the source, active or not: absent from a full read, reported removed by a delta, or
     /// missing from the complete list of keys in scope an incremental read took. They keep their ids (a delta may still
     /// name them as removed members) and lose every membership of the source's groups in this run. <paramref name="seen"/>
-    /// holds the keys of the users read, <paramref name="current"/> the <paramref name="users"/> by key (see <see cref="ByKey"/>).
+    /// holds the keys of the users read, <paramref name="current"/> the <paramref name="users"/> by key (see <see cref="StoredIndex.ByKey"/>).
     /// </summary>
     internal static List<(ManagedUser User, DeactivationReason Reason)> Departed(
         DirectorySnapshot snapshot, IReadOnlyList<ManagedUser> users, HashSet<string> seen, Dictionary<string, ManagedUser> current)
@@ -172,7 +154,7 @@ public static class ReconcilePlanner
 
     /// <summary>Why the incoming user cannot be applied (invalid values, a userName held by someone else), or null.</summary>
     private static string? Problem(
-        SourceUser incoming, ManagedUser? existing, ReconcileState state, Lazy<Dictionary<string, string>> owners,
+        SourceUser incoming, ManagedUser? existing, ReconcileState state, NameOwners owners,
         Dictionary<string, string> incomingNames, Dictionary<string, ManagedUser> current)
     {
         try
@@ -193,7 +175,7 @@ public static class ReconcilePlanner
         {
             return $"user {incoming.Profile.UserName} [{incoming.Key}] skipped: userName is already taken by a user managed by '{managedBy}'";
         }
-        if (owners.Value.TryGetValue(name, out var owner) && owner != incoming.Key)
+        if (owners.TryGetValue(name, out var owner) && owner != incoming.Key)
         {
             // The holder keeps the name unless it is itself renamed away in this read.
             var holderFinal = incomingNames.TryGetValue(owner, out var renamed) ? renamed

@@ -37,12 +37,13 @@ public sealed record ReconcileState
 }
 
 /// <summary>
-/// <paramref name="Users"/> by source key (the first user of each key), and those of them that left the source by
+/// Lookups over the stored users (<paramref name="Index"/>), and those of them that left the source by
 /// <paramref name="Snapshot"/> (see <see cref="ReconcilePlanner.Departed"/>).
 /// </summary>
-internal sealed record UserLookup(
-    DirectorySnapshot Snapshot, IReadOnlyList<ManagedUser> Users, Dictionary<string, ManagedUser> ByKey,
-    List<(ManagedUser User, DeactivationReason Reason)> Departed);
+internal sealed record UserLookup(DirectorySnapshot Snapshot, StoredIndex Index, List<(ManagedUser User, DeactivationReason Reason)> Departed)
+{
+    public IReadOnlyList<ManagedUser> Users => Index.Users;
+}
 
 /// <summary>
 /// A user the source manages, as stored. <see cref="Profile"/> is null when the loader found the stored

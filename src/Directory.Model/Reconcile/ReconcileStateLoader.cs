@@ -37,16 +37,29 @@ public static class ReconcileStateLoader
         MemberRows.ReadAsync(db, wholeGroupIds, userIds, memberGroupIds,
             (group, member, type) => new ManagedMember(group, member, type == GroupMemberType.Group), ct);
 
+    /// <summary>The state of <paramref name="source"/> for <paramref name="snapshot"/>.</summary>
+    public static Task<ReconcileState> LoadAsync(
+        ScimBridgeDbContext db, Guid organizationId, string source, DirectorySnapshot snapshot, CancellationToken ct) =>
+        LoadAsync(db, organizationId, source, snapshot, stored: null, ct);
+
+    /// <summary>
+    /// The state of <paramref name="source"/> for <paramref name="snapshot"/>, from <paramref name="stored"/> when it was
+    /// read already (see <see cref="ReadStoredAsync"/>).
+    /// </summary>
     public static async Task<ReconcileState> LoadAsync(
-        ScimBridgeDbContext db, Guid organizationId, string source, DirectorySnapshot snapshot, CancellationToken ct)
+        ScimBridgeDbContext db, Guid organizationId, string source, DirectorySnapshot snapshot, StoredSourceState? stored, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(snapshot);
+        if (stored is not null && (stored.OrganizationId != organizationId || stored.Source != source))
+        {
+            throw new ArgumentException($"The stored state is of source '{stored.Source}', not of '{source}'.", nameof(stored));
+        }
         // One connection for every statement: on SQLite each open registers EF Core's functions anew.
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            return await ReadAsync(db, organizationId, source, snapshot, ct);
+            return await ReadAsync(db, organizationId, source, snapshot, stored, ct);
         }
         finally
         {
@@ -54,22 +67,53 @@ public static class ReconcileStateLoader
         }
     }
 
+    /// <summary>
+    /// What the directory holds for <paramref name="source"/> whatever the source returns: its users (with every stored
+    /// fingerprint), its groups and the userNames of everyone else, with the planner's lookups over them
+    /// (<see cref="StoredIndex"/>); and, when the source's users and groups are much of the member numbers, the numbers
+    /// into the context's cache. A run reads it while it reads the source, and hands it
+    /// to <see cref="LoadAsync(ScimBridgeDbContext, Guid, string, DirectorySnapshot, StoredSourceState?, CancellationToken)"/>.
+    /// </summary>
+    public static async Task<StoredSourceState> ReadStoredAsync(ScimBridgeDbContext db, Guid organizationId, string source, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var stored = await ReadStoredAsync(db, organizationId, source, fingerprintOf: null, ct);
+            await MemberRows.ReadNumbersAsync(db, stored.Users.Count + stored.Groups.Count, ct);
+            stored.Index.Build();
+            return stored;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<StoredSourceState> ReadStoredAsync(
+        ScimBridgeDbContext db, Guid organizationId, string source, Func<string, bool>? fingerprintOf, CancellationToken ct) =>
+        new(organizationId, source,
+            await ManagedRows.ReadAsync(db, organizationId, source, fingerprintOf, ct),
+            await ManagedRows.GroupsAsync(db, organizationId, source, ct),
+            await ManagedRows.OthersAsync(db, organizationId, source, ct));
+
     private static async Task<ReconcileState> ReadAsync(
-        ScimBridgeDbContext db, Guid organizationId, string source, DirectorySnapshot snapshot, CancellationToken ct)
+        ScimBridgeDbContext db, Guid organizationId, string source, DirectorySnapshot snapshot, StoredSourceState? stored, CancellationToken ct)
     {
         var incoming = new Dictionary<string, string>(snapshot.Users.Count, StringComparer.Ordinal);
         foreach (var user in snapshot.Users)
         {
             incoming.TryAdd(user.Key, ProfileFingerprint.Of(user.Profile));
         }
-        var users = await ManagedRows.ReadAsync(db, organizationId, source, incoming, ct);
-        await ReadStaleProfilesAsync(db, users, incoming, ct);
-        var byKey = ReconcilePlanner.ByKey(users);
+        // Read now, the stored fingerprints are wanted only for the users the source returned.
+        stored ??= await ReadStoredAsync(db, organizationId, source, incoming.ContainsKey, ct);
+        var users = stored.Users;
+        var groups = stored.Groups;
+        await ReadStaleProfilesAsync(db, stored.Index, incoming, ct);
         var seen = snapshot.Users.Select(u => u.Key).ToHashSet(StringComparer.Ordinal);
-        var lookup = new UserLookup(snapshot, users, byKey, ReconcilePlanner.Departed(snapshot, users, seen, byKey));
+        var lookup = new UserLookup(snapshot, stored.Index, ReconcilePlanner.Departed(snapshot, users, seen, stored.Index.ByKey));
 
-        var otherNames = await ManagedRows.OthersAsync(db, organizationId, source, ct);
-        var groups = await ManagedRows.GroupsAsync(db, organizationId, source, ct);
         var members = snapshot.IsFull
             ? await ReadMembersAsync(db, [.. groups.Select(g => g.Id)], [], [], ct)
             : await MembersForDeltaAsync(db, snapshot, groups, lookup, ct);
@@ -79,7 +123,7 @@ public static class ReconcileStateLoader
             Users = users,
             Groups = groups,
             Members = members,
-            OtherUserNames = otherNames,
+            OtherUserNames = stored.OtherUserNames,
             IncomingFingerprints = incoming,
             Lookup = lookup,
         };
@@ -87,8 +131,9 @@ public static class ReconcileStateLoader
 
     /// <summary>Gives the users whose stored fingerprint differs from the incoming one their stored profiles.</summary>
     private static async Task ReadStaleProfilesAsync(
-        ScimBridgeDbContext db, List<ManagedUser> users, Dictionary<string, string> incoming, CancellationToken ct)
+        ScimBridgeDbContext db, StoredIndex index, Dictionary<string, string> incoming, CancellationToken ct)
     {
+        var users = index.Users;
         var stale = new Dictionary<Guid, int>();
         for (var i = 0; i < users.Count; i++)
         {
@@ -97,13 +142,38 @@ public static class ReconcileStateLoader
                 stale[users[i].Id] = i;
             }
         }
+        if (stale.Count == 0)
+        {
+            return;
+        }
         foreach (var batch in stale.Keys.Chunk(ProfileBatch))
         {
             await foreach (var user in db.Users.AsNoTracking().AsSplitQuery().Where(u => EF.Parameter(batch).Contains(u.Id)).AsAsyncEnumerable().WithCancellation(ct))
             {
-                var index = stale[user.Id];
-                users[index] = users[index] with { Profile = user.ToProfile() };
+                var at = stale[user.Id];
+                index.Replace(at, users[at] with { Profile = user.ToProfile() });
             }
         }
     }
+}
+
+/// <summary>
+/// What the directory holds for one source whatever the source returns (see <see cref="ReconcileStateLoader.ReadStoredAsync"/>).
+/// It belongs to one run: the run's state is made of it.
+/// </summary>
+public sealed class StoredSourceState
+{
+    internal StoredSourceState(
+        Guid organizationId, string source, List<ManagedUser> users, List<ManagedGroup> groups, Dictionary<string, string> otherUserNames)
+    {
+        (OrganizationId, Source, Users, Groups, OtherUserNames) = (organizationId, source, users, groups, otherUserNames);
+        Index = new StoredIndex(users, groups);
+    }
+
+    public Guid OrganizationId { get; }
+    public string Source { get; }
+    internal List<ManagedUser> Users { get; }
+    internal List<ManagedGroup> Groups { get; }
+    internal Dictionary<string, string> OtherUserNames { get; }
+    internal StoredIndex Index { get; }
 }

@@ -152,7 +152,18 @@ public sealed class SyncRunner(
         var mapping = await mappings.PrepareAsync(slug, apply: !request.DryRun, ct);
 
         logger.LogDebug("Sync run {SyncRunId} of {SyncSource}: mapping prepared, reading", run.Id, options.Name);
-        var snapshot = await ReadAsync(source, run.Full ? null : state!.DeltaState, ct);
+        // What the directory holds for the source does not depend on the read, and a read mostly waits for the source:
+        // it is read meanwhile, on the run's context, which nothing else uses until both are done.
+        var stored = Task.Run(() => ReconcileStateLoader.ReadStoredAsync(db, organizationId, options.Name, ct), ct);
+        DirectorySnapshot snapshot;
+        try
+        {
+            snapshot = await ReadAsync(source, run.Full ? null : state!.DeltaState, ct);
+        }
+        finally
+        {
+            await ((Task)stored).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
         run.Full = snapshot.IsFull;
         run.UsersRead = snapshot.Users.Count;
 
@@ -164,6 +175,7 @@ public sealed class SyncRunner(
             Force = request.Force,
             DryRun = request.DryRun,
             ChangesPerTransaction = syncOptions.Value.ChangesPerTransaction,
+            Stored = await stored,
         };
         var outcome = await reconciler.ReconcileAsync(reconcileRequest, snapshot, ct);
         var plan = outcome.Plan;
