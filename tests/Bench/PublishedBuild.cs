@@ -5,16 +5,22 @@ namespace ScimBridge.Bench;
 
 /// <summary>
 /// The <c>ScimBridge.Scim.dll</c> that command benchmarks start. Deployments run a published folder (README "Publish",
-/// the Dockerfile), which is compiled ahead of time (ReadyToRun), so by default the benchmark publishes
-/// <c>src/Scim.Endpoint</c> once per bench process, exactly as the README says, into <c>published/</c> next to the
-/// bench (incremental after the first time) and runs that. <c>SCIMBRIDGE_BENCH_BUILD=plain</c> runs the plain build
-/// output instead (every method compiled just in time at start, as under <c>dotnet run</c>).
+/// the Dockerfile), self-contained and compiled ahead of time as one composite ReadyToRun image, so by default the
+/// benchmark publishes <c>src/Scim.Endpoint</c> once per bench process, exactly as the README says, into
+/// <c>published/</c> next to the bench (incremental after the first time) and runs that.
+/// <c>SCIMBRIDGE_BENCH_BUILD=framework</c> runs the framework-dependent ReadyToRun folder (<c>-p:SelfContained=false</c>,
+/// into <c>published-framework/</c>); <c>SCIMBRIDGE_BENCH_BUILD=plain</c> runs the plain build output (every method
+/// compiled just in time at start, as under <c>dotnet run</c>).
 /// </summary>
 internal static class PublishedBuild
 {
     private static readonly Lazy<Task<string>> Published = new(PublishAsync);
 
-    public static bool Plain => string.Equals(Environment.GetEnvironmentVariable("SCIMBRIDGE_BENCH_BUILD"), "plain", StringComparison.OrdinalIgnoreCase);
+    public static bool Plain => string.Equals(Build, "plain", StringComparison.OrdinalIgnoreCase);
+
+    private static bool FrameworkDependent => string.Equals(Build, "framework", StringComparison.OrdinalIgnoreCase);
+
+    private static string? Build => Environment.GetEnvironmentVariable("SCIMBRIDGE_BENCH_BUILD");
 
     public static Task<string> ScimDllAsync() =>
         Plain ? Task.FromResult(Path.Combine(AppContext.BaseDirectory, "ScimBridge.Scim.dll")) : Published.Value;
@@ -28,9 +34,14 @@ internal static class PublishedBuild
                 ?? throw new InvalidOperationException("the repository root (ScimBridge.sln) was not found above the bench");
         }
 
-        var output = Path.Combine(AppContext.BaseDirectory, "published");
+        var output = Path.Combine(AppContext.BaseDirectory, FrameworkDependent ? "published-framework" : "published");
         var clock = Stopwatch.StartNew();
-        var info = new ProcessStartInfo("dotnet", ["publish", Path.Combine(root, "src", "Scim.Endpoint"), "-c", "Release", "-o", output, "-nologo", "-clp:ErrorsOnly"])
+        List<string> arguments = ["publish", Path.Combine(root, "src", "Scim.Endpoint"), "-c", "Release", "-o", output, "-nologo", "-clp:ErrorsOnly"];
+        if (FrameworkDependent)
+        {
+            arguments.Add("-p:SelfContained=false");
+        }
+        var info = new ProcessStartInfo("dotnet", arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -45,7 +56,7 @@ internal static class PublishedBuild
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"commands run from a published ReadyToRun build, as deployed (dotnet publish src/Scim.Endpoint -c Release, {clock.Elapsed.TotalSeconds:F0} s); SCIMBRIDGE_BENCH_BUILD=plain runs the plain build"));
+            $"commands run from a published build ({(FrameworkDependent ? "framework-dependent ReadyToRun, -p:SelfContained=false" : "self-contained composite ReadyToRun, as deployed")}: dotnet publish src/Scim.Endpoint -c Release, {clock.Elapsed.TotalSeconds:F0} s); SCIMBRIDGE_BENCH_BUILD=framework or plain runs the framework-dependent or the plain build"));
         return Path.Combine(output, "ScimBridge.Scim.dll");
     }
 }
