@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Users;
 
 namespace ScimBridge.Model.Audit;
 
@@ -57,6 +58,23 @@ public sealed class AuditLog(ScimBridgeDbContext db, TimeProvider clock)
 
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset at) =>
         new(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);
+
+    /// <summary>
+    /// <see cref="Snapshot"/> of <paramref name="before"/> and of the same profile with <see cref="UserProfile.Active"/>
+    /// flipped, serialized once: an activation change audits whole profiles, thousands of them in a sync run. No property
+    /// written ahead of <c>active</c> holds an <c>active</c> of its own, and string values escape their quotes, so the
+    /// first <c>"active":</c> in the text is the profile's.
+    /// </summary>
+    public static (string Before, string After) ActivationSnapshots(UserProfile before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var text = Snapshot(before)!;
+        var (from, to) = before.Active ? ("\"active\":true", "\"active\":false") : ("\"active\":false", "\"active\":true");
+        var at = text.IndexOf(from, StringComparison.Ordinal);
+        return (text, at < 0
+            ? Snapshot(before with { Active = !before.Active })!
+            : string.Concat(text.AsSpan(0, at), to, text.AsSpan(at + from.Length)));
+    }
 
     public static string? Snapshot(object? value) => value switch
     {

@@ -30,13 +30,12 @@ internal static class UserRowsById
             return [];
         }
 
-        var plan = Plans.GetOrAdd(db.Model, _ => new Plan(db));
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             return db.Database.GetDbConnection() is SqliteConnection sqlite
-                ? ReadSqlite(sqlite, plan, ids)
-                : await ReadPostgresAsync(db, (NpgsqlConnection)db.Database.GetDbConnection(), plan, ids, ct);
+                ? [.. EachSqlite(db, sqlite, ids)]
+                : await ReadPostgresAsync(db, (NpgsqlConnection)db.Database.GetDbConnection(), PlanOf(db), ids, ct);
         }
         finally
         {
@@ -44,9 +43,13 @@ internal static class UserRowsById
         }
     }
 
-    private static List<User> ReadSqlite(SqliteConnection connection, Plan plan, IReadOnlyList<Guid> ids)
+    /// <summary>
+    /// SQLite, on <paramref name="connection"/> (open, EF Core's): each user of <paramref name="ids"/> that exists, read
+    /// when the caller asks for the next one, so a caller that writes the user next finds its pages still in the cache.
+    /// </summary>
+    public static IEnumerable<User> EachSqlite(ScimBridgeDbContext db, SqliteConnection connection, IReadOnlyList<Guid> ids)
     {
-        var users = new List<User>(ids.Count);
+        var plan = PlanOf(db);
         using var user = SqlitePositionalStatement.Prepare(connection, plan.UserSql);
         using var emails = SqlitePositionalStatement.Prepare(connection, plan.EmailsSql);
         using var phones = SqlitePositionalStatement.Prepare(connection, plan.PhonesSql);
@@ -63,11 +66,11 @@ internal static class UserRowsById
 
             emails.Query(key, s => found.Emails.Add(plan.Sqlite.Emails.Read(s)));
             phones.Query(key, s => found.PhoneNumbers.Add(plan.Sqlite.Phones.Read(s)));
-            users.Add(found);
+            yield return found;
         }
-
-        return users;
     }
+
+    private static Plan PlanOf(ScimBridgeDbContext db) => Plans.GetOrAdd(db.Model, _ => new Plan(db));
 
     private static async Task<List<User>> ReadPostgresAsync(
         ScimBridgeDbContext db, NpgsqlConnection connection, Plan plan, IReadOnlyList<Guid> ids, CancellationToken ct)

@@ -129,15 +129,18 @@ public sealed partial class GroupProvisioning
     private async Task<DirectoryChanges> WriteMemberChangesAsync(
         IReadOnlyList<MemberEdit> adds, IReadOnlyList<MemberEdit> removes, ProvisioningContext context, CancellationToken ct)
     {
+        // Plain loops over the edits: a change round removes tens of thousands of members, and every LINQ shape over them
+        // is code a fresh process compiles first.
         var changes = new DirectoryChanges();
-        var byGroup = adds.Select(m => (Edit: m, Added: true)).Concat(removes.Select(m => (Edit: m, Added: false)))
-            .GroupBy(m => m.Edit.GroupId)
-            .OrderBy(g => g.Key)
-            .ToList();
+        var byGroup = new Dictionary<Guid, GroupEdits>();
+        Collect(byGroup, removes, added: false, changes);
+        Collect(byGroup, adds, added: true, changes);
+        List<Guid> groupIds = [.. byGroup.Keys];
+        groupIds.Sort();
         await WriteTransaction.RunAsync(db, async () =>
         {
             await SqliteWriteCache.EnlargeAsync(db, adds.Count + removes.Count, ct);
-            var versions = await VersionsAsync(byGroup.Select(g => g.Key), context, ct);
+            var versions = await VersionsAsync(groupIds, context, ct);
             var now = clock.GetUtcNow();
 
             // Written by the member rows' writer directly rather than staged on the context: a first sync adds a million.
@@ -145,32 +148,21 @@ public sealed partial class GroupProvisioning
                 adds.Select(a => new MemberRow(a.GroupId, a.MemberId, a.IsGroup ? GroupMemberType.Group : GroupMemberType.User, now)),
                 removes.Select(r => (r.GroupId, r.MemberId)), ct);
             var entries = new List<AuditEntry>();
-            foreach (var edits in byGroup)
+            foreach (var groupId in groupIds)
             {
-                var added = Sorted(edits.Where(e => e.Added).Select(e => e.Edit.MemberId));
-                var removed = Sorted(edits.Where(e => !e.Added).Select(e => e.Edit.MemberId));
-                if (removed.Count > 0)
+                var group = byGroup[groupId];
+                if (group.Removed.Count > 0)
                 {
-                    entries.Add(audit.Create(context.OrganizationId, context.Actor, "group.members.removed", TargetType, edits.Key.ToString(),
-                        before: new { members = removed }, cause: context.Cause));
+                    group.Removed.Sort();
+                    entries.Add(audit.Create(context.OrganizationId, context.Actor, "group.members.removed", TargetType, groupId.ToString(),
+                        before: new { members = group.Removed }, cause: context.Cause));
                 }
 
-                if (added.Count > 0)
+                if (group.Added.Count > 0)
                 {
-                    entries.Add(audit.Create(context.OrganizationId, context.Actor, "group.members.added", TargetType, edits.Key.ToString(),
-                        after: new { members = added }, cause: context.Cause));
-                }
-
-                foreach (var (edit, _) in edits)
-                {
-                    if (edit.IsGroup)
-                    {
-                        changes.Groups.Add(edit.GroupId);
-                    }
-                    else
-                    {
-                        changes.Users.Add(edit.MemberId);
-                    }
+                    group.Added.Sort();
+                    entries.Add(audit.Create(context.OrganizationId, context.Actor, "group.members.added", TargetType, groupId.ToString(),
+                        after: new { members = group.Added }, cause: context.Cause));
                 }
             }
 
@@ -178,29 +170,59 @@ public sealed partial class GroupProvisioning
             await AuditChain.AppendAsync(db, context.OrganizationId, entries, ct);
         }, ct);
 
-        await RefreshTrackedAsync(byGroup.Select(g => g.Key), ct);
+        await RefreshTrackedAsync(groupIds, ct);
         return changes;
     }
 
-    /// <summary>Ids in order; a list sorts them several times faster than LINQ's Order (a first sync orders a million).</summary>
-    private static List<Guid> Sorted(IEnumerable<Guid> ids)
+    /// <summary>Files <paramref name="edits"/> under their groups and notes the users and groups whose groups they change.</summary>
+    private static void Collect(Dictionary<Guid, GroupEdits> byGroup, IReadOnlyList<MemberEdit> edits, bool added, DirectoryChanges changes)
     {
-        var list = ids.ToList();
-        list.Sort();
-        return list;
+        foreach (var edit in edits)
+        {
+            if (!byGroup.TryGetValue(edit.GroupId, out var group))
+            {
+                byGroup[edit.GroupId] = group = new GroupEdits();
+            }
+
+            (added ? group.Added : group.Removed).Add(edit.MemberId);
+            if (edit.IsGroup)
+            {
+                changes.Groups.Add(edit.GroupId);
+            }
+            else
+            {
+                changes.Users.Add(edit.MemberId);
+            }
+        }
     }
 
-    /// <summary>The versions of the organization's groups among <paramref name="ids"/>; every id must be one of them.</summary>
-    private async Task<Dictionary<Guid, int>> VersionsAsync(IEnumerable<Guid> ids, ProvisioningContext context, CancellationToken ct)
+    /// <summary>One group's members to add and to remove, as its audit entries list them (in order once sorted).</summary>
+    private sealed class GroupEdits
     {
-        var wanted = ids.Distinct().ToList();
-        var versions = await db.Groups.AsNoTracking()
-            .Where(g => g.OrganizationId == context.OrganizationId && EF.Parameter(wanted).Contains(g.Id))
-            .Select(g => new { g.Id, g.Version })
-            .ToDictionaryAsync(g => g.Id, g => g.Version, ct);
-        return versions.Count == wanted.Count
+        public List<Guid> Added { get; } = [];
+        public List<Guid> Removed { get; } = [];
+    }
+
+    /// <summary>The versions of the organization's groups <paramref name="ids"/> (distinct); every id must be one of them.</summary>
+    private async Task<Dictionary<Guid, int>> VersionsAsync(List<Guid> ids, ProvisioningContext context, CancellationToken ct)
+    {
+        // Plain statements, a slice of ids at a time: EF Core compiled a query for this in every fresh process.
+        var (groups, column) = BulkCommand.Names<DirectoryGroup>(db);
+        var organization = BulkCommand.Column<DirectoryGroup>(db, nameof(DirectoryGroup.OrganizationId));
+        var id = BulkCommand.Column<DirectoryGroup>(db, nameof(DirectoryGroup.Id));
+        var versions = new Dictionary<Guid, int>(ids.Count);
+        foreach (var slice in ids.Chunk(1000))
+        {
+            var sql = $"SELECT {column(nameof(DirectoryGroup.Id))}, {column(nameof(DirectoryGroup.Version))} FROM {groups} " +
+                      $"WHERE {column(nameof(DirectoryGroup.OrganizationId))} = @p0 AND {column(nameof(DirectoryGroup.Id))} IN " +
+                      $"({string.Join(",", slice.Select((_, i) => $"@p{i + 1}"))})";
+            await DbRows.ReadAsync(db, sql, [new DbValue(organization, context.OrganizationId), .. slice.Select(g => new DbValue(id, g))],
+                reader => versions[reader.GetGuid(0)] = reader.GetInt32(1), ct);
+        }
+
+        return versions.Count == ids.Count
             ? versions
-            : throw new KeyNotFoundException($"Group {wanted.First(id => !versions.ContainsKey(id))} is not in the organization.");
+            : throw new KeyNotFoundException($"Group {ids.First(g => !versions.ContainsKey(g))} is not in the organization.");
     }
 
     /// <summary>

@@ -94,61 +94,25 @@ public sealed partial class UserProvisioning
             return DirectoryChanges.None;
         }
 
-        bool Applies(User user) => deactivate
-            ? user.Status != UserStatus.Deactivated
-            : user.Status == UserStatus.Deactivated && (onlyDeactivatedBy is null || user.DeactivatedBy == onlyDeactivatedBy);
+        var causes = new Dictionary<Guid, string?>(users.Count);
+        foreach (var user in users)
+        {
+            causes.TryAdd(user.Id, user.Cause ?? context.Cause);
+        }
 
-        var causes = users.GroupBy(u => u.Id).ToDictionary(g => g.Key, g => g.First().Cause ?? context.Cause);
         var changed = new List<Guid>();
         await WriteTransaction.RunAsync(db, async () =>
         {
             // No larger write cache here: in a sync run's change round (5,000 of 100,000 users, a fresh process) the pages
             // it allocated cost more than the re-reads it saved.
-            var now = clock.GetUtcNow();
-            var entries = new List<AuditEntry>();
-            foreach (var chunk in causes.Keys.Chunk(1000))
+            var write = new ActivationWrite(context.OrganizationId, deactivate, onlyDeactivatedBy, context.DeactivatesAs, clock.GetUtcNow());
+            var action = deactivate ? "user.deactivated" : "user.reactivated";
+            var entries = new List<AuditEntry>(causes.Count);
+            foreach (var user in await UserActivationRows.WriteAsync(db, [.. causes.Keys], write, ct))
             {
-                // Read by id only, each user and each of its collections an index seek; the organization and status are
-                // checked on the rows read (next to the ids in a WHERE clause, SQLite walked the organization's index).
-                var current = (await UserRowsById.ReadAsync(db, chunk, ct))
-                    .Where(u => u.OrganizationId == context.OrganizationId && Applies(u))
-                    .ToList();
-                if (current.Count == 0)
-                {
-                    continue;
-                }
-
-                var ids = current.Select(u => u.Id).ToList();
-                var deactivatedBy = context.DeactivatesAs;
-                var targets = db.Users.IgnoreAutoIncludes().Where(u => EF.Parameter(ids).Contains(u.Id));
-                if (deactivate)
-                {
-                    await targets.ExecuteUpdateAsync(s => s
-                        .SetProperty(u => u.StatusBeforeDeactivation, u => u.Status)
-                        .SetProperty(u => u.Status, UserStatus.Deactivated)
-                        .SetProperty(u => u.DeactivatedAt, now)
-                        .SetProperty(u => u.DeactivatedBy, deactivatedBy)
-                        .SetProperty(u => u.UpdatedAt, now)
-                        .SetProperty(u => u.Version, u => u.Version + 1), ct);
-                }
-                else
-                {
-                    await targets.ExecuteUpdateAsync(s => s
-                        .SetProperty(u => u.Status, u => u.StatusBeforeDeactivation == UserStatus.Deactivated ? UserStatus.Prepared : u.StatusBeforeDeactivation)
-                        .SetProperty(u => u.DeactivatedAt, (DateTimeOffset?)null)
-                        .SetProperty(u => u.DeactivatedBy, (string?)null)
-                        .SetProperty(u => u.UpdatedAt, now)
-                        .SetProperty(u => u.Version, u => u.Version + 1), ct);
-                }
-
-                foreach (var user in current)
-                {
-                    var before = user.ToProfile();
-                    entries.Add(audit.Create(context.OrganizationId, context.Actor, deactivate ? "user.deactivated" : "user.reactivated", TargetType,
-                        user.Id.ToString(), before, before with { Active = !deactivate }, causes[user.Id]));
-                }
-
-                changed.AddRange(ids);
+                var (before, after) = AuditLog.ActivationSnapshots(user.ToProfile());
+                entries.Add(audit.Create(context.OrganizationId, context.Actor, action, TargetType, user.Id.ToString(), before, after, causes[user.Id]));
+                changed.Add(user.Id);
             }
 
             await AuditChain.AppendAsync(db, context.OrganizationId, entries, ct);

@@ -50,15 +50,9 @@ public sealed class ReconcileApplier(
             [.. batch.Select(r => new UserActivation(r.Id, "enabled in the source again"))], context, ct), changes);
 
         // Groups in key order, as GroupProvisioning writes each batch's: a first sync's rows then append to the member key.
-        var memberChanges = plan.MemberAdds.Select(m => (Change: m, Added: true))
-            .Concat(plan.MemberRemoves.Select(m => (Change: m, Added: false)))
-            .GroupBy(m => m.Change.GroupId)
-            .OrderBy(g => g.Key)
-            .ToList();
-        await InBatchesAsync(memberChanges, batch => groups.ApplyMemberChangesAsync(
-            [.. batch.SelectMany(g => g).Where(m => m.Added).Select(m => Edit(m.Change))],
-            [.. batch.SelectMany(g => g).Where(m => !m.Added).Select(m => Edit(m.Change))], context, ct), changes,
-            weight: g => Math.Max(1, g.Count() / MembersPerBatch));
+        await InBatchesAsync(MemberEditsByGroup(plan), batch => groups.ApplyMemberChangesAsync(
+            [.. batch.SelectMany(g => g.Adds)], [.. batch.SelectMany(g => g.Removes)], context, ct), changes,
+            weight: g => Math.Max(1, (g.Adds.Count + g.Removes.Count) / MembersPerBatch), phase: "memberChanges");
 
         var recompute = Stopwatch.StartNew();
         await memberships.RecomputeAsync(context.OrganizationId, changes, context.Actor, ct, BatchSize);
@@ -67,7 +61,43 @@ public sealed class ReconcileApplier(
         db.DiscardUnsaved();
     }
 
-    private static MemberEdit Edit(MemberChange change) => new(change.GroupId, change.MemberId, change.IsGroup);
+    /// <summary>
+    /// The plan's member additions and removals per group, groups in key order; plain loops, because a change round
+    /// removes tens of thousands of members and every LINQ shape over them is code a fresh process compiles first.
+    /// </summary>
+    private static List<GroupMemberEdits> MemberEditsByGroup(ReconcilePlan plan)
+    {
+        var byGroup = new Dictionary<Guid, GroupMemberEdits>();
+        GroupMemberEdits For(Guid groupId)
+        {
+            if (!byGroup.TryGetValue(groupId, out var edits))
+            {
+                byGroup[groupId] = edits = new GroupMemberEdits(groupId);
+            }
+
+            return edits;
+        }
+
+        foreach (var add in plan.MemberAdds)
+        {
+            For(add.GroupId).Adds.Add(new MemberEdit(add.GroupId, add.MemberId, add.IsGroup));
+        }
+
+        foreach (var remove in plan.MemberRemoves)
+        {
+            For(remove.GroupId).Removes.Add(new MemberEdit(remove.GroupId, remove.MemberId, remove.IsGroup));
+        }
+
+        List<GroupMemberEdits> ordered = [.. byGroup.Values];
+        ordered.Sort((a, b) => a.GroupId.CompareTo(b.GroupId));
+        return ordered;
+    }
+
+    private sealed record GroupMemberEdits(Guid GroupId)
+    {
+        public List<MemberEdit> Adds { get; } = [];
+        public List<MemberEdit> Removes { get; } = [];
+    }
 
     /// <summary>Runs <paramref name="write"/> on slices of about <see cref="BatchSize"/> changes (each commits) and collects what changed.</summary>
     private async Task InBatchesAsync<T>(
