@@ -274,9 +274,22 @@ public sealed partial class GroupProvisioning
         return (group, entry);
     }
 
+    /// <summary>
+    /// The organization's groups among <paramref name="ids"/>, tracked, each found by its key (held ones from the change
+    /// tracker): a sync run renames a handful, and compiling a query over a list of ids cost a fresh process more than
+    /// a lookup per group.
+    /// </summary>
     private async Task<Dictionary<Guid, DirectoryGroup>> LoadAsync(IEnumerable<Guid> ids, ProvisioningContext context, CancellationToken ct)
     {
-        var wanted = ids.Distinct().ToList();
-        return await db.Groups.Where(g => g.OrganizationId == context.OrganizationId && EF.Parameter(wanted).Contains(g.Id)).ToDictionaryAsync(g => g.Id, ct);
+        var groups = new Dictionary<Guid, DirectoryGroup>();
+        foreach (var id in ids)
+        {
+            if (!groups.ContainsKey(id) && await db.Groups.FindAsync([id], ct) is { } group && group.OrganizationId == context.OrganizationId)
+            {
+                groups[id] = group;
+            }
+        }
+
+        return groups;
     }
 }

@@ -18,4 +18,10 @@ public static class ProfileFingerprint
         return Convert.ToHexStringLower(SHA256.HashData(json).AsSpan(0, 16));
     }
 
+    /// <summary>
+    /// Takes a fingerprint once, so that the serializer's contract for profiles is built before a run needs it: a run
+    /// does so while it reads the source, when the process has barely serialized anything yet.
+    /// </summary>
+    internal static void Prepare() => Of(new UserProfile { UserName = "" });
+
 }

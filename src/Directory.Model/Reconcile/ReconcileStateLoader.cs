@@ -71,7 +71,7 @@ public static class ReconcileStateLoader
     /// What the directory holds for <paramref name="source"/> whatever the source returns: its users (with every stored
     /// fingerprint), its groups and the userNames of everyone else, with the planner's lookups over them
     /// (<see cref="StoredIndex"/>); and, when the source's users and groups are much of the member numbers, the numbers
-    /// into the context's cache. A run reads it while it reads the source, and hands it
+    /// into the context's cache. It also prepares the profile fingerprints the load takes of what the source returns. A run reads it while it reads the source, and hands it
     /// to <see cref="LoadAsync(ScimBridgeDbContext, Guid, string, DirectorySnapshot, StoredSourceState?, CancellationToken)"/>.
     /// </summary>
     public static async Task<StoredSourceState> ReadStoredAsync(ScimBridgeDbContext db, Guid organizationId, string source, CancellationToken ct)
@@ -83,6 +83,7 @@ public static class ReconcileStateLoader
             var stored = await ReadStoredAsync(db, organizationId, source, fingerprintOf: null, ct);
             await MemberRows.ReadNumbersAsync(db, stored.Users.Count + stored.Groups.Count, ct);
             stored.Index.Build();
+            ProfileFingerprint.Prepare();
             return stored;
         }
         finally
