@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ScimBridge.Model.Commands;
 using ScimBridge.Model.Persistence;
+using ScimBridge.Model.Persistence.Sqlite;
 using ScimBridge.Scim.Hosting;
 
 namespace ScimBridge.Scim.Cli;
@@ -22,7 +23,28 @@ public static class CommandHost
             builder.Services.AddSingleton<ICommandProgress>(services => ConsoleProgress.ForStandardError(services.GetRequiredService<TimeProvider>()));
 
             using var host = builder.Build();
-            return await AdminCommandLine.RunAsync(host.Services, invocation.Words, output, error, PrepareAsync);
+            // The host is never started, so the background checkpoint of SQLite's write-ahead log is started here, once
+            // the command is known to run: without it, a command that writes much (a sync run deactivating thousands)
+            // checkpoints inside its own commits, copying pages and waiting for fsyncs while nothing else proceeds.
+            var checkpointer = host.Services.GetService<SqliteCheckpointer>();
+            try
+            {
+                return await AdminCommandLine.RunAsync(host.Services, invocation.Words, output, error, async services =>
+                {
+                    await PrepareAsync(services);
+                    if (checkpointer is not null)
+                    {
+                        await checkpointer.StartAsync(CancellationToken.None);
+                    }
+                });
+            }
+            finally
+            {
+                if (checkpointer is not null)
+                {
+                    await checkpointer.StopAsync(CancellationToken.None);
+                }
+            }
         }
         catch (Exception e) when (StartupProblems.Describe(e) is { } problems)
         {

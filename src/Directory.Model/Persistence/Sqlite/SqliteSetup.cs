@@ -9,7 +9,9 @@ internal static class SqliteSetup
     public static IServiceCollection AddSqlitePersistence(this IServiceCollection services, string connectionString)
     {
         SqliteProcessSettings.Apply();
-        services.AddHostedService<SqliteCheckpointer>();
+        // One instance: the service starts it as a hosted service, and admin commands start it themselves (CommandHost).
+        services.AddSingleton<SqliteCheckpointer>();
+        services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
         services.AddSingleton<SqliteMemoryMap>();
         services.AddSingleton<SqliteReadPool>();
         services.AddSingleton<SqliteUserStatements>();
