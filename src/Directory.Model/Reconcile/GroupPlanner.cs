@@ -108,11 +108,13 @@ internal sealed class GroupPlanner(
         }
         foreach (var (groupId, members) in _members)
         {
+            string? groupName = null;
             foreach (var member in members)
             {
                 if (departed.Contains(member) && _removing.Add((groupId, member)))
                 {
-                    plan.MemberRemoves.Add(new MemberChange(groupId, NameOf(groupId) ?? "", member, false, NameOf(member)));
+                    groupName ??= NameOf(groupId) ?? "";
+                    plan.MemberRemoves.Add(new MemberChange(groupId, groupName, member, false, NameOf(member)));
                 }
             }
         }
@@ -184,13 +186,19 @@ internal sealed class GroupPlanner(
                     wanted.Add(id);
                 }
             }
-            foreach (var id in wanted.Where(id => !stored.Contains(id)))
+            foreach (var id in wanted)
             {
-                plan.MemberAdds.Add(Change(group, groupId, id));
+                if (!stored.Contains(id))
+                {
+                    plan.MemberAdds.Add(Change(group, groupId, id));
+                }
             }
-            foreach (var id in stored.Where(id => !wanted.Contains(id)))
+            foreach (var id in stored)
             {
-                Remove(group, groupId, id);
+                if (!wanted.Contains(id))
+                {
+                    Remove(group, groupId, id);
+                }
             }
             return;
         }
