@@ -43,7 +43,7 @@ internal sealed class LdapRead
         _changes = new ActiveDirectoryChangeFeed(activeDirectory, settings, _mapping);
     }
 
-    public async Task<DirectorySnapshot> ReadAsync(LdapCursor? since, CancellationToken ct)
+    public async Task<DirectorySnapshot> ReadAsync(LdapCursor? since, DirectoryReadProgress progress, CancellationToken ct)
     {
         var changedOnly = since?.FilterClause(TimeSpan.FromSeconds(_settings.IncrementalOverlapSeconds));
         var startMarker = _markerAttribute is not null && LdapCursor.KindOf(_markerAttribute) == LdapCursorKind.Usn
@@ -80,6 +80,20 @@ internal sealed class LdapRead
             var token = failure.Token;
             var usersRead = ReadUsersAsync(since, changedOnly, token);
             var groupsRead = ReadGroupsOnOwnSessionAsync(changedOnly, NotYet, groupIndex, token, indexEveryGroup: true);
+            if (progress.GroupsRead is { } told)
+            {
+                // The changed groups usually arrive long before every id: the run reads their stored members meanwhile.
+                _ = groupsRead.ContinueWith(static (read, state) =>
+                {
+                    var keys = new HashSet<string>(read.Result.Count, StringComparer.Ordinal);
+                    foreach (var group in read.Result)
+                    {
+                        keys.Add(group.Key);
+                    }
+                    ((Action<IReadOnlyCollection<string>>)state!)(keys);
+                }, told, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
             var scopeRead = _settings.Departures == LdapDepartureDetection.ScopeRead
                 ? OnOwnSessionAsync(session => ReadUserIdsInScopeAsync(session, groupsRead, userIndex, token), token)
                 : Task.FromResult<(HashSet<string> Keys, List<(string Dn, string Key)> NotIndexed)?>(null);
