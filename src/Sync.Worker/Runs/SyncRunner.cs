@@ -153,16 +153,18 @@ public sealed class SyncRunner(
 
         logger.LogDebug("Sync run {SyncRunId} of {SyncSource}: mapping prepared, reading", run.Id, options.Name);
         // What the directory holds for the source does not depend on the read, and a read mostly waits for the source:
-        // it is read meanwhile, on the run's context, which nothing else uses until both are done.
-        var stored = Task.Run(() => ReconcileStateLoader.ReadStoredAsync(db, organizationId, options.Name, ct), ct);
+        // it is read meanwhile (with the stored members of the groups the read tells it has), on the run's context,
+        // which nothing else uses until both are done.
+        var stored = StoredSourceRead.Start(db, organizationId, options.Name, ct);
         DirectorySnapshot snapshot;
         try
         {
-            snapshot = await ReadAsync(source, run.Full ? null : state!.DeltaState, ct);
+            snapshot = await ReadAsync(source, run.Full ? null : state!.DeltaState, stored.Progress, ct);
         }
         finally
         {
-            await ((Task)stored).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            stored.SourceReadEnded();
+            await ((Task)stored.Completion).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         run.Full = snapshot.IsFull;
         run.UsersRead = snapshot.Users.Count;
@@ -175,7 +177,7 @@ public sealed class SyncRunner(
             Force = request.Force,
             DryRun = request.DryRun,
             ChangesPerTransaction = syncOptions.Value.ChangesPerTransaction,
-            Stored = await stored,
+            Stored = await stored.Completion,
         };
         var outcome = await reconciler.ReconcileAsync(reconcileRequest, snapshot, ct);
         var plan = outcome.Plan;
@@ -262,7 +264,7 @@ public sealed class SyncRunner(
     }
 
     /// <summary>Reads the source within ReadTimeoutSeconds; any failure becomes a <see cref="SyncRunFailedException"/>.</summary>
-    private async Task<DirectorySnapshot> ReadAsync(ConfiguredSource source, string? deltaState, CancellationToken ct)
+    private async Task<DirectorySnapshot> ReadAsync(ConfiguredSource source, string? deltaState, DirectoryReadProgress progress, CancellationToken ct)
     {
         var timeout = TimeSpan.FromSeconds(source.Options.ReadTimeoutSeconds);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -271,7 +273,7 @@ public sealed class SyncRunner(
         try
         {
             // WaitAsync bounds the read even when a source ignores its token.
-            return await directory.ReadAsync(deltaState, limit.Token).WaitAsync(timeout, clock, ct);
+            return await directory.ReadAsync(deltaState, progress, limit.Token).WaitAsync(timeout, clock, ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is OperationCanceledException or TimeoutException)
         {
