@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -18,63 +19,80 @@ internal sealed record ActivationWrite(Guid OrganizationId, bool Deactivate, str
 /// <summary>
 /// Deactivates or reactivates many users by id inside the current transaction, with plain statements rather than EF
 /// Core's set-based update (in a fresh process, compiling that update's query for a sync run's change round cost more
-/// than the rows it changed). The users are read in one batch (see <see cref="UserRowsById"/>) and updated in one
-/// statement, on SQLite with the ids as a JSON array, which it sorts and walks in index order.
+/// than the rows it changed).
 /// Columns and values are those of <see cref="User.Deactivate"/> and <see cref="User.Reactivate"/>, plus the version
 /// and update time every change takes.
 /// </summary>
 internal static class UserActivationRows
 {
     /// <summary>
-    /// The users of <paramref name="ids"/> the change applies to, as they are before it, in the order of
-    /// <paramref name="ids"/>; <see cref="UpdateAsync"/> then changes them.
+    /// Changes the users of <paramref name="ids"/> the change applies to and hands each to <paramref name="changed"/> as
+    /// it was before. SQLite reads and updates one user at a time through prepared statements, in the order of the key
+    /// index (so each index page is read once, not once per user), and the update finds the pages the read just brought
+    /// in; PostgreSQL reads all in one batch and updates them in one statement.
     /// </summary>
-    public static async Task<List<User>> ReadAsync(ScimBridgeDbContext db, IReadOnlyList<Guid> ids, ActivationWrite write, CancellationToken ct)
+    public static async Task WriteAsync(ScimBridgeDbContext db, IReadOnlyList<Guid> ids, ActivationWrite write, Action<User> changed, CancellationToken ct)
     {
         InTransaction(db);
-        var applies = new List<User>(ids.Count);
-        foreach (var user in await UserRowsById.ReadAsync(db, ids, ct))
-        {
-            if (write.AppliesTo(user))
-            {
-                applies.Add(user);
-            }
-        }
-
-        return applies;
-    }
-
-    /// <summary>Changes <paramref name="users"/> (read by <see cref="ReadAsync"/> in the same transaction) in one statement.</summary>
-    public static async Task UpdateAsync(ScimBridgeDbContext db, IReadOnlyList<User> users, ActivationWrite write, CancellationToken ct)
-    {
-        InTransaction(db);
-        if (users.Count == 0)
+        if (ids.Count == 0)
         {
             return;
         }
 
-        var ids = users.Select(u => u.Id);
-        if (!db.IsSqlite)
-        {
-            var (sql, columns) = Update(db, write.Deactivate, "= ANY(@p{1})");
-            var values = Values(write, ids.ToArray());
-            await db.Database.ExecuteSqlRawAsync(sql, [.. values.Select((v, i) => Parameter(db, columns[i], i, v))], ct);
-            return;
-        }
-
-        // SQLite takes the ids as one JSON array, which it sorts and walks in index order. GUIDs are stored as text with
-        // no converter, so the array binds as it is.
-        var (sqliteSql, sqliteColumns) = Update(db, write.Deactivate, "IN (SELECT value FROM json_each(@p{1}))");
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using var update = await BulkCommand.PrepareAsync(db, sqliteSql, [.. sqliteColumns.Select(c => BulkCommand.Column<User>(db, c))], ct);
-            await update.ExecuteAsync(ct, Values(write, UserRowsById.SqliteIdList(ids)));
+            if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+            {
+                var (sql, columns) = Update(db, write.Deactivate, "= @p{1}");
+                await using var update = await BulkCommand.PrepareAsync(db, sql, [.. columns.Select(c => BulkCommand.Column<User>(db, c))], ct);
+                foreach (var user in UserRowsById.EachSqlite(db, sqlite, InKeyOrder(ids)))
+                {
+                    if (write.AppliesTo(user))
+                    {
+                        await update.ExecuteAsync(ct, Values(write, user.Id));
+                        changed(user);
+                    }
+                }
+
+                return;
+            }
+
+            var users = (await UserRowsById.ReadAsync(db, ids, ct)).Where(write.AppliesTo).ToList();
+            if (users.Count > 0)
+            {
+                var (sql, columns) = Update(db, write.Deactivate, "= ANY(@p{1})");
+                var values = Values(write, users.Select(u => u.Id).ToArray());
+                await db.Database.ExecuteSqlRawAsync(sql, [.. values.Select((v, i) => Parameter(db, columns[i], i, v))], ct);
+            }
+
+            users.ForEach(changed);
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>
+    /// The ids in the order of their stored text (SQLite keeps GUIDs as upper-case text; lower-case hex sorts the same).
+    /// </summary>
+    private static List<Guid> InKeyOrder(IReadOnlyList<Guid> ids)
+    {
+        var keyed = new (string Key, Guid Id)[ids.Count];
+        for (var i = 0; i < keyed.Length; i++)
+        {
+            keyed[i] = (ids[i].ToString(), ids[i]);
+        }
+
+        Array.Sort(keyed, (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var ordered = new List<Guid>(keyed.Length);
+        foreach (var (_, id) in keyed)
+        {
+            ordered.Add(id);
+        }
+
+        return ordered;
     }
 
     private static void InTransaction(ScimBridgeDbContext db)
@@ -99,7 +117,7 @@ internal static class UserActivationRows
                 [nameof(User.StatusBeforeDeactivation), nameof(User.Status), nameof(User.UpdatedAt), nameof(User.Id)]);
     }
 
-    /// <summary>The values of <see cref="Update"/>'s parameters; <paramref name="ids"/> is a JSON array (SQLite) or an array (PostgreSQL).</summary>
+    /// <summary>The values of <see cref="Update"/>'s parameters; <paramref name="ids"/> is one id (SQLite) or all of them (PostgreSQL).</summary>
     private static object?[] Values(ActivationWrite write, object ids) => write.Deactivate
         ? [UserStatus.Deactivated, write.Now, write.DeactivatedBy, write.Now, ids]
         : [UserStatus.Deactivated, UserStatus.Prepared, write.Now, ids];

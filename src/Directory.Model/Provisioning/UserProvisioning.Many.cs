@@ -107,12 +107,10 @@ public sealed partial class UserProvisioning
             // it allocated cost more than the re-reads it saved.
             var write = new ActivationWrite(context.OrganizationId, deactivate, onlyDeactivatedBy, context.DeactivatesAs, clock.GetUtcNow());
             var action = deactivate ? "user.deactivated" : "user.reactivated";
-            var users = await UserActivationRows.ReadAsync(db, [.. causes.Keys], write, ct);
-
-            // The entries' snapshots (whole profiles as JSON) are built on another core while the database updates the rows.
-            var entries = Alongside.Start(users.Count, () =>
+            // The entries' snapshots (whole profiles as JSON) are built on another core as the database updates the rows.
+            using var entries = new Alongside<User, List<AuditEntry>>(causes.Count, users =>
             {
-                var built = new List<AuditEntry>(users.Count);
+                var built = new List<AuditEntry>(causes.Count);
                 foreach (var user in users)
                 {
                     var (before, after) = AuditLog.ActivationSnapshots(user.ToProfile());
@@ -124,9 +122,12 @@ public sealed partial class UserProvisioning
                 built.Sort((a, b) => string.CompareOrdinal(a.TargetId, b.TargetId));
                 return built;
             });
-            await UserActivationRows.UpdateAsync(db, users, write, ct);
-            await AuditChain.AppendAsync(db, context.OrganizationId, await entries, ct);
-            changed.AddRange(users.Select(u => u.Id));
+            await UserActivationRows.WriteAsync(db, [.. causes.Keys], write, user =>
+            {
+                entries.Add(user);
+                changed.Add(user.Id);
+            }, ct);
+            await AuditChain.AppendAsync(db, context.OrganizationId, await entries.CompleteAsync(), ct);
         }, ct);
 
         await RefreshTrackedAsync(changed, ct);
