@@ -4,7 +4,6 @@ using ScimBridge.Model.Persistence;
 using ScimBridge.Scim.Admin;
 using ScimBridge.Scim.Admin.Shared;
 using ScimBridge.Scim.Errors;
-using ScimBridge.Scim.Hosting;
 using ScimBridge.Scim.Logging;
 using ScimBridge.Scim.Mapping;
 using ScimBridge.Scim.Operations;
@@ -21,7 +20,7 @@ public static class ScimBridgeHost
     public static IHostApplicationBuilder AddScimBridge(this IHostApplicationBuilder builder, bool commandMode)
     {
         builder.Services.AddSerilog((services, log) => log
-            .ReadFrom.Configuration(builder.Configuration, LogSettings.ReaderOptions(builder.Configuration))
+            .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
             // In command mode standard output carries the command's own output (a token, a preview); logs go to standard error.

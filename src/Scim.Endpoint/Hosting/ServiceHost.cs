@@ -53,7 +53,7 @@ public static class ServiceHost
             ServiceDefaults.AddTo(builder.Configuration);
             builder.Configuration.StartBuildingModel();
             builder.Services.AddSerilog((services, log) => log
-                .ReadFrom.Configuration(builder.Configuration, LogSettings.ReaderOptions(builder.Configuration))
+                .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 .WriteToConsole(builder.Configuration, toStandardError: false));
