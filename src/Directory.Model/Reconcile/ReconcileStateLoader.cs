@@ -19,15 +19,58 @@ public static class ReconcileStateLoader
     /// nothing else: a dense directory's million other member rows stay unread.
     /// </summary>
     private static async Task<List<ManagedMember>> MembersForDeltaAsync(
-        ScimBridgeDbContext db, DirectorySnapshot snapshot, List<ManagedGroup> groups, UserLookup users, CancellationToken ct)
+        ScimBridgeDbContext db, DirectorySnapshot snapshot, List<ManagedGroup> groups, UserLookup users, PreloadedMembers? preloaded,
+        CancellationToken ct)
     {
         var named = snapshot.Groups.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var groupIds = groups.Where(g => named.Contains(g.SourceKey)).Select(g => g.Id).ToList();
-        if (groupIds.Count == 0 && users.Departed.Count == 0)
+        List<Guid> departed = [.. users.Departed.Select(d => d.User.Id)];
+        if (preloaded is not null && groupIds.All(preloaded.GroupIds.Contains))
+        {
+            // The named groups' rows were read while the source was read: only the departed users' rows in the other
+            // groups are left to read.
+            if (departed.Count == 0)
+            {
+                return preloaded.Rows;
+            }
+            var rest = await ReadMembersAsync(db, [], departed, [.. groups.Select(g => g.Id).Where(id => !preloaded.GroupIds.Contains(id))], ct);
+            var all = new List<ManagedMember>(preloaded.Rows.Count + rest.Count);
+            all.AddRange(preloaded.Rows);
+            all.AddRange(rest);
+            return all;
+        }
+        if (groupIds.Count == 0 && departed.Count == 0)
         {
             return [];
         }
-        return await ReadMembersAsync(db, groupIds, [.. users.Departed.Select(d => d.User.Id)], [.. groups.Select(g => g.Id)], ct);
+        return await ReadMembersAsync(db, groupIds, departed, [.. groups.Select(g => g.Id)], ct);
+    }
+
+    /// <summary>
+    /// Reads the stored members of the source's groups with these source keys into <paramref name="stored"/>, for
+    /// <see cref="LoadAsync(ScimBridgeDbContext, Guid, string, DirectorySnapshot, StoredSourceState?, CancellationToken)"/>
+    /// (see <see cref="StoredSourceRead"/>).
+    /// </summary>
+    internal static async Task PreloadMembersAsync(ScimBridgeDbContext db, StoredSourceState stored, IReadOnlyCollection<string> groupKeys, CancellationToken ct)
+    {
+        var keys = groupKeys as IReadOnlySet<string> ?? groupKeys.ToHashSet(StringComparer.Ordinal);
+        var ids = new HashSet<Guid>();
+        foreach (var group in stored.Groups)
+        {
+            if (keys.Contains(group.SourceKey))
+            {
+                ids.Add(group.Id);
+            }
+        }
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            stored.Preloaded = new PreloadedMembers(ids, ids.Count == 0 ? [] : await ReadMembersAsync(db, ids, [], [], ct));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>The stored members of these groups (see <see cref="MemberRows.ReadAsync{T}"/>).</summary>
@@ -117,7 +160,7 @@ public static class ReconcileStateLoader
 
         var members = snapshot.IsFull
             ? await ReadMembersAsync(db, [.. groups.Select(g => g.Id)], [], [], ct)
-            : await MembersForDeltaAsync(db, snapshot, groups, lookup, ct);
+            : await MembersForDeltaAsync(db, snapshot, groups, lookup, stored.Preloaded, ct);
 
         return new ReconcileState
         {
@@ -177,4 +220,50 @@ public sealed class StoredSourceState
     internal List<ManagedGroup> Groups { get; }
     internal Dictionary<string, string> OtherUserNames { get; }
     internal StoredIndex Index { get; }
+
+    /// <summary>The stored members of the groups the source told it read (see <see cref="StoredSourceRead"/>), when read.</summary>
+    internal PreloadedMembers? Preloaded { get; set; }
+}
+
+/// <summary>Every stored member row of the groups <see cref="GroupIds"/>.</summary>
+internal sealed record PreloadedMembers(HashSet<Guid> GroupIds, List<ManagedMember> Rows);
+
+/// <summary>
+/// The reading of a source's stored state that a run does while it reads the source: what
+/// <see cref="ReconcileStateLoader.ReadStoredAsync"/> reads, and then, once the source has told which groups its read
+/// carries (<see cref="DirectoryReadProgress.GroupsRead"/>), those groups' stored members. An incremental read compares
+/// its changed groups whole with what is stored; reading their rows meanwhile (a dense directory's changed groups hold
+/// a quarter of a million members) leaves only the departed users' rows for after the read.
+/// </summary>
+public sealed class StoredSourceRead
+{
+    private readonly TaskCompletionSource<IReadOnlyCollection<string>?> _groups = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private StoredSourceRead(ScimBridgeDbContext db, Guid organizationId, string source, CancellationToken ct)
+    {
+        Completion = Task.Run(() => ReadAsync(db, organizationId, source, ct), ct);
+    }
+
+    /// <summary>The stored state, with the told groups' members; the context is busy until it completes.</summary>
+    public Task<StoredSourceState> Completion { get; }
+
+    /// <summary>Starts reading on <paramref name="db"/>, which nothing else may use until <see cref="Completion"/>.</summary>
+    public static StoredSourceRead Start(ScimBridgeDbContext db, Guid organizationId, string source, CancellationToken ct) =>
+        new(db, organizationId, source, ct);
+
+    /// <summary>Progress for the source's read that hands the groups it read to this.</summary>
+    public DirectoryReadProgress Progress => new() { GroupsRead = keys => _groups.TrySetResult(keys) };
+
+    /// <summary>The source's read has ended (or failed): no group will be told any more.</summary>
+    public void SourceReadEnded() => _groups.TrySetResult(null);
+
+    private async Task<StoredSourceState> ReadAsync(ScimBridgeDbContext db, Guid organizationId, string source, CancellationToken ct)
+    {
+        var stored = await ReconcileStateLoader.ReadStoredAsync(db, organizationId, source, ct);
+        if (await _groups.Task.WaitAsync(ct) is { Count: > 0 } keys)
+        {
+            await ReconcileStateLoader.PreloadMembersAsync(db, stored, keys, ct);
+        }
+        return stored;
+    }
 }

@@ -172,8 +172,10 @@ public sealed class SyncRunner(
         logger.LogDebug("Sync run {SyncRunId} of {SyncSource}: mapping prepared, reading (process CPU so far {CpuMs} ms)",
             run.Id, options.Name, (long)Environment.CpuUsage.TotalTime.TotalMilliseconds);
         // What the directory holds for the source does not depend on the read, and a read mostly waits for the source:
-        // it is read meanwhile, on the run's context, which nothing else uses until both are done.
-        var stored = Task.Run(() => ReconcileStateLoader.ReadStoredAsync(db, organizationId, options.Name, ct), ct);
+        // it is read meanwhile (with the stored members of the groups the read tells it has), on the run's context,
+        // which nothing else uses until both are done.
+        var stored = StoredSourceRead.Start(db, organizationId, options.Name, ct);
+        read.TellGroupsTo(stored.Progress);
         DirectorySnapshot snapshot;
         try
         {
@@ -181,7 +183,8 @@ public sealed class SyncRunner(
         }
         finally
         {
-            await ((Task)stored).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            stored.SourceReadEnded();
+            await ((Task)stored.Completion).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         run.Full = snapshot.IsFull;
         run.UsersRead = snapshot.Users.Count;
@@ -194,7 +197,7 @@ public sealed class SyncRunner(
             Force = request.Force,
             DryRun = request.DryRun,
             ChangesPerTransaction = syncOptions.Value.ChangesPerTransaction,
-            Stored = await stored,
+            Stored = await stored.Completion,
         };
         var outcome = await reconciler.ReconcileAsync(reconcileRequest, snapshot, ct);
         var plan = outcome.Plan;
@@ -285,23 +288,26 @@ public sealed class SyncRunner(
     }
 
     private SourceRead StartRead(ConfiguredSource source, SourceReadInput input, CancellationToken ct) =>
-        new(input, token => ReadAsync(source, input.Cursor, token), ct);
+        new(input, (progress, token) => ReadAsync(source, input.Cursor, progress, token), ct);
 
     /// <summary>
-    /// A read of the source under way. Disposing it cancels it without waiting: a source that ignores its token would
-    /// otherwise hold the run up (its own timeout still ends it), and what it returns is never used.
+    /// A read of the source under way, which may have started before the run knew where to tell its progress. Disposing
+    /// it cancels it without waiting: a source that ignores its token would otherwise hold the run up (its own timeout
+    /// still ends it), and what it returns is never used.
     /// </summary>
     private sealed class SourceRead : IAsyncDisposable
     {
         private readonly CancellationTokenSource _cancel;
+        private readonly TaskCompletionSource<IReadOnlyCollection<string>> _groupsRead = new();
         private int _disposed;
 
-        public SourceRead(SourceReadInput input, Func<CancellationToken, Task<DirectorySnapshot>> read, CancellationToken ct)
+        public SourceRead(SourceReadInput input, Func<DirectoryReadProgress, CancellationToken, Task<DirectorySnapshot>> read, CancellationToken ct)
         {
             Input = input;
             _cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var token = _cancel.Token;
-            Snapshot = Task.Run(() => read(token), CancellationToken.None);
+            var progress = new DirectoryReadProgress { GroupsRead = keys => _groupsRead.TrySetResult(keys) };
+            Snapshot = Task.Run(() => read(progress, token), CancellationToken.None);
         }
 
         public SourceReadInput Input { get; }
@@ -310,6 +316,15 @@ public sealed class SyncRunner(
 
         /// <summary>Whether this read is the one <paramref name="input"/> asks for.</summary>
         public bool IsFor(SourceReadInput input) => Input.Full == input.Full && Input.Cursor == input.Cursor;
+
+        /// <summary>
+        /// Tells <paramref name="progress"/> the groups the read has: now when the read told them already, else as the
+        /// read tells them (on its thread, so before the read ends).
+        /// </summary>
+        public void TellGroupsTo(DirectoryReadProgress progress) =>
+            _ = _groupsRead.Task.ContinueWith(static (told, progress) => ((DirectoryReadProgress)progress!).GroupsRead?.Invoke(told.Result),
+                progress, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
 
         public async ValueTask DisposeAsync()
         {
@@ -328,7 +343,7 @@ public sealed class SyncRunner(
     }
 
     /// <summary>Reads the source within ReadTimeoutSeconds; any failure becomes a <see cref="SyncRunFailedException"/>.</summary>
-    private async Task<DirectorySnapshot> ReadAsync(ConfiguredSource source, string? deltaState, CancellationToken ct)
+    private async Task<DirectorySnapshot> ReadAsync(ConfiguredSource source, string? deltaState, DirectoryReadProgress progress, CancellationToken ct)
     {
         var timeout = TimeSpan.FromSeconds(source.Options.ReadTimeoutSeconds);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -337,7 +352,7 @@ public sealed class SyncRunner(
         try
         {
             // WaitAsync bounds the read even when a source ignores its token.
-            return await directory.ReadAsync(deltaState, limit.Token).WaitAsync(timeout, clock, ct);
+            return await directory.ReadAsync(deltaState, progress, limit.Token).WaitAsync(timeout, clock, ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is OperationCanceledException or TimeoutException)
         {

@@ -1,3 +1,4 @@
+using ScimBridge.Sync.Sources.Ldap;
 using ScimBridge.Model.Users;
 
 namespace ScimBridge.Sync.Tests.Ldap;
@@ -107,6 +108,41 @@ public sealed class LdapSourceReadTests(SlapdFixture slapd)
         // adele did not change, yet her key is resolved from her DN.
         Assert.Equal(new[] { tree.UuidOf(adele), tree.UuidOf(alex) }.Order(), sales.MemberUserKeys.Order());
         Assert.NotEqual(first.NextDeltaState, second.NextDeltaState);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_incremental_read_learns_every_id_in_scope_across_pages_through_libldap_or_the_library_responses(bool libldap)
+    {
+        LibLdapSearch.LibraryResponsesOnly.Value = !libldap;
+        var tree = slapd.NewTree();
+        var dns = Enumerable.Range(1, 130).Select(i => tree.AddUser($"user{i:000}")).ToList();
+        tree.AddGroup("everyone", [.. dns]);
+        var source = tree.Source(s =>
+        {
+            s.PageSize = 50;
+            s.IncrementalOverlapSeconds = 0;
+            s.DisabledFilter = "(description=disabled)";
+        });
+        // The cursor's own second is read again: "zed", the latest entry, is; the others are older.
+        await NextSecondAfterAsync(tree, tree.GroupDn("everyone"));
+        var zed = tree.AddUser("zed");
+        var first = await source.ReadAsync(null, CancellationToken.None);
+        await NextSecondAfterAsync(tree, zed);
+        foreach (var dn in dns.Take(2))
+        {
+            tree.Server.Delete(dn);
+        }
+        tree.Server.Replace(dns[2], "description", "disabled");
+        tree.Server.RemoveValues(tree.GroupDn("everyone"), "member", dns[3]);
+
+        var second = await source.ReadAsync(first.NextDeltaState, CancellationToken.None);
+
+        Assert.False(second.IsFull);
+        Assert.Equal(dns.Skip(2).Append(zed).Select(tree.UuidOf).Order(), second.UserKeysInScope!.Order());
+        Assert.Equal(new[] { (tree.UuidOf(dns[2]), false), (tree.UuidOf(zed), true) }.Order(), second.Users.Select(u => (u.Key, u.Enabled)).Order());
+        Assert.Equal(dns.Skip(2).Where(dn => dn != dns[3]).Select(tree.UuidOf).Order(), Assert.Single(second.Groups).MemberUserKeys.Order());
     }
 
     [Fact]

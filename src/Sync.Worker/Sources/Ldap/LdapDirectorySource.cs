@@ -43,7 +43,9 @@ public sealed class LdapDirectorySource : IDirectorySource
 
     public string Name => _settings.Name;
 
-    public async Task<DirectorySnapshot> ReadAsync(string? deltaState, CancellationToken ct)
+    public Task<DirectorySnapshot> ReadAsync(string? deltaState, CancellationToken ct) => ReadAsync(deltaState, DirectoryReadProgress.None, ct);
+
+    public async Task<DirectorySnapshot> ReadAsync(string? deltaState, DirectoryReadProgress progress, CancellationToken ct)
     {
         var started = _time.GetTimestamp();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(_settings.ReadTimeoutSeconds), _time);
@@ -54,7 +56,7 @@ public sealed class LdapDirectorySource : IDirectorySource
             using var session = await LdapSession.OpenAsync(_settings, linked.Token);
             var cpu = Environment.CpuUsage.TotalTime;
             var snapshot = await new LdapRead(session, token => LdapSession.OpenAsync(_settings, token), _activeDirectory(session), _settings, _logger)
-                .ReadAsync(cursor, linked.Token);
+                .ReadAsync(cursor, progress, linked.Token);
             _logger.LogDebug("LDAP source {Source}: read used {CpuMs} ms of CPU", Name, (long)(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds);
             _logger.LogInformation(
                 "LDAP source {Source}: {ReadKind} read of {UserCount} users and {GroupCount} groups in {ElapsedMs} ms",

@@ -43,7 +43,7 @@ internal sealed class LdapRead
         _changes = new ActiveDirectoryChangeFeed(activeDirectory, settings, _mapping);
     }
 
-    public async Task<DirectorySnapshot> ReadAsync(LdapCursor? since, CancellationToken ct)
+    public async Task<DirectorySnapshot> ReadAsync(LdapCursor? since, DirectoryReadProgress progress, CancellationToken ct)
     {
         var changedOnly = since?.FilterClause(TimeSpan.FromSeconds(_settings.IncrementalOverlapSeconds));
         var startMarker = _markerAttribute is not null && LdapCursor.KindOf(_markerAttribute) == LdapCursorKind.Usn
@@ -80,9 +80,32 @@ internal sealed class LdapRead
             var token = failure.Token;
             var usersRead = ReadUsersAsync(since, changedOnly, token);
             var groupsRead = ReadGroupsOnOwnSessionAsync(changedOnly, NotYet, groupIndex, token, indexEveryGroup: true);
+            if (progress.GroupsRead is { } told)
+            {
+                // The changed groups usually arrive long before every id: the run reads their stored members meanwhile.
+                _ = groupsRead.ContinueWith(static (read, state) =>
+                {
+                    var keys = new HashSet<string>(read.Result.Count, StringComparer.Ordinal);
+                    foreach (var group in read.Result)
+                    {
+                        keys.Add(group.Key);
+                    }
+                    ((Action<IReadOnlyCollection<string>>)state!)(keys);
+                }, told, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
             var scopeRead = _settings.Departures == LdapDepartureDetection.ScopeRead
                 ? OnOwnSessionAsync(session => ReadUserIdsInScopeAsync(session, groupsRead, userIndex, token), token)
                 : Task.FromResult<(HashSet<string> Keys, List<(string Dn, string Key)> NotIndexed)?>(null);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                foreach (var (part, task) in new (string, Task)[] { ("changed users", usersRead), ("ids in scope", scopeRead), ("changed groups", groupsRead) })
+                {
+                    _ = task.ContinueWith(_ => _logger.LogDebug("LDAP source {Source}: {Part} read after {ElapsedMs} ms", _settings.Name, part,
+                        (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds), TaskScheduler.Default);
+                }
+            }
             await AllAsync(failure, usersRead, scopeRead, groupsRead);
             read = await usersRead;
             groups = await groupsRead;
@@ -259,9 +282,9 @@ internal sealed class LdapRead
         var indexing = false;
         foreach (var baseDn in _settings.EffectiveUserBaseDns)
         {
-            await session.SearchPagedAsync(baseDn, _settings.EffectiveUserFilter, _mapping.IdOnly, entry =>
+            await session.SearchValuesAsync(baseDn, _settings.EffectiveUserFilter, _attributes.Id, (dn, value) =>
             {
-                var key = _mapping.KeyOf(entry);
+                var key = _mapping.KeyOf(dn, value);
                 keys.Add(key);
                 if (!indexing && groupsRead is { IsCompletedSuccessfully: true, Result.Count: > 0 })
                 {
@@ -271,14 +294,13 @@ internal sealed class LdapRead
                 }
                 if (indexing)
                 {
-                    userIndex.Add(entry.DistinguishedName, key);
+                    userIndex.Add(dn, key);
                 }
                 else
                 {
-                    notIndexed.Add((entry.DistinguishedName, key));
+                    notIndexed.Add((dn, key));
                 }
-                return Task.CompletedTask;
-            }, ct, prefetch: true);
+            }, ct);
         }
         return (keys, notIndexed);
     }
@@ -293,11 +315,7 @@ internal sealed class LdapRead
         var filter = And(_settings.EffectiveUserFilter, _settings.DisabledFilter, changedOnly);
         foreach (var baseDn in _settings.EffectiveUserBaseDns)
         {
-            await _session.SearchPagedAsync(baseDn, filter, [LdapSession.NoAttributes], entry =>
-            {
-                disabled.Add(DistinguishedName.Normalize(entry.DistinguishedName));
-                return Task.CompletedTask;
-            }, ct, prefetch: true);
+            await _session.SearchValuesAsync(baseDn, filter, LdapSession.NoAttributes, (dn, _) => disabled.Add(DistinguishedName.Normalize(dn)), ct);
         }
         return disabled;
     }
@@ -417,11 +435,7 @@ internal sealed class LdapRead
     {
         foreach (var baseDn in bases)
         {
-            await session.SearchPagedAsync(baseDn, filter, _mapping.IdOnly, entry =>
-            {
-                index.Add(entry.DistinguishedName, _mapping.KeyOf(entry));
-                return Task.CompletedTask;
-            }, ct, prefetch: true);
+            await session.SearchValuesAsync(baseDn, filter, _attributes.Id, (dn, value) => index.Add(dn, _mapping.KeyOf(dn, value)), ct);
         }
     }
 

@@ -150,6 +150,49 @@ internal sealed class LdapSession : IActiveDirectoryConnection, IDisposable
         }
     }
 
+    /// <summary>
+    /// The DN and the first value of <paramref name="attribute"/> (empty when the entry has none; <see cref="NoAttributes"/>
+    /// asks for none) of every entry below <paramref name="baseDn"/> matching <paramref name="filter"/>, page by page, each
+    /// entry handed to <paramref name="onEntry"/> as it arrives (<see cref="LibLdapSearch"/>), or through
+    /// <see cref="SearchPagedAsync"/> where libldap cannot be called directly. For the reads of ids alone, which every
+    /// incremental run makes of every user in scope.
+    /// </summary>
+    public async Task<int> SearchValuesAsync(string baseDn, string filter, string attribute, LibLdapSearch.EntryHandler onEntry, CancellationToken ct)
+    {
+        if (LibLdapSearch.TryCreate(_connection) is not { } native)
+        {
+            var name = attribute.ToLowerInvariant();
+            return await SearchPagedAsync(baseDn, filter, [attribute], entry =>
+            {
+                var value = entry.Attributes[name] is { Count: > 0 } values
+                    ? values[0] as byte[] ?? System.Text.Encoding.UTF8.GetBytes(values[0]?.ToString() ?? "")
+                    : [];
+                onEntry(entry.DistinguishedName, value);
+                return Task.CompletedTask;
+            }, ct, prefetch: true);
+        }
+        byte[]? cookie = null;
+        var count = 0;
+        for (var page = 1; ; page++)
+        {
+            LibLdapSearch.Page read;
+            try
+            {
+                read = await RunAsync(() => native.ReadPage(baseDn, filter, attribute, _pageSize, cookie, _timeout, onEntry, ct), $"searching '{baseDn}'", ct);
+            }
+            catch (DirectoryReadException ex)
+            {
+                throw new DirectoryReadException($"{ex.Message} (page {page})", ex);
+            }
+            count += read.Entries;
+            if (read.Cookie is null)
+            {
+                return count;
+            }
+            cookie = read.Cookie;
+        }
+    }
+
     public async Task<string?> DefaultNamingContextAsync(CancellationToken ct)
     {
         var rootDse = await ReadEntryAsync("", ["defaultNamingContext"], ct);

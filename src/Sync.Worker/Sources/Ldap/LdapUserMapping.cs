@@ -86,6 +86,24 @@ internal sealed class LdapUserMapping(LdapAttributes attributes, string? increme
         return new Guid(bytes).ToString();
     }
 
+    /// <summary>The stable id of the entry <paramref name="dn"/> from the id attribute's first value as the server sent it (empty when missing).</summary>
+    public string KeyOf(string dn, ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty)
+        {
+            throw new DirectoryReadException($"Entry '{dn}' has no {attributes.Id}; the bind account may not be allowed to read it.");
+        }
+        if (!attributes.IdIsBinaryGuid)
+        {
+            return Encoding.UTF8.GetString(value).Trim();
+        }
+        if (value.Length != 16)
+        {
+            throw new DirectoryReadException($"Entry '{dn}': {attributes.Id} is {value.Length} bytes, not a 16-byte GUID.");
+        }
+        return new Guid(value).ToString();
+    }
+
     /// <summary>The first value as text: the search result keeps values as bytes, and only this one is decoded.</summary>
     private static string TextOf(DirectoryAttribute attribute) => attribute[0] switch
     {

@@ -40,6 +40,21 @@ internal static unsafe class LibLdapReadahead
         public IntPtr Argument;
     }
 
+    private static readonly Lazy<IntPtr?> Loaded = new(() =>
+    {
+        foreach (var name in LibraryNames)
+        {
+            if (NativeLibrary.TryLoad(name, out var library))
+            {
+                return library;
+            }
+        }
+        return null;
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The libldap System.DirectoryServices.Protocols uses (the first of its names found), or null.</summary>
+    public static IntPtr? Library() => OperatingSystem.IsLinux() ? Loaded.Value : null;
+
     /// <summary>Installs the callback once per process, before the first connection; true when it is in place.</summary>
     public static bool EnsureInstalled() => Installed.Value;
 
@@ -49,15 +64,7 @@ internal static unsafe class LibLdapReadahead
         {
             return false;
         }
-        var library = IntPtr.Zero;
-        foreach (var name in LibraryNames)
-        {
-            if (NativeLibrary.TryLoad(name, out library))
-            {
-                break;
-            }
-        }
-        if (library == IntPtr.Zero
+        if (Library() is not { } library
             || !NativeLibrary.TryGetExport(library, "ldap_set_option", out var setOption)
             || !NativeLibrary.TryGetExport(library, "ber_sockbuf_add_io", out var addLayer)
             || !NativeLibrary.TryGetExport(library, "ber_sockbuf_io_readahead", out s_readahead))
