@@ -35,19 +35,19 @@ public sealed class SqliteCheckpointer(IOptions<DatabaseOptions> options, ILogge
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                SqliteConnection connection;
-                lock (_lock)
-                {
-                    if (_stopping)
-                    {
-                        return;
-                    }
-
-                    connection = _connection ??= Open(connectionString);
-                }
-
                 try
                 {
+                    SqliteConnection connection;
+                    lock (_lock)
+                    {
+                        if (_stopping)
+                        {
+                            return;
+                        }
+
+                        connection = _connection ??= Open(connectionString);
+                    }
+
                     await using var command = connection.CreateCommand();
                     command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
                     await command.ExecuteNonQueryAsync(stoppingToken);
@@ -68,10 +68,6 @@ public sealed class SqliteCheckpointer(IOptions<DatabaseOptions> options, ILogge
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        catch (SqliteException e) when (_stopping)
-        {
-            logger.LogDebug(e, "Background WAL checkpoint stopped");
-        }
         finally
         {
             Close();
@@ -89,8 +85,9 @@ public sealed class SqliteCheckpointer(IOptions<DatabaseOptions> options, ILogge
             }
         }
 
+        var started = ExecuteTask is not null;
         await base.StopAsync(cancellationToken);
-        if (shortLived is not null)
+        if (shortLived is not null && started)
         {
             SyncLog();
         }
@@ -99,13 +96,21 @@ public sealed class SqliteCheckpointer(IOptions<DatabaseOptions> options, ILogge
     private SqliteConnection Open(string connectionString)
     {
         var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        if (shortLived is not null)
+        try
         {
-            SqlitePragmas.LeaveLogOnClose(connection);
-        }
+            connection.Open();
+            if (shortLived is not null)
+            {
+                SqlitePragmas.LeaveLogOnClose(connection);
+            }
 
-        return connection;
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
     private void Close()
@@ -132,9 +137,13 @@ public sealed class SqliteCheckpointer(IOptions<DatabaseOptions> options, ILogge
             using var file = File.OpenHandle(log, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
             RandomAccess.FlushToDisk(file);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             // No log: everything is in the database file already.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(e, "The write-ahead log {Log} could not be synced to disk; the last commits are on disk once the system writes them", log);
         }
     }
 }
