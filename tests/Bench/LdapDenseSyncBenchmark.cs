@@ -57,6 +57,10 @@ public static partial class LdapDenseSyncBenchmark
             LdapSyncBenchmark.Report($"full sync into empty {database.Name}", full, fullTarget, search);
             LdapSyncBenchmark.Report("no-change incremental run", unchanged, RunTarget, ids);
             LdapSyncBenchmark.Report("change round (incremental, --force for the 5 % deleted)", changed, RunTarget, ids);
+            if (!database.IsPostgres)
+            {
+                Console.WriteLine(SqliteChangeRoundLimit.Measure(before, SqliteFile(target), folder, changed.Output));
+            }
             Console.WriteLine(Invariant($"ldapsearch -E pr=1000/noprompt of every user and group: {search.TotalSeconds:F1} s; of the user ids alone: {ids.TotalSeconds:F1} s"));
             var actual = Counts(changed.Output);
             var exact = actual == expected;

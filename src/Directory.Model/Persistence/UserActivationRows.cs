@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -19,59 +18,70 @@ internal sealed record ActivationWrite(Guid OrganizationId, bool Deactivate, str
 /// <summary>
 /// Deactivates or reactivates many users by id inside the current transaction, with plain statements rather than EF
 /// Core's set-based update (in a fresh process, compiling that update's query for a sync run's change round cost more
-/// than the rows it changed). SQLite reads and updates one user at a time through prepared statements, so the update
-/// finds the pages the read just brought in; PostgreSQL reads all in one batch and updates them in one statement.
+/// than the rows it changed). The users are read in one batch (see <see cref="UserRowsById"/>) and updated in one
+/// statement, on SQLite with the ids as a JSON array, which it sorts and walks in index order.
 /// Columns and values are those of <see cref="User.Deactivate"/> and <see cref="User.Reactivate"/>, plus the version
 /// and update time every change takes.
 /// </summary>
 internal static class UserActivationRows
 {
-    /// <summary>Changes the users of <paramref name="ids"/> the change applies to; returns them as they were before, in the order of <paramref name="ids"/>.</summary>
-    public static async Task<List<User>> WriteAsync(ScimBridgeDbContext db, IReadOnlyList<Guid> ids, ActivationWrite write, CancellationToken ct)
+    /// <summary>
+    /// The users of <paramref name="ids"/> the change applies to, as they are before it, in the order of
+    /// <paramref name="ids"/>; <see cref="UpdateAsync"/> then changes them.
+    /// </summary>
+    public static async Task<List<User>> ReadAsync(ScimBridgeDbContext db, IReadOnlyList<Guid> ids, ActivationWrite write, CancellationToken ct)
     {
-        if (db.Database.CurrentTransaction is null)
+        InTransaction(db);
+        var applies = new List<User>(ids.Count);
+        foreach (var user in await UserRowsById.ReadAsync(db, ids, ct))
         {
-            throw new InvalidOperationException("Activation changes are written inside a transaction.");
+            if (write.AppliesTo(user))
+            {
+                applies.Add(user);
+            }
         }
 
-        var changed = new List<User>(ids.Count);
-        if (ids.Count == 0)
+        return applies;
+    }
+
+    /// <summary>Changes <paramref name="users"/> (read by <see cref="ReadAsync"/> in the same transaction) in one statement.</summary>
+    public static async Task UpdateAsync(ScimBridgeDbContext db, IReadOnlyList<User> users, ActivationWrite write, CancellationToken ct)
+    {
+        InTransaction(db);
+        if (users.Count == 0)
         {
-            return changed;
+            return;
         }
 
+        var ids = users.Select(u => u.Id);
+        if (!db.IsSqlite)
+        {
+            var (sql, columns) = Update(db, write.Deactivate, "= ANY(@p{1})");
+            var values = Values(write, ids.ToArray());
+            await db.Database.ExecuteSqlRawAsync(sql, [.. values.Select((v, i) => Parameter(db, columns[i], i, v))], ct);
+            return;
+        }
+
+        // SQLite takes the ids as one JSON array, which it sorts and walks in index order. GUIDs are stored as text with
+        // no converter, so the array binds as it is.
+        var (sqliteSql, sqliteColumns) = Update(db, write.Deactivate, "IN (SELECT value FROM json_each(@p{1}))");
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            if (db.Database.GetDbConnection() is SqliteConnection sqlite)
-            {
-                var (sql, columns) = Update(db, write.Deactivate, "= @p{1}");
-                await using var update = await BulkCommand.PrepareAsync(db, sql, [.. columns.Select(c => BulkCommand.Column<User>(db, c))], ct);
-                foreach (var user in UserRowsById.EachSqlite(db, sqlite, ids))
-                {
-                    if (write.AppliesTo(user))
-                    {
-                        await update.ExecuteAsync(ct, Values(write, user.Id));
-                        changed.Add(user);
-                    }
-                }
-
-                return changed;
-            }
-
-            changed.AddRange((await UserRowsById.ReadAsync(db, ids, ct)).Where(write.AppliesTo));
-            if (changed.Count > 0)
-            {
-                var (sql, columns) = Update(db, write.Deactivate, "= ANY(@p{1})");
-                var values = Values(write, changed.Select(u => u.Id).ToArray());
-                await db.Database.ExecuteSqlRawAsync(sql, [.. values.Select((v, i) => Parameter(db, columns[i], i, v))], ct);
-            }
-
-            return changed;
+            await using var update = await BulkCommand.PrepareAsync(db, sqliteSql, [.. sqliteColumns.Select(c => BulkCommand.Column<User>(db, c))], ct);
+            await update.ExecuteAsync(ct, Values(write, UserRowsById.SqliteIdList(ids)));
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static void InTransaction(ScimBridgeDbContext db)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Activation changes are written inside a transaction.");
         }
     }
 
@@ -89,7 +99,7 @@ internal static class UserActivationRows
                 [nameof(User.StatusBeforeDeactivation), nameof(User.Status), nameof(User.UpdatedAt), nameof(User.Id)]);
     }
 
-    /// <summary>The values of <see cref="Update"/>'s parameters; <paramref name="ids"/> is one id (SQLite) or all of them (PostgreSQL).</summary>
+    /// <summary>The values of <see cref="Update"/>'s parameters; <paramref name="ids"/> is a JSON array (SQLite) or an array (PostgreSQL).</summary>
     private static object?[] Values(ActivationWrite write, object ids) => write.Deactivate
         ? [UserStatus.Deactivated, write.Now, write.DeactivatedBy, write.Now, ids]
         : [UserStatus.Deactivated, UserStatus.Prepared, write.Now, ids];

@@ -16,8 +16,9 @@ namespace ScimBridge.Model.Persistence;
 /// Core's connection inside its transaction. For the bulk writers that need the rows as they are before a set-based
 /// change (a sync run deactivates thousands): EF Core's split query compiled for each new shape of filter, materialized
 /// tracked-style entities, and on SQLite joined the collections through the users table, thousands of rows per user
-/// read. Here each user and each collection is an index seek: per id on SQLite (a prepared statement stepped
-/// in-process), one batch of <c>= ANY</c> statements on PostgreSQL. Same values as EF Core, by the model's converters.
+/// read. Here one statement per table reads all the ids' rows by index: on SQLite the ids as a JSON array (prepared
+/// statements stepped in-process), on PostgreSQL one batch of <c>= ANY</c> statements. Same values as EF Core, by the
+/// model's converters.
 /// </summary>
 internal static class UserRowsById
 {
@@ -34,7 +35,7 @@ internal static class UserRowsById
         try
         {
             return db.Database.GetDbConnection() is SqliteConnection sqlite
-                ? [.. EachSqlite(db, sqlite, ids)]
+                ? ReadSqlite(db, sqlite, ids)
                 : await ReadPostgresAsync(db, (NpgsqlConnection)db.Database.GetDbConnection(), PlanOf(db), ids, ct);
         }
         finally
@@ -44,30 +45,80 @@ internal static class UserRowsById
     }
 
     /// <summary>
-    /// SQLite, on <paramref name="connection"/> (open, EF Core's): each user of <paramref name="ids"/> that exists, read
-    /// when the caller asks for the next one, so a caller that writes the user next finds its pages still in the cache.
+    /// SQLite, on <paramref name="connection"/> (open, EF Core's): the users of <paramref name="ids"/> that exist, in the
+    /// order of <paramref name="ids"/>, each once. One statement per table, the ids in one JSON array: SQLite sorts them
+    /// and walks each index in key order, so a sync run's thousands of users cost a page read per index page, not per
+    /// user (a statement per user read each index page again after 2 MB of cache had moved on).
     /// </summary>
-    public static IEnumerable<User> EachSqlite(ScimBridgeDbContext db, SqliteConnection connection, IReadOnlyList<Guid> ids)
+    private static List<User> ReadSqlite(ScimBridgeDbContext db, SqliteConnection connection, IReadOnlyList<Guid> ids)
     {
         var plan = PlanOf(db);
-        using var user = SqlitePositionalStatement.Prepare(connection, plan.UserSql);
-        using var emails = SqlitePositionalStatement.Prepare(connection, plan.EmailsSql);
-        using var phones = SqlitePositionalStatement.Prepare(connection, plan.PhonesSql);
-        var key = new object?[1];
-        foreach (var id in ids)
+        var key = new object?[] { SqliteIdList(ids) };
+        var users = new Dictionary<Guid, User>(ids.Count);
+        using (var statement = SqlitePositionalStatement.Prepare(connection, plan.UserSql))
         {
-            key[0] = id;
-            User? found = null;
-            user.Query(key, s => found = plan.Sqlite.Users.Read(s));
-            if (found is null)
+            statement.Query(key, s =>
             {
-                continue;
+                var user = plan.Sqlite.Users.Read(s);
+                users[user.Id] = user;
+            });
+        }
+
+        using (var statement = SqlitePositionalStatement.Prepare(connection, plan.EmailsSql))
+        {
+            statement.Query(key, s =>
+            {
+                var email = plan.Sqlite.Emails.Read(s);
+                users[email.UserId].Emails.Add(email);
+            });
+        }
+
+        using (var statement = SqlitePositionalStatement.Prepare(connection, plan.PhonesSql))
+        {
+            statement.Query(key, s =>
+            {
+                var phone = plan.Sqlite.Phones.Read(s);
+                users[phone.UserId].PhoneNumbers.Add(phone);
+            });
+        }
+
+        return InOrder(ids, users);
+    }
+
+    /// <summary>Ids as one JSON array of their stored text (upper-case, as Microsoft.Data.Sqlite stores a GUID), for <c>json_each</c>.</summary>
+    public static string SqliteIdList(IEnumerable<Guid> ids)
+    {
+        var text = new System.Text.StringBuilder("[");
+        Span<char> id = stackalloc char[36];
+        foreach (var each in ids)
+        {
+            each.TryFormat(id, out _, "D");
+            text.Append('"');
+            foreach (var c in id)
+            {
+                text.Append(char.ToUpperInvariant(c));
             }
 
-            emails.Query(key, s => found.Emails.Add(plan.Sqlite.Emails.Read(s)));
-            phones.Query(key, s => found.PhoneNumbers.Add(plan.Sqlite.Phones.Read(s)));
-            yield return found;
+            text.Append("\",");
         }
+
+        text[^1] = ']';
+        return text.Length == 1 ? "[]" : text.ToString();
+    }
+
+    /// <summary>The users found, in the order of <paramref name="ids"/>, each once.</summary>
+    private static List<User> InOrder(IReadOnlyList<Guid> ids, Dictionary<Guid, User> users)
+    {
+        var ordered = new List<User>(users.Count);
+        foreach (var id in ids)
+        {
+            if (users.Remove(id, out var user))
+            {
+                ordered.Add(user);
+            }
+        }
+
+        return ordered;
     }
 
     private static Plan PlanOf(ScimBridgeDbContext db) => Plans.GetOrAdd(db.Model, _ => new Plan(db));
@@ -108,7 +159,7 @@ internal static class UserRowsById
             users[phone.UserId].PhoneNumbers.Add(phone);
         }
 
-        return [.. ids.Distinct().Where(users.ContainsKey).Select(id => users[id])];
+        return InOrder(ids, users);
     }
 
     /// <summary>The statements and row readers of one model (SQLite and PostgreSQL contexts have their own).</summary>
@@ -133,11 +184,14 @@ internal static class UserRowsById
                 (select, emailList, phoneList) = (Postgres.Users.SelectList, Postgres.Emails.SelectList, Postgres.Phones.SelectList);
             }
 
-            // SQLite: one id (@p0) per execution; PostgreSQL: all of them ($1, an array).
-            string Match(string column) => db.IsSqlite ? $"{column} = @p0" : $"{column} = ANY($1)";
+            // All ids at once: SQLite a JSON array (@p0), PostgreSQL an array ($1). Each user's rows in id order, as EF Core
+            // loads them; on SQLite that is the user id index's own order, so no sort.
+            string Match(string column) => db.IsSqlite ? $"{column} IN (SELECT value FROM json_each(@p0))" : $"{column} = ANY($1)";
             UserSql = $"SELECT {select} FROM {users} WHERE {Match(u(nameof(User.Id)))}";
-            EmailsSql = $"SELECT {emailList} FROM {emails} WHERE {Match(e(nameof(UserEmail.UserId)))} ORDER BY {e(nameof(UserEmail.Id))}";
-            PhonesSql = $"SELECT {phoneList} FROM {phones} WHERE {Match(p(nameof(UserPhoneNumber.UserId)))} ORDER BY {p(nameof(UserPhoneNumber.Id))}";
+            EmailsSql = $"SELECT {emailList} FROM {emails} WHERE {Match(e(nameof(UserEmail.UserId)))} " +
+                        $"ORDER BY {e(nameof(UserEmail.UserId))}, {e(nameof(UserEmail.Id))}";
+            PhonesSql = $"SELECT {phoneList} FROM {phones} WHERE {Match(p(nameof(UserPhoneNumber.UserId)))} " +
+                        $"ORDER BY {p(nameof(UserPhoneNumber.UserId))}, {p(nameof(UserPhoneNumber.Id))}";
         }
 
         public string UserSql { get; }

@@ -139,6 +139,8 @@ public sealed partial class GroupProvisioning
         groupIds.Sort();
         await WriteTransaction.RunAsync(db, async () =>
         {
+            // The audit entries (every member id as JSON) are built on another core while the database writes the rows.
+            var entries = Alongside.Start(adds.Count + removes.Count, () => Entries(byGroup, groupIds, context));
             await SqliteWriteCache.EnlargeAsync(db, adds.Count + removes.Count, ct);
             var versions = await VersionsAsync(groupIds, context, ct);
             var now = clock.GetUtcNow();
@@ -147,31 +149,37 @@ public sealed partial class GroupProvisioning
             await MemberRows.WriteAsync(db,
                 adds.Select(a => new MemberRow(a.GroupId, a.MemberId, a.IsGroup ? GroupMemberType.Group : GroupMemberType.User, now)),
                 removes.Select(r => (r.GroupId, r.MemberId)), ct);
-            var entries = new List<AuditEntry>();
-            foreach (var groupId in groupIds)
-            {
-                var group = byGroup[groupId];
-                if (group.Removed.Count > 0)
-                {
-                    group.Removed.Sort();
-                    entries.Add(audit.Create(context.OrganizationId, context.Actor, "group.members.removed", TargetType, groupId.ToString(),
-                        before: new { members = group.Removed }, cause: context.Cause));
-                }
-
-                if (group.Added.Count > 0)
-                {
-                    group.Added.Sort();
-                    entries.Add(audit.Create(context.OrganizationId, context.Actor, "group.members.added", TargetType, groupId.ToString(),
-                        after: new { members = group.Added }, cause: context.Cause));
-                }
-            }
-
             await TouchAsync(versions, now, ct);
-            await AuditChain.AppendAsync(db, context.OrganizationId, entries, ct);
+            await AuditChain.AppendAsync(db, context.OrganizationId, await entries, ct);
         }, ct);
 
         await RefreshTrackedAsync(groupIds, ct);
         return changes;
+    }
+
+    /// <summary>One entry per group and direction, in group id order, each listing its members in id order.</summary>
+    private List<AuditEntry> Entries(Dictionary<Guid, GroupEdits> byGroup, List<Guid> groupIds, ProvisioningContext context)
+    {
+        var entries = new List<AuditEntry>();
+        foreach (var groupId in groupIds)
+        {
+            var group = byGroup[groupId];
+            if (group.Removed.Count > 0)
+            {
+                group.Removed.Sort();
+                entries.Add(audit.Create(context.OrganizationId, context.Actor, "group.members.removed", TargetType, groupId.ToString(),
+                    before: new { members = group.Removed }, cause: context.Cause));
+            }
+
+            if (group.Added.Count > 0)
+            {
+                group.Added.Sort();
+                entries.Add(audit.Create(context.OrganizationId, context.Actor, "group.members.added", TargetType, groupId.ToString(),
+                    after: new { members = group.Added }, cause: context.Cause));
+            }
+        }
+
+        return entries;
     }
 
     /// <summary>Files <paramref name="edits"/> under their groups and notes the users and groups whose groups they change.</summary>

@@ -107,15 +107,23 @@ public sealed partial class UserProvisioning
             // it allocated cost more than the re-reads it saved.
             var write = new ActivationWrite(context.OrganizationId, deactivate, onlyDeactivatedBy, context.DeactivatesAs, clock.GetUtcNow());
             var action = deactivate ? "user.deactivated" : "user.reactivated";
-            var entries = new List<AuditEntry>(causes.Count);
-            foreach (var user in await UserActivationRows.WriteAsync(db, [.. causes.Keys], write, ct))
-            {
-                var (before, after) = AuditLog.ActivationSnapshots(user.ToProfile());
-                entries.Add(audit.Create(context.OrganizationId, context.Actor, action, TargetType, user.Id.ToString(), before, after, causes[user.Id]));
-                changed.Add(user.Id);
-            }
+            var users = await UserActivationRows.ReadAsync(db, [.. causes.Keys], write, ct);
 
-            await AuditChain.AppendAsync(db, context.OrganizationId, entries, ct);
+            // The entries' snapshots (whole profiles as JSON) are built on another core while the database updates the rows.
+            var entries = Alongside.Start(users.Count, () =>
+            {
+                var built = new List<AuditEntry>(users.Count);
+                foreach (var user in users)
+                {
+                    var (before, after) = AuditLog.ActivationSnapshots(user.ToProfile());
+                    built.Add(audit.Create(context.OrganizationId, context.Actor, action, TargetType, user.Id.ToString(), before, after, causes[user.Id]));
+                }
+
+                return built;
+            });
+            await UserActivationRows.UpdateAsync(db, users, write, ct);
+            await AuditChain.AppendAsync(db, context.OrganizationId, await entries, ct);
+            changed.AddRange(users.Select(u => u.Id));
         }, ct);
 
         await RefreshTrackedAsync(changed, ct);
