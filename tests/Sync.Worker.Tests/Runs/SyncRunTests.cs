@@ -257,6 +257,8 @@ public abstract class SyncRunTests : IAsyncLifetime
         {
             try
             {
+                // A read that starts after its run gave it up stops at once, even when the release came meanwhile.
+                ct.ThrowIfCancellationRequested();
                 await release.Task.WaitAsync(ct);
             }
             catch (OperationCanceledException)
@@ -278,7 +280,8 @@ public abstract class SyncRunTests : IAsyncLifetime
         Assert.StartsWith($"already running: run {ran.Id} of 'corp'", stopped.AbortedReason, StringComparison.Ordinal);
         // Each run may have begun reading before it claimed the source; the read of the run that lost is cancelled and
         // nothing it read is used.
-        await Poll.UntilAsync(() => Volatile.Read(ref cancelled) == _host.Directory.Reads - 1, "the losing run's read to be cancelled");
+        await Poll.UntilAsync(() => Volatile.Read(ref cancelled) == _host.Directory.Reads - 1, "the losing run's read to be cancelled",
+            () => $"{_host.Directory.Reads} reads, {Volatile.Read(ref cancelled)} cancelled; runs: {string.Join(", ", reports.Select(r => $"{r.Run.Id} {r.Run.Status} {r.Run.UsersRead}"))}");
         Assert.Equal((0, 0), (stopped.UsersRead, stopped.Created));
         Assert.Equal(5, ran.Created);
         Assert.Equal(5, await _host.WithDbAsync(db => db.Users.CountAsync()));
