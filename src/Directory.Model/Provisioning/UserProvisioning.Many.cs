@@ -119,6 +119,9 @@ public sealed partial class UserProvisioning
                     built.Add(audit.Create(context.OrganizationId, context.Actor, action, TargetType, user.Id.ToString(), before, after, causes[user.Id]));
                 }
 
+                // Chained in target order, so thousands of entries go into the audit log's target index in key order
+                // rather than each to a page of its own.
+                built.Sort((a, b) => string.CompareOrdinal(a.TargetId, b.TargetId));
                 return built;
             });
             await UserActivationRows.UpdateAsync(db, users, write, ct);

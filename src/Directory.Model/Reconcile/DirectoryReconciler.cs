@@ -40,8 +40,14 @@ public sealed class DirectoryReconciler(ScimBridgeDbContext db, ReconcileApplier
         var loadCpu = Environment.CpuUsage.TotalTime - cpu;
         var plan = ReconcilePlanner.Plan(request.Source, snapshot, state);
         var planned = clock.GetTimestamp();
-        logger.LogDebug("Reconcile of {Source}: CPU {LoadCpuMs} ms to load, {PlanCpuMs} ms to plan", request.Source,
-            (long)loadCpu.TotalMilliseconds, (long)(Environment.CpuUsage.TotalTime - cpu - loadCpu).TotalMilliseconds);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            logger.LogDebug(
+                "Reconcile of {Source}: CPU {LoadCpuMs} ms to load, {PlanCpuMs} ms to plan; managed heap {HeapMiB} MiB, working set {WorkingSetMiB} MiB (peak so far {PeakMiB} MiB)",
+                request.Source, (long)loadCpu.TotalMilliseconds, (long)(Environment.CpuUsage.TotalTime - cpu - loadCpu).TotalMilliseconds,
+                GC.GetTotalMemory(false) >> 20, process.WorkingSet64 >> 20, process.PeakWorkingSet64 >> 20);
+        }
         var verdict = DeactivationGuard.Check(plan, request.Policy, request.Force);
         TimeSpan? applied = !verdict.Allowed || request.DryRun || plan.IsEmpty ? null : await ApplyAsync(request, plan, ct);
         logger.LogInformation(

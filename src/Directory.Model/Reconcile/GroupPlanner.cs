@@ -80,6 +80,18 @@ internal sealed class GroupPlanner(
             plan.GroupDeletions.Add(new GroupDeletion(group.Id, group.SourceKey, group.DisplayName));
         }
 
+        if (members.Count == 0)
+        {
+            // Nothing stored yet (a first sync): every member read is added. Sized once, the list holds a dense directory's
+            // million additions in one array, not in one twice as large after growing through its halves.
+            var count = plan.MemberAdds.Count;
+            foreach (var (group, _) in incoming)
+            {
+                count += group.MemberUserKeys.Count + group.MemberGroupKeys.Count + group.AddedMemberKeys.Count;
+            }
+            plan.MemberAdds.EnsureCapacity(count);
+        }
+
         // Members after groups, so nested groups created in this run can be named.
         foreach (var (group, id) in incoming)
         {

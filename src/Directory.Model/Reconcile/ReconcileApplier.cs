@@ -133,8 +133,8 @@ public sealed class ReconcileApplier(
         {
             await WriteAsync(batch, write, changes);
         }
-        logger.LogDebug("Applied {Count} of {Phase} in {ElapsedMs} ms (CPU {CpuMs} ms)", items.Count, phase, clock.ElapsedMilliseconds,
-            (long)(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds);
+        logger.LogDebug("Applied {Count} of {Phase} in {ElapsedMs} ms (CPU {CpuMs} ms); managed heap {HeapMiB} MiB", items.Count, phase,
+            clock.ElapsedMilliseconds, (long)(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds, GC.GetTotalMemory(false) >> 20);
     }
 
     private async Task WriteAsync<T>(List<T> batch, Func<List<T>, Task<DirectoryChanges>> write, DirectoryChanges changes)

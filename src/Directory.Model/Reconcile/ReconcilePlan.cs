@@ -176,5 +176,8 @@ public sealed record GroupUpdate(Guid Id, string SourceKey, string PreviousName,
 
 public sealed record GroupDeletion(Guid Id, string SourceKey, string DisplayName);
 
-/// <summary>A member added to or removed from a group. <see cref="MemberName"/> is for the diff only.</summary>
-public sealed record MemberChange(Guid GroupId, string GroupName, Guid MemberId, bool IsGroup, string? MemberName = null);
+/// <summary>
+/// A member added to or removed from a group. <see cref="MemberName"/> is for the diff only. A value, not an object: a
+/// first sync of a dense directory plans over a million of them.
+/// </summary>
+public readonly record struct MemberChange(Guid GroupId, string GroupName, Guid MemberId, bool IsGroup, string? MemberName = null);

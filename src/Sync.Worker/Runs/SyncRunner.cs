@@ -127,10 +127,11 @@ public sealed class SyncRunner(
         // The process's totals so far: in a `sync run` command, what starting the process and the run cost in CPU and
         // in just-in-time compilation (a short-lived process spends a noticeable part of its time there).
         logger.LogDebug(
-            "Process so far: CPU {CpuMs} ms, {JitMethods} methods compiled just in time in {JitMs} ms, garbage collections {Gen0}/{Gen1}/{Gen2} (gen 0/1/2) pausing {GcPauseMs} ms",
+            "Process so far: CPU {CpuMs} ms, {JitMethods} methods compiled just in time in {JitMs} ms, garbage collections {Gen0}/{Gen1}/{Gen2} (gen 0/1/2) pausing {GcPauseMs} ms, peak working set {PeakMiB} MiB",
             (long)Environment.CpuUsage.TotalTime.TotalMilliseconds, System.Runtime.JitInfo.GetCompiledMethodCount(),
             (long)System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
-            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), (long)GC.GetTotalPauseDuration().TotalMilliseconds);
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), (long)GC.GetTotalPauseDuration().TotalMilliseconds,
+            System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 >> 20);
         return new SyncRunReport(run, result.Plan) { Mapping = result.Mapping, MappingUserNames = result.MappingUserNames, Failure = failure };
     }
 
