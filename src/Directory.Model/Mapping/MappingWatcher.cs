@@ -131,6 +131,13 @@ public sealed class MappingWatcher(
         try
         {
             store.Reload();
+            if (store.Candidates.Count == 0)
+            {
+                // No file to bring in force: nothing to compare with the database (a `sync run` without mappings asks
+                // here before every read).
+                return;
+            }
+
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
             var organizations = await db.Organizations.AsNoTracking().Select(o => new { o.Id, o.Slug }).ToListAsync(ct);

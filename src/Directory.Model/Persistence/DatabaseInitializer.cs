@@ -1,7 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ScimBridge.Model.Persistence.CompiledModels.Postgres;
+using ScimBridge.Model.Persistence.CompiledModels.Sqlite;
 
 namespace ScimBridge.Model.Persistence;
 
@@ -11,6 +14,21 @@ namespace ScimBridge.Model.Persistence;
 /// </summary>
 public static class DatabaseInitializer
 {
+    /// <summary>
+    /// Builds the configured provider's EF Core model on a thread-pool thread. A process's start runs on one thread until
+    /// it first uses the database, which then waits for the model (about 0.1 s); started as soon as the settings are
+    /// known, the model is built beside the rest of the start on the second core instead.
+    /// </summary>
+    public static void StartBuildingModel(this IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var postgres = Enum.TryParse<DatabaseProvider>(configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"], ignoreCase: true, out var provider)
+            && provider == DatabaseProvider.Postgres;
+        // A failure here surfaces again, and is reported, where the database is first used.
+        _ = Task.Run(() => postgres ? PostgresScimBridgeDbContextModel.Instance : SqliteScimBridgeDbContextModel.Instance)
+            .ContinueWith(static built => _ = built.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();

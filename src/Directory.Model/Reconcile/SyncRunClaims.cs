@@ -1,7 +1,6 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using ScimBridge.Model.Persistence;
 using ScimBridge.Model.Persistence.Configurations;
 
 namespace ScimBridge.Model.Reconcile;
@@ -15,16 +14,11 @@ public static class SyncRunClaims
     private const string PostgresUniqueViolation = "23505";
     private const int SqliteConstraintUnique = 2067;
 
-    /// <summary>Whether <paramref name="e"/> is a run's insert refused because another run of its source is running.</summary>
-    public static bool IsAnotherRunning(ScimBridgeDbContext db, DbUpdateException e)
+    /// <summary>Whether <paramref name="e"/>, raised by the insert of a run's row alone, is a refusal because another run of its source is running.</summary>
+    public static bool IsAnotherRunning(DbException e) => e switch
     {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(e);
-        return e.InnerException switch
-        {
-            PostgresException { SqlState: PostgresUniqueViolation } pg => pg.ConstraintName == SyncRunConfiguration.RunningIndex,
-            SqliteException { SqliteExtendedErrorCode: SqliteConstraintUnique } => e.Entries.Any(entry => entry.Entity is SyncRun),
-            _ => false,
-        };
-    }
+        PostgresException { SqlState: PostgresUniqueViolation } pg => pg.ConstraintName == SyncRunConfiguration.RunningIndex,
+        SqliteException { SqliteExtendedErrorCode: SqliteConstraintUnique } => true,
+        _ => false,
+    };
 }

@@ -19,6 +19,14 @@ public static class CommandHost
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = ServiceDefaults.HostArgs(invocation.Settings) });
             ServiceDefaults.AddTo(builder.Configuration);
+            if (invocation.Mode == InvocationMode.Command)
+            {
+                builder.Configuration.StartBuildingModel();
+            }
+
+            // The process exits after the command: SQLite's write-ahead log is synced and left to the next opener rather
+            // than copied into the database file while the user waits.
+            builder.Services.AddSingleton<SqliteShortLivedProcess>();
             builder.AddScimBridge(commandMode: true);
             builder.Services.AddSingleton<ICommandProgress>(services => ConsoleProgress.ForStandardError(services.GetRequiredService<TimeProvider>()));
 

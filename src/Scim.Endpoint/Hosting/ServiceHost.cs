@@ -17,6 +17,7 @@ public static class ServiceHost
         {
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ServiceDefaults.HostArgs(settings) });
             ServiceDefaults.AddTo(builder.Configuration);
+            builder.Configuration.StartBuildingModel();
             builder.AddScimBridge(commandMode: false);
             // Under systemd (Type=notify) the service reports when it is ready and stopping; elsewhere this does nothing.
             builder.Services.AddSystemd();
@@ -50,6 +51,7 @@ public static class ServiceHost
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = ServiceDefaults.HostArgs(settings) });
             ServiceDefaults.AddTo(builder.Configuration);
+            builder.Configuration.StartBuildingModel();
             builder.Services.AddSerilog((services, log) => log
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)

@@ -25,6 +25,11 @@ public sealed class SyncRunLeases(IServiceScopeFactory scopes, IOptions<SyncOpti
     /// <summary>Renews the run's lease in the background until disposed.</summary>
     public IAsyncDisposable Hold(long runId) => new Renewal(token => RenewAsync(runId, token), Duration / 4, clock, logger, runId);
 
+    /// <summary>Whether the lease of <paramref name="run"/>, still running, ran out: its process stopped without finishing.</summary>
+    public bool IsExpired(SyncRunRow run, DateTimeOffset now) => IsExpired(run.LeaseExpiresAt, run.StartedAt, now);
+
+    private bool IsExpired(DateTimeOffset? leaseExpiresAt, DateTimeOffset startedAt, DateTimeOffset now) => (leaseExpiresAt ?? startedAt + Duration) < now;
+
     /// <summary>Marks the source's runs whose lease ran out as abandoned (all sources when null); returns them.</summary>
     public async Task<IReadOnlyList<SyncRun>> AbandonExpiredAsync(ScimBridgeDbContext db, string? source, CancellationToken ct)
     {
@@ -35,7 +40,7 @@ public sealed class SyncRunLeases(IServiceScopeFactory scopes, IOptions<SyncOpti
         {
             query = query.Where(r => r.Source == source);
         }
-        var expired = (await query.ToListAsync(ct)).Where(r => (r.LeaseExpiresAt ?? r.StartedAt + Duration) < now).ToList();
+        var expired = (await query.ToListAsync(ct)).Where(r => IsExpired(r.LeaseExpiresAt, r.StartedAt, now)).ToList();
         var abandoned = new List<SyncRun>();
         foreach (var run in expired)
         {
@@ -53,12 +58,22 @@ public sealed class SyncRunLeases(IServiceScopeFactory scopes, IOptions<SyncOpti
         return abandoned;
     }
 
-    /// <summary>Whether a run of the source was abandoned after its last successful run (the next one must then heal).</summary>
-    public static async Task<bool> NeedsRecoveryAsync(ScimBridgeDbContext db, string source, CancellationToken ct)
+    /// <summary>
+    /// Whether a run of the source was abandoned after its last successful run, or is about to be (its lease ran out):
+    /// the next run must then heal.
+    /// </summary>
+    public bool NeedsRecovery(SyncRunBasis basis, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(db);
-        var lastSucceeded = await db.SyncRuns.Where(r => r.Source == source && r.Status == SyncRunStatus.Succeeded).MaxAsync(r => (long?)r.Id, ct) ?? 0;
-        return await db.SyncRuns.AnyAsync(r => r.Source == source && r.Status == SyncRunStatus.Abandoned && r.Id > lastSucceeded, ct);
+        ArgumentNullException.ThrowIfNull(basis);
+        return basis.Runs.Any(r => r.Id > basis.LastSucceededId
+            && (r.Status == SyncRunStatus.Abandoned || (r.Status == SyncRunStatus.Running && IsExpired(r, now))));
+    }
+
+    /// <summary>Whether a live run (one whose lease has not run out) holds the source.</summary>
+    public bool IsHeld(SyncRunBasis basis, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(basis);
+        return basis.Runs.Any(r => r.Status == SyncRunStatus.Running && !IsExpired(r, now));
     }
 
     /// <summary>Fills the run's counts from its audit entries, and its reason with them by action.</summary>

@@ -58,11 +58,20 @@ public sealed class SyncRunner(
         var options = source.Options;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ScimBridgeDbContext>();
+        var slug = Organization.NormalizeSlug(options.Organization);
         var now = clock.GetUtcNow();
+        var basis = await SyncRunRows.ReadBasisAsync(db, options.Name, slug, ct);
+        // A read mostly waits for the source, and needs only the cursor and whether to read in full: it starts now,
+        // before the run claims the source, and is used only if the claim succeeds and what it was started from still
+        // holds afterwards (ExecuteAsync). It never writes; the directory is written only once the run holds the source.
+        await using var early = basis.OrganizationId is not null && !leases.IsHeld(basis, now)
+            ? StartRead(source, ReadInput(options, request, basis, now), ct)
+            : null;
         var run = new SyncRun
         {
             Source = options.Name,
             Organization = options.Organization,
+            OrganizationId = basis.OrganizationId,
             Trigger = request.Trigger,
             Forced = request.Force,
             Full = request.Full,
@@ -70,7 +79,10 @@ public sealed class SyncRunner(
             LeaseExpiresAt = now + leases.Duration,
         };
         // Runs whose process died are marked first, so that their rows stop holding the source.
-        await leases.AbandonExpiredAsync(db, options.Name, ct);
+        if (basis.Runs.Any(r => r.Status == SyncRunStatus.Running && leases.IsExpired(r, now)))
+        {
+            await leases.AbandonExpiredAsync(db, options.Name, ct);
+        }
         if (await StartAsync(db, run, ct) is { } running)
         {
             return new SyncRunReport(running, null);
@@ -84,7 +96,7 @@ public sealed class SyncRunner(
         {
             try
             {
-                result = await ExecuteAsync(scope.ServiceProvider, db, source, run, request, ct);
+                result = await ExecuteAsync(scope.ServiceProvider, db, source, run, request, early, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -129,38 +141,46 @@ public sealed class SyncRunner(
     }
 
     private async Task<Execution> ExecuteAsync(
-        IServiceProvider services, ScimBridgeDbContext db, ConfiguredSource source, SyncRun run, SyncRunRequest request, CancellationToken ct)
+        IServiceProvider services, ScimBridgeDbContext db, ConfiguredSource source, SyncRun run, SyncRunRequest request, SourceRead? early,
+        CancellationToken ct)
     {
         var options = source.Options;
         var slug = Organization.NormalizeSlug(options.Organization);
-        var organizationId = await db.Organizations.Where(o => o.Slug == slug).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct)
+        // Read again now that the run holds the source: a run may have finished or been marked abandoned since.
+        var basis = await SyncRunRows.ReadBasisAsync(db, options.Name, slug, ct);
+        var organizationId = basis.OrganizationId
             ?? throw new SyncRunFailedException($"organization '{options.Organization}' does not exist (create it with: tokens create --org {slug})");
-        run.OrganizationId = organizationId;
-        await db.SaveChangesAsync(ct);
-
+        var input = ReadInput(options, request, basis, clock.GetUtcNow());
+        run.Full = input.Full;
         // A run after an abandoned one reads in full and recomputes every team membership: the abandoned run may have
         // written some batches and not others, and an uninterrupted run would have recomputed what they touched.
-        var recovering = await SyncRunLeases.NeedsRecoveryAsync(db, options.Name, ct);
-        var state = await db.SyncSourceStates.AsNoTracking().FirstOrDefaultAsync(s => s.Source == options.Name, ct);
-        run.Full = request.Full || recovering || FullRunPolicy.IsDue(options, state, clock.GetUtcNow());
-        if (recovering)
+        if (input.Recovering)
         {
             logger.LogInformation("Sync run {SyncRunId} of {SyncSource}: an earlier run was abandoned; reading in full", run.Id, options.Name);
         }
+        await using var restarted = early is not null && early.IsFor(input) ? null : StartRead(source, input, ct);
+        if (restarted is not null && early is not null)
+        {
+            logger.LogDebug("Sync run {SyncRunId} of {SyncSource}: the state changed after the read started; reading again", run.Id, options.Name);
+            await early.DisposeAsync();
+        }
+        var read = restarted ?? early!;
 
         // The mapping version in force, as the service would have it: a valid file on disk that the guard lets through
         // is taken into force first (a dry run only looks).
         var mapping = await mappings.PrepareAsync(slug, apply: !request.DryRun, ct);
 
-        logger.LogDebug("Sync run {SyncRunId} of {SyncSource}: mapping prepared, reading", run.Id, options.Name);
+        logger.LogDebug("Sync run {SyncRunId} of {SyncSource}: mapping prepared, reading (process CPU so far {CpuMs} ms)",
+            run.Id, options.Name, (long)Environment.CpuUsage.TotalTime.TotalMilliseconds);
         // What the directory holds for the source does not depend on the read, and a read mostly waits for the source:
         // it is read meanwhile (with the stored members of the groups the read tells it has), on the run's context,
         // which nothing else uses until both are done.
         var stored = StoredSourceRead.Start(db, organizationId, options.Name, ct);
+        read.TellGroupsTo(stored.Progress);
         DirectorySnapshot snapshot;
         try
         {
-            snapshot = await ReadAsync(source, run.Full ? null : state!.DeltaState, stored.Progress, ct);
+            snapshot = await read.Snapshot;
         }
         finally
         {
@@ -209,7 +229,7 @@ public sealed class SyncRunner(
             return execution;
         }
 
-        if (recovering)
+        if (input.Recovering)
         {
             await services.GetRequiredService<MembershipProvisioning>().RecomputeOrganizationAsync(organizationId, actor, ct);
         }
@@ -235,15 +255,9 @@ public sealed class SyncRunner(
     /// </summary>
     private async Task<SyncRun?> StartAsync(ScimBridgeDbContext db, SyncRun run, CancellationToken ct)
     {
-        db.SyncRuns.Add(run);
-        try
+        if (await SyncRunRows.TryClaimAsync(db, run, ct))
         {
-            await db.SaveChangesAsync(ct);
             return null;
-        }
-        catch (DbUpdateException ex) when (SyncRunClaims.IsAnotherRunning(db, ex))
-        {
-            db.DiscardUnsaved();
         }
 
         // Quartz keeps scheduled fires apart; this keeps a `sync run` in another process off a run in progress.
@@ -262,6 +276,71 @@ public sealed class SyncRunner(
         await db.SaveChangesAsync(ct);
         logger.LogWarning("Sync run {SyncRunId} of {SyncSource}: {Reason}", run.Id, run.Source, run.AbortedReason);
         return run;
+    }
+
+    /// <summary>What a run reads: in full, or the changes since the cursor; and whether it heals after an abandoned run.</summary>
+    private readonly record struct SourceReadInput(bool Full, string? Cursor, bool Recovering);
+
+    private SourceReadInput ReadInput(SyncSourceOptions options, SyncRunRequest request, SyncRunBasis basis, DateTimeOffset now)
+    {
+        var recovering = leases.NeedsRecovery(basis, now);
+        var full = request.Full || recovering || FullRunPolicy.IsDue(options, basis.State, now);
+        return new SourceReadInput(full, full ? null : basis.State!.DeltaState, recovering);
+    }
+
+    private SourceRead StartRead(ConfiguredSource source, SourceReadInput input, CancellationToken ct) =>
+        new(input, (progress, token) => ReadAsync(source, input.Cursor, progress, token), ct);
+
+    /// <summary>
+    /// A read of the source under way, which may have started before the run knew where to tell its progress. Disposing
+    /// it cancels it without waiting: a source that ignores its token would otherwise hold the run up (its own timeout
+    /// still ends it), and what it returns is never used.
+    /// </summary>
+    private sealed class SourceRead : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _cancel;
+        private readonly TaskCompletionSource<IReadOnlyCollection<string>> _groupsRead = new();
+        private int _disposed;
+
+        public SourceRead(SourceReadInput input, Func<DirectoryReadProgress, CancellationToken, Task<DirectorySnapshot>> read, CancellationToken ct)
+        {
+            Input = input;
+            _cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var token = _cancel.Token;
+            var progress = new DirectoryReadProgress { GroupsRead = keys => _groupsRead.TrySetResult(keys) };
+            Snapshot = Task.Run(() => read(progress, token), CancellationToken.None);
+        }
+
+        public SourceReadInput Input { get; }
+
+        public Task<DirectorySnapshot> Snapshot { get; }
+
+        /// <summary>Whether this read is the one <paramref name="input"/> asks for.</summary>
+        public bool IsFor(SourceReadInput input) => Input.Full == input.Full && Input.Cursor == input.Cursor;
+
+        /// <summary>
+        /// Tells <paramref name="progress"/> the groups the read has: now when the read told them already, else as the
+        /// read tells them (on its thread, so before the read ends).
+        /// </summary>
+        public void TellGroupsTo(DirectoryReadProgress progress) =>
+            _ = _groupsRead.Task.ContinueWith(static (told, progress) => ((DirectoryReadProgress)progress!).GroupsRead?.Invoke(told.Result),
+                progress, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
+            await _cancel.CancelAsync();
+            _ = Snapshot.ContinueWith(static (read, cancel) =>
+            {
+                _ = read.Exception;
+                ((CancellationTokenSource)cancel!).Dispose();
+            }, _cancel, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
     }
 
     /// <summary>Reads the source within ReadTimeoutSeconds; any failure becomes a <see cref="SyncRunFailedException"/>.</summary>

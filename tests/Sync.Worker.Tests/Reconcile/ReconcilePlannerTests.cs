@@ -150,4 +150,39 @@ public sealed class ReconcilePlannerTests
         Assert.Equal([Id(1)], plan.MemberRemoves.Select(m => m.MemberId));
         Assert.Empty(plan.GroupDeletions);
     }
+    [Fact]
+    public void Large_changed_groups_of_an_incremental_read_are_compared_member_by_member_like_small_ones()
+    {
+        const int users = 40_000;
+        var groups = Enumerable.Range(0, 4).Select(g => new ManagedGroup(Id(100_000 + g), $"g{g}", $"Group {g}", null, false)).ToList();
+        // Group g holds the users n with n % 4 == g and, for groups 0 and 1, every user up to 10,000: 55,000 stored rows.
+        bool In(int g, int n) => n % 4 == g || (g < 2 && n <= 10_000);
+        var members = new List<ManagedMember>();
+        for (var g = 0; g < 4; g++)
+        {
+            members.AddRange(Enumerable.Range(1, users).Where(n => In(g, n)).Select(n => new ManagedMember(groups[g].Id, Id(n), false)));
+        }
+        var state = StoredRange(users) with { Groups = groups, Members = members };
+        // Groups 0 to 2 come back whole, each without its first five members and with those of users 39,991 to 39,995 it
+        // lacked; group 3 did not change. User 2, among the first five of groups 0 to 2, has left the source.
+        List<string> Wanted(int g) =>
+            [.. Enumerable.Range(1, users).Where(n => In(g, n)).Skip(5).Concat(Enumerable.Range(39_991, 5).Where(n => !In(g, n))).Select(n => $"k{n}")];
+        var delta = new DirectorySnapshot
+        {
+            IsFull = false,
+            Groups = [.. Enumerable.Range(0, 3).Select(g => new SourceGroup($"g{g}", $"Group {g}") { MemberUserKeys = Wanted(g) })],
+            UserKeysInScope = Enumerable.Range(1, users).Where(n => n != 2).Select(n => $"k{n}").ToHashSet(),
+        };
+
+        var plan = ReconcilePlanner.Plan(Source, delta, state);
+
+        var expectedAdds = Enumerable.Range(0, 3).SelectMany(g => Enumerable.Range(39_991, 5).Where(n => !In(g, n)).Select(n => (groups[g].Id, Id(n))));
+        var expectedRemoves = Enumerable.Range(0, 3).SelectMany(g => Enumerable.Range(1, users).Where(n => In(g, n)).Take(5).Select(n => (groups[g].Id, Id(n))));
+        Assert.Equal(expectedAdds.Order(), plan.MemberAdds.Select(m => (m.GroupId, m.MemberId)).Order());
+        Assert.Equal(expectedRemoves.Order(), plan.MemberRemoves.Select(m => (m.GroupId, m.MemberId)).Order());
+        // One group after the other, in the order the read returned them, each change named for the diff.
+        Assert.Equal(plan.MemberRemoves.Select(m => m.GroupId).Distinct(), groups.Take(3).Select(g => g.Id));
+        Assert.All(plan.MemberRemoves, m => Assert.Equal($"user{long.Parse(m.MemberId.ToString()[^12..])}@example.org", m.MemberName));
+        Assert.Equal(Id(2), Assert.Single(plan.Deactivations).Id);
+    }
 }

@@ -24,7 +24,7 @@ internal static class SqliteSetup
         services.AddDbContextPool<ScimBridgeDbContext, SqliteScimBridgeDbContext>((sp, o) => o
             // Single queries, as EF Core does by default; saying so stops its warning at every start.
             .UseSqlite(connectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
-            .AddInterceptors(new SqlitePragmas(sp.GetRequiredService<SqliteMemoryMap>())));
+            .AddInterceptors(new SqlitePragmas(sp.GetRequiredService<SqliteMemoryMap>(), leaveLogOnClose: sp.GetService<SqliteShortLivedProcess>() is not null)));
         return services;
     }
 }
