@@ -29,16 +29,19 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
 
     /// <summary>
     /// Starts a read of 1,500 one-entry pages and waits until slapd has answered 20 of them: the read is under way and
-    /// far from done.
+    /// far from done. An <paramref name="incremental"/> read (after a full one with nothing changed since) spends its
+    /// pages on the ids of every user in scope, which it searches through libldap directly rather than through the library.
     /// </summary>
-    private async Task<Task<DirectorySnapshot>> StartPagedReadAsync(LdapDirectorySource source, CancellationToken ct)
+    private async Task<Task<DirectorySnapshot>> StartPagedReadAsync(LdapDirectorySource source, CancellationToken ct, bool incremental = false)
     {
         for (var i = 0; i < 1500; i++)
         {
             _tree.AddUser($"user{i:0000}");
         }
+        var cursor = incremental ? (await _tree.Source().ReadAsync(null, CancellationToken.None)).NextDeltaState : null;
+        Assert.True(!incremental || cursor is not null, "the full read should leave a cursor for the incremental one");
         var before = _server.SearchesAnswered;
-        var read = source.ReadAsync(null, ct);
+        var read = source.ReadAsync(cursor, ct);
         await Poll.UntilAsync(() => _server.SearchesAnswered >= before + 20 || read.IsCompleted, "20 pages of the read");
         Assert.False(read.IsCompleted, "the read should still be paging");
         return read;
@@ -76,23 +79,30 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
         Assert.Contains("NoSuchObject", error.Message);
     }
 
-    [Fact]
-    public async Task A_server_that_stops_between_pages_fails_the_read()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_server_that_stops_between_pages_fails_the_read(bool incremental)
     {
-        var read = await StartPagedReadAsync(_tree.Source(s => s.PageSize = 1), CancellationToken.None);
+        var read = await StartPagedReadAsync(_tree.Source(s => s.PageSize = 1), CancellationToken.None, incremental);
 
         _server.Stop();
 
-        await Assert.ThrowsAsync<DirectoryReadException>(() => read.WaitAsync(Poll.Deadline));
+        // Which source, and where in the read: the page the connection was lost at.
+        var error = await Assert.ThrowsAsync<DirectoryReadException>(() => read.WaitAsync(Poll.Deadline));
+        Assert.Contains("corp-ldap", error.Message);
+        Assert.Matches(@"page \d+", error.Message);
     }
 
-    [Fact]
-    public async Task A_server_that_stops_answering_mid_read_fails_within_the_timeout()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_server_that_stops_answering_mid_read_fails_within_the_timeout(bool incremental)
     {
         // The read as a whole may take an hour: only the 2 s wait for one answer can end it.
         var source = _tree.Source(s => { s.PageSize = 1; s.TimeoutSeconds = 2; s.ReadTimeoutSeconds = 3600; });
         var clock = Stopwatch.StartNew();
-        var read = await StartPagedReadAsync(source, CancellationToken.None);
+        var read = await StartPagedReadAsync(source, CancellationToken.None, incremental);
 
         _server.Pause();
         try
@@ -127,12 +137,14 @@ public sealed class LdapReadFailureTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task Cancelling_stops_waiting_for_an_outstanding_page_at_once()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Cancelling_stops_waiting_for_an_outstanding_page_at_once(bool incremental)
     {
         var source = _tree.Source(s => { s.PageSize = 1; s.TimeoutSeconds = 3600; s.ReadTimeoutSeconds = 7200; });
         using var cancel = new CancellationTokenSource();
-        var read = await StartPagedReadAsync(source, cancel.Token);
+        var read = await StartPagedReadAsync(source, cancel.Token, incremental);
 
         // Frozen in the middle of the read: the outstanding request would wait an hour for its answer, so a read that
         // ends well before then (the wait gives up after two minutes) stopped because it was cancelled.
