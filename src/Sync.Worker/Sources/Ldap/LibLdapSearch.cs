@@ -294,7 +294,13 @@ internal sealed unsafe class LibLdapSearch
         return _api.GetOption(ld, OptionResultCode, &code) == 0 ? Describe(code) : "unknown libldap error";
     }
 
-    private string Describe(int code) => $"LDAP error {code}: {ErrorText(code)}";
+    /// <summary>libldap's client-side codes in the words the library's path uses for the same failures (it reports them as 81 and 85).</summary>
+    private string Describe(int code) => code switch
+    {
+        -1 => "the server cannot be reached",
+        -5 => "the server did not answer in time",
+        _ => $"LDAP error {code}: {ErrorText(code)}",
+    };
 
     private string ErrorText(int code) => Marshal.PtrToStringUTF8(_api.ErrorText(code)) ?? code.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
