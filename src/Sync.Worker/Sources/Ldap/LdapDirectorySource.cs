@@ -126,12 +126,16 @@ public sealed class LdapDirectorySource : IDirectorySource
     }
 
     /// <summary>A reason safe to log and show: result codes and server messages, never the bind password.</summary>
+    /// <summary>The words for a server that is down or silent, on both search paths (the library's and <see cref="LibLdapSearch"/>'s).</summary>
+    internal const string ServerUnreachable = "the server cannot be reached";
+    internal const string ServerSilent = "the server did not answer in time";
+
     internal static string Describe(Exception ex) => ex switch
     {
         DirectoryOperationException op => $"the server answered {op.Response?.ResultCode}: {op.Response?.ErrorMessage ?? op.Message}",
         LdapException { ErrorCode: 49 } => "bind refused: wrong BindDn or password",
-        LdapException { ErrorCode: 81 } => "the server cannot be reached",
-        LdapException { ErrorCode: 85 } => "the server did not answer in time",
+        LdapException { ErrorCode: 81 } => ServerUnreachable,
+        LdapException { ErrorCode: 85 } => ServerSilent,
         LdapException ldap => $"LDAP error {ldap.ErrorCode}: {ldap.Message} {ldap.ServerErrorMessage}".TrimEnd(),
         IOException io => $"cannot read a configured file: {io.Message}",
         _ => ex.GetType().Name + ": " + ex.Message,

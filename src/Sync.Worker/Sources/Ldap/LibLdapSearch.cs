@@ -297,8 +297,8 @@ internal sealed unsafe class LibLdapSearch
     /// <summary>libldap's client-side codes in the words the library's path uses for the same failures (it reports them as 81 and 85).</summary>
     private string Describe(int code) => code switch
     {
-        -1 => "the server cannot be reached",
-        -5 => "the server did not answer in time",
+        -1 => LdapDirectorySource.ServerUnreachable,
+        -5 => LdapDirectorySource.ServerSilent,
         _ => $"LDAP error {code}: {ErrorText(code)}",
     };
 
